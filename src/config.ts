@@ -1,0 +1,128 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { type Result, ok, err } from './result.js';
+
+/**
+ * One schema for the environment plus the optional triage.config.yml. Environment wins over the
+ * file so a deployment can override a committed file without editing it.
+ */
+export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const Config = z.object({
+  databaseUrl: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  port: port.default(3000),
+  host: z.string().min(1).default('127.0.0.1'),
+  ingestToken: z.string().min(16, 'must be at least 16 characters').optional(),
+  dataDir: z.string().min(1).default('./.triage'),
+  platformUrl: z.url({ protocol: /^https?$/ }).optional(),
+  platformToken: z.string().min(1).optional(),
+  logLevel: LogLevel.default('info'),
+  intake: z
+    .object({
+      maxBodyBytes: z.number().int().positive().default(1024 * 1024),
+      maxEventsPerBatch: z.number().int().positive().max(10_000).default(5000),
+      /** Upper bound on rows in one coalesced INSERT. */
+      maxRowsPerFlush: z.number().int().positive().default(4000),
+    })
+    .prefault({}),
+  simulator: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** How long a restarted runtime takes to send its first heartbeat. */
+      restartHeartbeatDelayMs: z.number().int().min(0).default(1500),
+    })
+    .prefault({}),
+});
+export type Config = z.infer<typeof Config>;
+
+/** Env var → config key. Secrets are listed so errors never echo their values. */
+const ENV_KEYS = {
+  DATABASE_URL: { key: 'databaseUrl', secret: true },
+  PORT: { key: 'port', secret: false },
+  HOST: { key: 'host', secret: false },
+  INGEST_TOKEN: { key: 'ingestToken', secret: true },
+  TRIAGE_DATA_DIR: { key: 'dataDir', secret: false },
+  PLATFORM_URL: { key: 'platformUrl', secret: false },
+  PLATFORM_TOKEN: { key: 'platformToken', secret: true },
+  LOG_LEVEL: { key: 'logLevel', secret: false },
+} as const;
+
+const SECRET_KEYS = new Set<string>(
+  Object.values(ENV_KEYS)
+    .filter((v) => v.secret)
+    .map((v) => v.key),
+);
+
+export type ConfigError = { code: 'invalid_config'; message: string; problems: string[] };
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Result<Config, ConfigError> {
+  const file = readConfigFile(env);
+  if (!file.ok) return file;
+  const fromEnv: Record<string, unknown> = {};
+  const origin: Record<string, string> = {};
+  for (const [name, { key }] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') {
+      fromEnv[key] = value;
+      origin[key] = name;
+    }
+  }
+  const merged = { ...file.value.data, ...fromEnv };
+  const parsed = Config.safeParse(merged);
+  if (parsed.success) return ok(parsed.data);
+  const problems = parsed.error.issues.map((issue) => {
+    const path = issue.path.join('.');
+    const top = String(issue.path[0] ?? '');
+    const where = origin[top] ?? (path ? `${file.value.path ?? 'config'}: ${path}` : 'config');
+    const found = SECRET_KEYS.has(top) ? '(hidden)' : describe(valueAt(merged, issue.path));
+    return `${where}: ${issue.message}; found ${found}`;
+  });
+  return err({
+    code: 'invalid_config',
+    message: `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`,
+    problems,
+  });
+}
+
+function readConfigFile(env: Env): Result<{ data: Record<string, unknown>; path?: string }, ConfigError> {
+  const explicit = env.TRIAGE_CONFIG;
+  const path = explicit ?? 'triage.config.yml';
+  if (!existsSync(path)) {
+    if (explicit) return err(configError(`TRIAGE_CONFIG: file ${explicit} does not exist`));
+    return ok({ data: {} });
+  }
+  try {
+    const data: unknown = parseYaml(readFileSync(path, 'utf8'));
+    if (data === null || data === undefined) return ok({ data: {}, path });
+    if (typeof data !== 'object' || Array.isArray(data)) {
+      return err(configError(`${path}: expected a mapping at the top level; found ${describe(data)}`));
+    }
+    return ok({ data: data as Record<string, unknown>, path });
+  } catch (e) {
+    return err(configError(`${path}: not valid YAML (${(e as Error).message.split('\n')[0]})`));
+  }
+}
+
+function configError(problem: string): ConfigError {
+  return { code: 'invalid_config', message: `Invalid configuration:\n  - ${problem}`, problems: [problem] };
+}
+
+function valueAt(obj: unknown, path: PropertyKey[]): unknown {
+  let cur = obj;
+  for (const p of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[p];
+  }
+  return cur;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,78 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** Every 4xx/5xx answer has the same shape: a stable code and words a person can act on. */
+export function sendError(res: ServerResponse, status: number, code: string, message: string, extra: object = {}): void {
+  sendJson(res, status, { error: { code, message, ...extra } });
+}
+
+export type BodyResult =
+  | { ok: true; body: Buffer }
+  | { ok: false; status: 413 | 400; code: string; message: string };
+
+/** Reads a request body, stopping (not buffering) once it exceeds `limit` bytes. */
+export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.resolve(tooLarge(limit));
+  }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limit) {
+        done = true;
+        resolve(tooLarge(limit));
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!done) resolve({ ok: true, body: Buffer.concat(chunks, size) });
+      done = true;
+    });
+    req.on('error', () => {
+      if (!done) resolve({ ok: false, status: 400, code: 'body_unreadable', message: 'the request body could not be read' });
+      done = true;
+    });
+  });
+}
+
+function tooLarge(limit: number): BodyResult {
+  return { ok: false, status: 413, code: 'body_too_large', message: `request body exceeds ${limit} bytes; send smaller batches` };
+}
+
+/** Parses a JSON body, answering 415/400 itself; returns undefined when it already answered. */
+export async function readJson(req: IncomingMessage, res: ServerResponse, limit: number): Promise<{ value: unknown } | undefined> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    req.resume();
+    sendError(res, 415, 'unsupported_media_type', `expected content-type application/json; found ${type || 'none'}`);
+    return undefined;
+  }
+  const body = await readBody(req, limit);
+  if (!body.ok) {
+    sendError(res, body.status, body.code, body.message);
+    return undefined;
+  }
+  try {
+    return { value: JSON.parse(body.body.toString('utf8')) as unknown };
+  } catch (e) {
+    sendError(res, 400, 'invalid_json', `request body is not valid JSON: ${(e as Error).message}`);
+    return undefined;
+  }
+}

@@ -1,0 +1,49 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * A tiny router over node:http: the intake's hot path needs no framework, and every module
+ * (intake, platform simulator, later Slack and the console) contributes a list of routes.
+ */
+export type RouteParams = Record<string, string>;
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, params: RouteParams) => Promise<void> | void;
+export type Route = { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; handler: RouteHandler };
+
+type Compiled = Route & { pattern: RegExp; keys: string[] };
+
+/** `/platform/runtimes/:id/restart` → a regexp with named segments. */
+function compile(route: Route): Compiled {
+  const keys: string[] = [];
+  const source = route.path
+    .split('/')
+    .map((segment) => {
+      if (!segment.startsWith(':')) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      keys.push(segment.slice(1));
+      return '([^/]+)';
+    })
+    .join('/');
+  return { ...route, pattern: new RegExp(`^${source}/?$`), keys };
+}
+
+export type Match = { handler: RouteHandler; params: RouteParams } | { allowed: string[] } | null;
+
+export function createRouter(routes: Route[]) {
+  const compiled = routes.map(compile);
+  return {
+    /** The handler for method+path; `{ allowed }` when the path exists under other methods (405). */
+    match(method: string, pathname: string): Match {
+      const allowed: string[] = [];
+      for (const route of compiled) {
+        const m = route.pattern.exec(pathname);
+        if (!m) continue;
+        if (route.method !== method) {
+          allowed.push(route.method);
+          continue;
+        }
+        const params: RouteParams = {};
+        route.keys.forEach((key, i) => (params[key] = decodeURIComponent(m[i + 1] ?? '')));
+        return { handler: route.handler, params };
+      }
+      return allowed.length ? { allowed } : null;
+    },
+  };
+}

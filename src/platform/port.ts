@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import type { Result } from '../result.js';
+
+/**
+ * What Triage can ask of the monitored agent platform. Two implementations: the embedded
+ * simulator and an HTTP client for a real platform (docs/platform-api.md). Every shape that
+ * crosses the port is a zod schema, because the HTTP client parses what a foreign server sends.
+ */
+export const Employee = z.object({ id: z.string(), name: z.string(), role: z.string() });
+export type Employee = z.infer<typeof Employee>;
+
+export const Runtime = z.object({
+  id: z.string(),
+  employeeId: z.string(),
+  status: z.enum(['connected', 'unreachable', 'restarting']),
+  heartbeatIntervalSeconds: z.number(),
+  lastHeartbeatAt: z.string().nullable(),
+  lastDownReason: z.string().nullable(),
+  memoryLimitMb: z.number(),
+});
+export type Runtime = z.infer<typeof Runtime>;
+
+export const AgenticLoop = z.object({
+  id: z.string(),
+  ticket: z.string().nullable(),
+  title: z.string().nullable(),
+  employeeId: z.string().nullable(),
+  provider: z.string().nullable(),
+  status: z.enum(['running', 'completed', 'failed', 'cancelled']),
+  startedAt: z.string(),
+});
+export type AgenticLoop = z.infer<typeof AgenticLoop>;
+
+export const Routine = z.object({
+  id: z.string(),
+  status: z.enum(['active', 'paused']),
+  pausedReason: z.string().nullable(),
+  budgetLimitUsd: z.number(),
+  budgetSpentUsd: z.number(),
+  budgetPeriod: z.enum(['day', 'week', 'month']),
+});
+export type Routine = z.infer<typeof Routine>;
+
+export const McpServer = z.object({
+  id: z.string(),
+  transport: z.enum(['http', 'stdio']),
+  status: z.enum(['healthy', 'degraded', 'failing']),
+  poolSize: z.number(),
+  poolInUse: z.number(),
+});
+export type McpServer = z.infer<typeof McpServer>;
+
+export const Provider = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(['connected', 'degraded', 'down']),
+  latencyMs: z.number().nullable(),
+  errorRate: z.number().nullable(),
+});
+export type Provider = z.infer<typeof Provider>;
+
+export const Worker = z.object({
+  id: z.string(),
+  status: z.enum(['healthy', 'unresponsive', 'stopped']),
+  lastHeartbeatAt: z.string().nullable(),
+});
+export type Worker = z.infer<typeof Worker>;
+
+export const Task = z.object({
+  id: z.string(),
+  workstreamId: z.string().nullable(),
+  workerId: z.string().nullable(),
+  state: z.enum(['pending', 'executing', 'completed', 'failed', 'timed_out', 'skipped', 'cancelled']),
+  attempt: z.number(),
+  maxAttempts: z.number(),
+  timeoutSeconds: z.number(),
+});
+export type Task = z.infer<typeof Task>;
+
+export const Workstream = z.object({
+  id: z.string(),
+  state: z.enum(['running', 'completed', 'failed', 'rolled_back']),
+});
+export type Workstream = z.infer<typeof Workstream>;
+
+/** Why a platform call did not do what was asked; adapters map codes to words. */
+export type PlatformErrorCode = 'not_found' | 'invalid_state' | 'invalid_input' | 'unavailable' | 'timeout';
+export type PlatformError = { code: PlatformErrorCode; message: string };
+export type PlatformResult<T> = Promise<Result<T, PlatformError>>;
+
+export interface Platform {
+  listEmployees(): PlatformResult<Employee[]>;
+  listRuntimes(): PlatformResult<Runtime[]>;
+  listLoops(): PlatformResult<AgenticLoop[]>;
+  listRoutines(): PlatformResult<Routine[]>;
+  listMcpServers(): PlatformResult<McpServer[]>;
+  listProviders(): PlatformResult<Provider[]>;
+  listWorkers(): PlatformResult<Worker[]>;
+  listTasks(): PlatformResult<Task[]>;
+  listWorkstreams(): PlatformResult<Workstream[]>;
+
+  restartRuntime(runtimeId: string): PlatformResult<Runtime>;
+  cancelLoop(loopId: string, reason: string): PlatformResult<AgenticLoop>;
+  /** Raises the routine's limit by `amountUsd` and unpauses it. */
+  grantBudgetOverride(routineId: string, amountUsd: number): PlatformResult<Routine>;
+  restartMcpServer(serverId: string): PlatformResult<McpServer>;
+  resetCircuitBreaker(breakerId: string): PlatformResult<{ id: string; state: 'closed' }>;
+  retryTask(taskId: string, options?: { timeoutSeconds?: number }): PlatformResult<Task>;
+  skipTask(taskId: string, reason: string): PlatformResult<Task>;
+  restartWorker(workerId: string, options?: { force?: boolean }): PlatformResult<{ worker: Worker; reassignedTaskIds: string[] }>;
+}

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { openDatabase, type Database } from '../../src/db/client.js';
+
+/**
+ * Database tests run on PGlite always and on a real PostgreSQL when TEST_DATABASE_URL is set.
+ * Each real-PostgreSQL database is created fresh for the test file and dropped afterwards, so
+ * files can run in parallel against one server.
+ */
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export const realPostgresUrl = (): string | undefined => process.env.TEST_DATABASE_URL || undefined;
+
+export const databaseKinds = (): DatabaseKind[] => (realPostgresUrl() ? ['pglite', 'postgres'] : ['pglite']);
+
+export type TestDatabase = Database & { url?: string; drop(): Promise<void> };
+
+export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  if (kind === 'pglite') {
+    const database = await openDatabase({ kind: 'pglite' });
+    await database.migrate();
+    return { ...database, drop: () => database.close() };
+  }
+  const url = realPostgresUrl();
+  if (!url) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `triage_test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const dbUrl = new URL(url);
+  dbUrl.pathname = `/${name}`;
+  const database = await openDatabase({ kind: 'postgres', url: dbUrl.toString(), maxConnections: 20 });
+  await database.migrate();
+  return {
+    ...database,
+    url: dbUrl.toString(),
+    drop: async () => {
+      await database.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** A fresh, migrated, empty database URL for tests that start Triage itself against PostgreSQL. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const db = await openTestDatabase('postgres');
+  await db.close();
+  return { url: db.url!, drop: db.drop };
+}
