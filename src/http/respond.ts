@@ -56,23 +56,20 @@ function tooLarge(limit: number): BodyResult {
   return { ok: false, status: 413, code: 'body_too_large', message: `request body exceeds ${limit} bytes; send smaller batches` };
 }
 
-/** Parses a JSON body, answering 415/400 itself; returns undefined when it already answered. */
-export async function readJson(req: IncomingMessage, res: ServerResponse, limit: number): Promise<{ value: unknown } | undefined> {
+export type JsonResult = { ok: true; value: unknown } | { ok: false; status: 400 | 413 | 415; code: string; message: string };
+
+/** Reads and parses a JSON body; the caller decides how to answer a failure (and what to count). */
+export async function readJson(req: IncomingMessage, limit: number): Promise<JsonResult> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json') {
     req.resume();
-    sendError(res, 415, 'unsupported_media_type', `expected content-type application/json; found ${type || 'none'}`);
-    return undefined;
+    return { ok: false, status: 415, code: 'unsupported_media_type', message: `expected content-type application/json; found ${type || 'none'}` };
   }
   const body = await readBody(req, limit);
-  if (!body.ok) {
-    sendError(res, body.status, body.code, body.message);
-    return undefined;
-  }
+  if (!body.ok) return body;
   try {
-    return { value: JSON.parse(body.body.toString('utf8')) as unknown };
+    return { ok: true, value: JSON.parse(body.body.toString('utf8')) as unknown };
   } catch (e) {
-    sendError(res, 400, 'invalid_json', `request body is not valid JSON: ${(e as Error).message}`);
-    return undefined;
+    return { ok: false, status: 400, code: 'invalid_json', message: `request body is not valid JSON: ${(e as Error).message}` };
   }
 }

@@ -24,7 +24,7 @@ function compile(route: Route): Compiled {
   return { ...route, pattern: new RegExp(`^${source}/?$`), keys };
 }
 
-export type Match = { handler: RouteHandler; params: RouteParams } | { allowed: string[] } | null;
+export type Match = { handler: RouteHandler; params: RouteParams; route: string } | { allowed: string[] } | null;
 
 export function createRouter(routes: Route[]) {
   const compiled = routes.map(compile);
@@ -41,7 +41,7 @@ export function createRouter(routes: Route[]) {
         }
         const params: RouteParams = {};
         route.keys.forEach((key, i) => (params[key] = decodeURIComponent(m[i + 1] ?? '')));
-        return { handler: route.handler, params };
+        return { handler: route.handler, params, route: route.path };
       }
       return allowed.length ? { allowed } : null;
     },

@@ -1,0 +1,55 @@
+import { startTriage } from './app.js';
+import { loadConfig } from './config.js';
+import { createLogger } from './observability/logger.js';
+
+/** Composition root for the process: config, start, banner, signals. */
+async function main(): Promise<void> {
+  const loaded = loadConfig(process.env);
+  if (!loaded.ok) {
+    process.stderr.write(`${loaded.error.message}\n`);
+    process.exit(1);
+  }
+  const config = loaded.value;
+  const logger = createLogger(config.logLevel);
+  const triage = await startTriage(config, { logger });
+
+  // The banner goes to the terminal, not the JSON log: on the embedded default the person who
+  // ran `npm start` needs the token to send events; a configured INGEST_TOKEN is never shown.
+  const lines = [
+    '',
+    `  Triage is running at ${triage.url}`,
+    `  database: ${triage.database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}/pgdata` : 'PostgreSQL'}`,
+    triage.ingestTokenFromDataDir
+      ? `  ingest token: ${triage.ingestToken}  (kept in ${config.dataDir}/ingest-token)`
+      : '  ingest token: from INGEST_TOKEN',
+    `  try: npm run scenario -- cascading-failure`,
+    '',
+  ];
+  process.stderr.write(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    // Hard deadline: an orchestrator's SIGKILL usually follows 10 s after SIGTERM.
+    setTimeout(() => {
+      logger.error('shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, 9_500).unref();
+    triage.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Triage failed to start: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,61 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Gauge } from 'prom-client';
+
+/** One registry per Triage instance, so tests can run several instances in one process. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
+  const eventsAccepted = new Counter({
+    name: 'triage_intake_events_accepted_total',
+    help: 'Events stored by the intake',
+    labelNames: ['path'] as const,
+    registers: [registry],
+  });
+  const eventsDuplicate = new Counter({
+    name: 'triage_intake_events_duplicate_total',
+    help: 'Events whose id had been stored before',
+    labelNames: ['path'] as const,
+    registers: [registry],
+  });
+  const unknownTypes = new Counter({
+    name: 'triage_intake_events_unknown_type_total',
+    help: 'Events of a type not in the registry (stored, with a warning)',
+    registers: [registry],
+  });
+  const rejected = new Counter({
+    name: 'triage_intake_rejected_total',
+    help: 'Intake requests rejected, by reason',
+    labelNames: ['path', 'reason'] as const,
+    registers: [registry],
+  });
+  const requestSeconds = new Histogram({
+    name: 'triage_http_request_duration_seconds',
+    help: 'HTTP request latency by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  // A p99 of event-loop delay is what tells us Slack's 3-second rule is at risk.
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
+  new Gauge({
+    name: 'triage_event_loop_lag_p99_seconds',
+    help: 'p99 event-loop delay since the last scrape',
+    registers: [registry],
+    collect() {
+      this.set(loopDelay.percentile(99) / 1e9);
+      loopDelay.reset();
+    },
+  });
+  return {
+    registry,
+    eventsAccepted,
+    eventsDuplicate,
+    unknownTypes,
+    rejected,
+    requestSeconds,
+    stop: () => loopDelay.disable(),
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;
