@@ -22,14 +22,24 @@ export type EventProblem = { index: number; field: string; reason: string };
 
 export type EventCheck = { ok: true; event: AcceptedEvent } | { ok: false; problems: EventProblem[] };
 
-/** Envelope first, then the type's attributes; unknown types are accepted (and warned about). */
+/**
+ * Envelope and attributes are both checked even when one fails, so a sender fixes every mistake
+ * in one round instead of discovering them one at a time. Unknown types are accepted (and warned
+ * about by the caller): a platform may be newer than this Triage.
+ */
 export function checkEvent(raw: unknown, index: number): EventCheck {
   const envelope = EventEnvelope.safeParse(raw);
-  if (!envelope.success) return { ok: false, problems: toProblems(index, [], envelope.error) };
+  const rawObject = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const type = envelope.success ? envelope.data.type : rawObject.type;
+  const attributesSchema = typeof type === 'string' && isKnownEventType(type) ? EVENT_TYPES[type] : undefined;
+  const attributes = attributesSchema?.safeParse(envelope.success ? envelope.data.attributes : (rawObject.attributes ?? {}));
+  const problems = [
+    ...(envelope.success ? [] : toProblems(index, [], envelope.error)),
+    ...(attributes && !attributes.success ? toProblems(index, ['attributes'], attributes.error) : []),
+  ].filter((p, i, all) => all.findIndex((q) => q.field === p.field) === i);
+  if (problems.length || !envelope.success) return { ok: false, problems };
   const event = envelope.data;
-  if (!isKnownEventType(event.type)) return { ok: true, event: { ...event, known: false } };
-  const attributes = EVENT_TYPES[event.type].safeParse(event.attributes);
-  if (!attributes.success) return { ok: false, problems: toProblems(index, ['attributes'], attributes.error) };
+  if (!attributes) return { ok: true, event: { ...event, known: false } };
   return { ok: true, event: { ...event, attributes: attributes.data as Record<string, unknown>, known: true } };
 }
 

@@ -1,0 +1,65 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'triage-config-'));
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('loadConfig', () => {
+  it('gives the embedded defaults with an empty environment', () => {
+    const config = loadConfig({ TRIAGE_CONFIG: file('empty.yml', '') });
+    expect(config.ok && config.value).toMatchObject({ port: 3000, host: '127.0.0.1', dataDir: './.triage', logLevel: 'info' });
+    expect(config.ok && config.value.databaseUrl).toBeUndefined();
+  });
+
+  it('reads the YAML file and lets the environment override it', () => {
+    const path = file('ok.yml', 'port: 4000\nhost: 0.0.0.0\nlogLevel: debug\n');
+    const config = loadConfig({ TRIAGE_CONFIG: path, PORT: '5000' });
+    expect(config.ok && config.value).toMatchObject({ port: 5000, host: '0.0.0.0', logLevel: 'debug' });
+  });
+
+  it('names every bad key, what was expected and what was found, in one message', () => {
+    const path = file('bad.yml', 'host: ""\nintake:\n  maxBodyBytes: -5\n');
+    const config = loadConfig({ TRIAGE_CONFIG: path, PORT: 'eighty', LOG_LEVEL: 'loud', PLATFORM_URL: 'ftp://x' });
+    expect(config.ok).toBe(false);
+    if (config.ok) return;
+    const { message, problems } = config.error;
+    expect(problems).toHaveLength(5);
+    expect(message).toContain('5 problems');
+    expect(message).toMatch(/PORT: .*found "eighty"/);
+    expect(message).toMatch(/LOG_LEVEL: .*found "loud"/);
+    expect(message).toMatch(/PLATFORM_URL: .*found "ftp:\/\/x"/);
+    expect(message).toMatch(/bad\.yml: host: .*found ""/);
+    expect(message).toMatch(/bad\.yml: intake\.maxBodyBytes: .*found -5/);
+  });
+
+  it('never echoes a secret value, even when it is the bad one', () => {
+    const config = loadConfig({
+      TRIAGE_CONFIG: file('empty2.yml', ''),
+      INGEST_TOKEN: 'short-secret',
+      DATABASE_URL: 'mysql://root:hunter2@db/x',
+    });
+    expect(config.ok).toBe(false);
+    if (config.ok) return;
+    expect(config.error.message).toContain('INGEST_TOKEN');
+    expect(config.error.message).toContain('DATABASE_URL');
+    expect(config.error.message).not.toContain('short-secret');
+    expect(config.error.message).not.toContain('hunter2');
+    expect(config.error.message).toContain('(hidden)');
+  });
+
+  it('explains a missing or unparseable config file', () => {
+    const missing = loadConfig({ TRIAGE_CONFIG: join(dir, 'nope.yml') });
+    expect(!missing.ok && missing.error.message).toContain('does not exist');
+    const broken = loadConfig({ TRIAGE_CONFIG: file('broken.yml', 'port: [1,\n') });
+    expect(!broken.ok && broken.error.message).toContain('not valid YAML');
+    const list = loadConfig({ TRIAGE_CONFIG: file('list.yml', '- 1\n- 2\n') });
+    expect(!list.ok && list.error.message).toContain('expected a mapping');
+  });
+});
