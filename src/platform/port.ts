@@ -83,8 +83,18 @@ export const Workstream = z.object({
 });
 export type Workstream = z.infer<typeof Workstream>;
 
+/** A circuit breaker guarding a partner or dependency (failure-scenarios playbook, scenario 1). */
+export const CircuitBreaker = z.object({
+  id: z.string(),
+  partner: z.string().nullable(),
+  state: z.enum(['closed', 'open', 'half_open']),
+  failureRate: z.number().nullable(),
+});
+export type CircuitBreaker = z.infer<typeof CircuitBreaker>;
+
 /** Why a platform call did not do what was asked; adapters map codes to words. */
-export type PlatformErrorCode = 'not_found' | 'invalid_state' | 'invalid_input' | 'unavailable' | 'timeout';
+export const PlatformErrorCode = z.enum(['not_found', 'invalid_state', 'invalid_input', 'unavailable', 'timeout']);
+export type PlatformErrorCode = z.infer<typeof PlatformErrorCode>;
 export type PlatformError = { code: PlatformErrorCode; message: string };
 export type PlatformResult<T> = Promise<Result<T, PlatformError>>;
 
@@ -98,6 +108,7 @@ export interface Platform {
   listWorkers(): PlatformResult<Worker[]>;
   listTasks(): PlatformResult<Task[]>;
   listWorkstreams(): PlatformResult<Workstream[]>;
+  listBreakers(): PlatformResult<CircuitBreaker[]>;
 
   restartRuntime(runtimeId: string): PlatformResult<Runtime>;
   cancelLoop(loopId: string, reason: string): PlatformResult<AgenticLoop>;
