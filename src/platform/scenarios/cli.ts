@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { ingestTokenPath } from '../../intake/ingest-token.js';
 import { err, ok, type Result } from '../../result.js';
 import { findScenario, scenarios, type Scenario } from './index.js';
 import { playScenario, type PlayError, type PlayOptions, type PlayProgress } from './player.js';
@@ -68,7 +68,7 @@ function readArgv(argv: string[]) {
 
 const names = (): string => scenarios.map((s) => s.name).join(', ');
 
-export const tokenPath = (env: Env): string => join(env.TRIAGE_DATA_DIR || './.triage', 'ingest-token');
+export const tokenPath = (env: Env): string => ingestTokenPath(env.TRIAGE_DATA_DIR || './.triage');
 
 /** The same token Triage uses: INGEST_TOKEN, else the one it generated under its data directory. */
 export async function resolveToken(env: Env, read: (path: string) => Promise<string>): Promise<Result<string, string>> {
