@@ -1,0 +1,82 @@
+import type { z } from 'zod';
+import type { Category, Severity } from '../../chat/card.js';
+import type { SignalWindow } from '../signal-window.js';
+import type { PlatformSnapshot } from '../platform-snapshot.js';
+
+/**
+ * One failure kind from the seeds: how it is detected, what its card says, which buttons fix it,
+ * its runbook, the preventive ticket it suggests, and what usually causes it. Adding a failure
+ * kind means adding one file that exports one CatalogEntry.
+ */
+export type Entity = { kind: EntityKind; id: string; label?: string; detail?: string };
+export type EntityKind =
+  | 'runtime' | 'employee' | 'loop' | 'routine' | 'mcp_server' | 'provider' | 'worker' | 'task'
+  | 'workstream' | 'breaker' | 'partner' | 'agent' | 'database' | 'suite' | 'redis' | 'queue'
+  | 'credential' | 'probe' | 'endpoint' | 'resource' | 'alert';
+
+/** What the buttons do; wired to the Platform port in the actions issue, Dismiss works now. */
+export type ActionKind =
+  | 'dismiss' | 'acknowledge' | 'restart_runtime' | 'cancel_loop' | 'approve_budget_override'
+  | 'deny_budget_override' | 'restart_mcp_server' | 'reset_breaker' | 'retry_task' | 'skip_task'
+  | 'restart_worker' | 'force_restart_worker' | 'rollback_workstream' | 'run_doctor';
+
+export type ActionSpec = {
+  action: ActionKind;
+  label: string;
+  /** The entity the action acts on; absent for card-level actions (dismiss, acknowledge). */
+  target?: Entity;
+  style?: 'primary' | 'danger' | 'default';
+  confirm?: string;
+};
+
+export type Detection = {
+  /** What makes two detections the same insight (e.g. the runtime id, or 'workspace'). */
+  scope: string;
+  /** Overrides the entry's default severity, e.g. memory 80% warning vs 95% critical. */
+  severity?: Severity;
+  summary: string;
+  detail?: string;
+  entities: Entity[];
+  fields?: Array<{ label: string; value: string }>;
+  /** Numbers the card, the minutes and the tickets quote (counts, spend, pool size...). */
+  facts?: Record<string, string | number | boolean>;
+};
+
+export type DetectContext<TThresholds> = {
+  window: SignalWindow;
+  platform: PlatformSnapshot;
+  now: number;
+  thresholds: TThresholds;
+};
+
+export type PreventiveTicket = {
+  title: string;
+  description: string;
+  owner?: string;
+  deliverables: string[];
+  labels?: string[];
+};
+
+export type CatalogEntry<TSchema extends z.ZodType = z.ZodType> = {
+  kind: string;
+  /** The seed document family: team-x, playbook, self-healing, recovery-procedures. */
+  source: 'team-x' | 'playbook' | 'self-healing' | 'recovery-procedures';
+  name: string;
+  severity: Severity;
+  category: Category;
+  /** Thresholds with the seeds' numbers as defaults; overridable per kind in config. */
+  thresholds: TSchema;
+  detect(ctx: DetectContext<z.infer<TSchema>>): Detection[];
+  title(detection: Detection): string;
+  actions(detection: Detection): ActionSpec[];
+  runbook: string[];
+  preventiveTicket: PreventiveTicket;
+  /** Kinds that usually cause this one: the dependency map for recovery order and root causes. */
+  causedBy: string[];
+  /** Lower runs first when ordering recovery (fix MCP before restarting runtimes...). */
+  recoveryRank: number;
+  lessons?: string[];
+};
+
+/** Keeps each entry's thresholds type tied to its own schema. */
+export const defineEntry = <TSchema extends z.ZodType>(entry: CatalogEntry<TSchema>): CatalogEntry<TSchema> => entry;

@@ -1,0 +1,78 @@
+import type { EventAttributes, EventType } from '../events/vocabulary.js';
+import type { StoredEvent } from '../intake/event-writer.js';
+
+/** A stored event whose attributes are known to match its type (they passed the registry). */
+export type Signal<T extends EventType = EventType> = Omit<StoredEvent, 'attributes' | 'type'> & {
+  type: T;
+  attributes: EventAttributes<T>;
+  at: number;
+};
+
+/**
+ * Recent events by type, in memory: the view insight rules read. Rules run on every intake batch
+ * and on a tick, so they must not query the database; the window is rebuilt from the events
+ * table at start-up, which makes it restart-safe. Time is the events' own `occurredAt`: a
+ * scenario or a backfill carries the story's time, not the time it was received.
+ */
+export class SignalWindow {
+  private readonly byType = new Map<string, Signal[]>();
+  private readonly latestByKey = new Map<string, Map<string, Signal>>();
+
+  constructor(private readonly retentionMs: number = 6 * 60 * 60 * 1000) {}
+
+  add(events: readonly StoredEvent[]): void {
+    for (const event of events) {
+      if (!event.known) continue;
+      const signal = { ...event, at: Date.parse(event.occurredAt) } as Signal;
+      let list = this.byType.get(event.type);
+      if (!list) this.byType.set(event.type, (list = []));
+      list.push(signal);
+      // Senders batch out of order now and then; keep each list sorted by time.
+      if (list.length > 1 && list[list.length - 2]!.at > signal.at) list.sort((a, b) => a.at - b.at);
+      this.latestByKey.clear();
+    }
+  }
+
+  /** Events of `type` that occurred within `withinMs` before `now` (and not after it). */
+  recent<T extends EventType>(type: T, withinMs: number, now: number): Signal<T>[] {
+    const list = (this.byType.get(type) ?? []) as Signal<T>[];
+    const from = now - withinMs;
+    return list.filter((s) => s.at >= from && s.at <= now);
+  }
+
+  /** All retained events of `type`, oldest first. */
+  all<T extends EventType>(type: T): Signal<T>[] {
+    return (this.byType.get(type) ?? []) as Signal<T>[];
+  }
+
+  /** The newest event of `type` per value of attribute `key` (e.g. per runtime). */
+  latest<T extends EventType>(type: T, key: keyof EventAttributes<T> & string): Map<string, Signal<T>> {
+    const cacheKey = `${type}\u0000${key}`;
+    const cached = this.latestByKey.get(cacheKey);
+    if (cached) return cached as Map<string, Signal<T>>;
+    const latest = new Map<string, Signal<T>>();
+    for (const signal of this.all(type)) {
+      const id = (signal.attributes as Record<string, unknown>)[key];
+      if (typeof id === 'string') latest.set(id, signal);
+    }
+    this.latestByKey.set(cacheKey, latest as Map<string, Signal>);
+    return latest;
+  }
+
+  /** Newest occurredAt seen, so time-based rules on replayed stories use the story's clock. */
+  newestAt(): number {
+    let newest = 0;
+    for (const list of this.byType.values()) newest = Math.max(newest, list[list.length - 1]?.at ?? 0);
+    return newest;
+  }
+
+  prune(now: number): void {
+    const from = now - this.retentionMs;
+    for (const [type, list] of this.byType) {
+      const firstKept = list.findIndex((s) => s.at >= from);
+      if (firstKept === -1) this.byType.delete(type);
+      else if (firstKept > 0) list.splice(0, firstKept);
+    }
+    this.latestByKey.clear();
+  }
+}
