@@ -1,0 +1,101 @@
+import { doublePrecision, integer, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * The embedded platform simulator's model of the seed workspace. It lives in the database (not in
+ * memory) so a restarted Triage sees the same half-recovered workspace it left, and replicas agree.
+ * Status columns are plain text: the port's zod enums are the contract, and rows read back are
+ * parsed against them.
+ */
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+// Money in cents precision, as exact numerics: `limit + override` must not drift like a float.
+const usd = (name: string) => numeric(name, { precision: 12, scale: 2, mode: 'number' });
+
+/** One row per seeded workspace: its presence is what makes seeding run once only. */
+export const platformSeed = pgTable('platform_seed', {
+  id: text('id').primaryKey(),
+  seededAt: at('seeded_at').notNull().defaultNow(),
+});
+
+export const platformEmployees = pgTable('platform_employees', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  role: text('role').notNull(),
+});
+
+export const platformRuntimes = pgTable('platform_runtimes', {
+  id: text('id').primaryKey(),
+  employeeId: text('employee_id').notNull(),
+  status: text('status').notNull(),
+  heartbeatIntervalSeconds: integer('heartbeat_interval_seconds').notNull(),
+  lastHeartbeatAt: at('last_heartbeat_at'),
+  lastDownReason: text('last_down_reason'),
+  memoryLimitMb: integer('memory_limit_mb').notNull(),
+  /** When a restart began; a restart interrupted by a Triage restart is finished on the next start. */
+  restartRequestedAt: at('restart_requested_at'),
+});
+
+export const platformLoops = pgTable('platform_loops', {
+  id: text('id').primaryKey(),
+  ticket: text('ticket'),
+  title: text('title'),
+  employeeId: text('employee_id'),
+  provider: text('provider'),
+  status: text('status').notNull(),
+  startedAt: at('started_at').notNull(),
+  finishedAt: at('finished_at'),
+  cancelReason: text('cancel_reason'),
+});
+
+export const platformRoutines = pgTable('platform_routines', {
+  id: text('id').primaryKey(),
+  status: text('status').notNull(),
+  pausedReason: text('paused_reason'),
+  budgetLimitUsd: usd('budget_limit_usd').notNull(),
+  budgetSpentUsd: usd('budget_spent_usd').notNull(),
+  budgetPeriod: text('budget_period').notNull(),
+});
+
+export const platformMcpServers = pgTable('platform_mcp_servers', {
+  id: text('id').primaryKey(),
+  transport: text('transport').notNull(),
+  status: text('status').notNull(),
+  poolSize: integer('pool_size').notNull(),
+  poolInUse: integer('pool_in_use').notNull(),
+});
+
+export const platformProviders = pgTable('platform_providers', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  status: text('status').notNull(),
+  latencyMs: doublePrecision('latency_ms'),
+  errorRate: doublePrecision('error_rate'),
+});
+
+export const platformWorkers = pgTable('platform_workers', {
+  id: text('id').primaryKey(),
+  status: text('status').notNull(),
+  lastHeartbeatAt: at('last_heartbeat_at'),
+});
+
+export const platformWorkstreams = pgTable('platform_workstreams', {
+  id: text('id').primaryKey(),
+  state: text('state').notNull(),
+});
+
+export const platformTasks = pgTable('platform_tasks', {
+  id: text('id').primaryKey(),
+  workstreamId: text('workstream_id'),
+  workerId: text('worker_id'),
+  state: text('state').notNull(),
+  attempt: integer('attempt').notNull(),
+  maxAttempts: integer('max_attempts').notNull(),
+  timeoutSeconds: integer('timeout_seconds').notNull(),
+  skipReason: text('skip_reason'),
+});
+
+export const platformBreakers = pgTable('platform_breakers', {
+  id: text('id').primaryKey(),
+  partner: text('partner'),
+  state: text('state').notNull(),
+  failureRate: doublePrecision('failure_rate'),
+});

@@ -1,0 +1,60 @@
+import type { Database } from '../../db/client.js';
+import type { TypedEvent } from '../../events/vocabulary.js';
+import type { StoredEvent } from '../../intake/event-writer.js';
+import type { Platform } from '../port.js';
+import { applyEvents } from './apply-events.js';
+import { createPublisher, type SimContext } from './context.js';
+import { createOpsActions } from './ops-actions.js';
+import { createReads } from './reads.js';
+import { createRuntimeRestarts } from './runtime-restart.js';
+import { seedWorkspace } from './seed-workspace.js';
+import { createWorkActions } from './work-actions.js';
+import { createWorkerRestart } from './worker-restart.js';
+
+export type Simulator = Platform & {
+  /** Folds events that arrived through the intake into the model (see apply-events.ts). */
+  applyEvents(events: StoredEvent[]): Promise<void>;
+  /** Stops pending timers; state stays in the database and the next start picks it up. */
+  close(): void;
+};
+
+export type SimulatorDeps = {
+  database: Database;
+  /** Where the simulated platform's own events go: the intake, exactly like a real platform's. */
+  emit: (events: TypedEvent[]) => Promise<void>;
+  now?: () => Date;
+  /** How long a restarted runtime takes to send its first heartbeat. */
+  restartHeartbeatDelayMs?: number;
+  /** Told about failures that have no caller to answer (a timer's heartbeat, a failed emit). */
+  onError?: (error: unknown, context: string) => void;
+};
+
+export const DEFAULT_RESTART_HEARTBEAT_DELAY_MS = 1_500;
+
+/**
+ * The embedded platform: the seed workspace in the database, actions that behave like the real
+ * thing (a restart takes a moment and then heartbeats), and the intake's events folded back in.
+ * Expects a migrated database; seeds it on the first start only.
+ */
+export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
+  const now = deps.now ?? (() => new Date());
+  const onError = deps.onError ?? (() => {});
+  const ctx: SimContext = { database: deps.database, now, publish: createPublisher(deps.emit, onError) };
+
+  await seedWorkspace(deps.database.db, now());
+  const restarts = createRuntimeRestarts(ctx, {
+    delayMs: deps.restartHeartbeatDelayMs ?? DEFAULT_RESTART_HEARTBEAT_DELAY_MS,
+    onError,
+  });
+  await restarts.resumePending();
+
+  return {
+    ...createReads(ctx),
+    restartRuntime: restarts.restartRuntime,
+    ...createWorkActions(ctx),
+    ...createOpsActions(ctx),
+    ...createWorkerRestart(ctx),
+    applyEvents: (events) => applyEvents(deps.database.db, events, now),
+    close: () => restarts.close(),
+  };
+}
