@@ -10,6 +10,12 @@ import { resolveIngestToken } from './intake/ingest-token.js';
 import { intakeRoutes } from './intake/routes.js';
 import { createLogger, redactUrl } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { checkEvent } from './events/envelope.js';
+import type { TypedEvent } from './events/vocabulary.js';
+import { createHttpPlatform } from './platform/http-client.js';
+import type { Platform } from './platform/port.js';
+import { platformRoutes } from './platform/rest-routes.js';
+import { createSimulator, type Simulator } from './platform/simulator/simulator.js';
 
 export type RunningTriage = {
   url: string;
@@ -19,6 +25,9 @@ export type RunningTriage = {
   ingestTokenFromDataDir: boolean;
   database: Database;
   writer: EventWriter;
+  platform: Platform;
+  /** The embedded simulator, when no PLATFORM_URL is configured. */
+  simulator?: Simulator;
   metrics: Metrics;
   logger: Logger;
   stop(): Promise<void>;
@@ -39,6 +48,7 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   const metrics = createMetrics();
   const writer = createEventWriter(database, { maxRowsPerFlush: config.intake.maxRowsPerFlush });
   let stopping = false;
+  const { platform, simulator } = await connectPlatform(config, database, writer, logger);
 
   const routes: Route[] = [
     ...healthRoutes({ database, metrics, isStopping: () => stopping }),
@@ -50,6 +60,7 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
       maxBodyBytes: config.intake.maxBodyBytes,
       maxEventsPerBatch: config.intake.maxEventsPerBatch,
     }),
+    ...(simulator ? platformRoutes(simulator, { token }) : []),
   ];
   const http = createHttpServer(routes, { metrics, logger });
   const { url, port } = await http.listen(config.port, config.host);
@@ -62,12 +73,15 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
     ingestTokenFromDataDir: !config.ingestToken || generated,
     database,
     writer,
+    platform,
+    simulator,
     metrics,
     logger,
     stop: async () => {
       if (stopping) return;
       stopping = true;
       await http.close(8_000);
+      simulator?.close();
       await writer.drain();
       metrics.stop();
       if (!options.database) await database.close();
@@ -83,4 +97,44 @@ async function openConfiguredDatabase(config: Config, logger: Logger): Promise<D
   const dataDir = join(config.dataDir, 'pgdata');
   logger.info({ dataDir }, 'using embedded PGlite (set DATABASE_URL for PostgreSQL)');
   return openDatabase({ kind: 'pglite', dataDir });
+}
+
+/**
+ * A real platform over HTTP when PLATFORM_URL is set; otherwise the embedded simulator, whose
+ * own events (a restarted runtime's heartbeat) enter through the same writer as everyone's, and
+ * which folds every stored event back into its model so scenarios change its state.
+ */
+async function connectPlatform(
+  config: Config,
+  database: Database,
+  writer: EventWriter,
+  logger: Logger,
+): Promise<{ platform: Platform; simulator?: Simulator }> {
+  if (config.platformUrl) {
+    logger.info({ platformUrl: config.platformUrl }, 'using the platform at PLATFORM_URL');
+    return { platform: createHttpPlatform({ baseUrl: config.platformUrl, token: config.platformToken }) };
+  }
+  const emit = async (events: TypedEvent[]): Promise<void> => {
+    const accepted = events.flatMap((e, i) => {
+      const checked = checkEvent(e, i);
+      return checked.ok ? [checked.event] : [];
+    });
+    if (accepted.length !== events.length) logger.error({ events: events.map((e) => e.type) }, 'simulator emitted an invalid event');
+    await writer.write(accepted);
+  };
+  const simulator = await createSimulator({
+    database,
+    emit,
+    restartHeartbeatDelayMs: config.simulator.restartHeartbeatDelayMs,
+    onError: (error, context) => logger.error({ err: error, context }, 'simulator error'),
+  });
+  // Applied one batch at a time, in commit order: two overlapping applies could let an older
+  // batch's state land after a newer one's.
+  let applying = Promise.resolve();
+  writer.onStored((events) => {
+    applying = applying
+      .then(() => simulator.applyEvents(events))
+      .catch((error: unknown) => logger.error({ err: error }, 'simulator could not apply events'));
+  });
+  return { platform: simulator, simulator };
 }

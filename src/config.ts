@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { Routing } from './insights/routing.js';
 import { type Result, ok, err } from './result.js';
 
 /**
@@ -28,9 +29,19 @@ export const Config = z.object({
       maxRowsPerFlush: z.number().int().positive().default(4000),
     })
     .prefault({}),
+  insights: z
+    .object({
+      /** How long Dismiss silences a fingerprint before it may come back as a new card. */
+      suppressMinutes: z.number().positive().default(60),
+      /** node-cron expression for the time-based pass ("no heartbeat", "running > 30 min"). */
+      tickCron: z.string().default('*/15 * * * * *'),
+      /** Per-kind threshold overrides, e.g. { loops_stuck: { minutes: 45 } }. */
+      thresholds: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+    })
+    .prefault({}),
+  routing: Routing,
   simulator: z
     .object({
-      enabled: z.boolean().default(true),
       /** How long a restarted runtime takes to send its first heartbeat. */
       restartHeartbeatDelayMs: z.number().int().min(0).default(1500),
     })
