@@ -1,2 +1,3 @@
 export * from './events.js';
 export * from './platform.js';
+export * from './insights.js';
