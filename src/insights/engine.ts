@@ -1,0 +1,105 @@
+import { and, asc, eq, gte } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Database } from '../db/client.js';
+import { events } from '../db/schema/events.js';
+import { checkEvent } from '../events/envelope.js';
+import type { StoredEvent } from '../intake/event-writer.js';
+import type { Platform } from '../platform/port.js';
+import type { CatalogEntry } from './catalog/entry.js';
+import { evaluate, type RuleThresholds } from './evaluate.js';
+import type { InsightLifecycle } from './lifecycle.js';
+import { emptySnapshot, takeSnapshot, type PlatformSnapshot } from './platform-snapshot.js';
+import { SignalWindow } from './signal-window.js';
+
+export type InsightEngine = {
+  /** Loads recent events from the database so a restart sees what happened before it. */
+  start(): Promise<void>;
+  onStored(events: StoredEvent[]): void;
+  /** The periodic pass for time-based rules ("running > 30 min", "no heartbeat"). */
+  tick(): Promise<void>;
+  /** Resolves when no evaluation is queued or running (tests, shutdown). */
+  idle(): Promise<void>;
+};
+
+export type EngineDeps = {
+  database: Database;
+  platform?: Platform;
+  catalog: readonly CatalogEntry[];
+  lifecycle: InsightLifecycle;
+  thresholds?: RuleThresholds;
+  logger: Logger;
+  onRuleFailure?: (kind: string) => void;
+  now?: () => number;
+  retentionMs?: number;
+};
+
+/**
+ * Evaluations are coalesced: while one runs, any number of new batches only mark the engine
+ * dirty, and one more evaluation follows. A storm of 20,000 events is a handful of evaluations.
+ */
+export function createInsightEngine(deps: EngineDeps): InsightEngine {
+  const now = deps.now ?? Date.now;
+  const retentionMs = deps.retentionMs ?? 6 * 60 * 60 * 1000;
+  const window = new SignalWindow(retentionMs);
+  let snapshot: PlatformSnapshot = emptySnapshot();
+  let running: Promise<void> | null = null;
+  let dirty = false;
+
+  const evaluateOnce = async (): Promise<void> => {
+    const at = now();
+    const evaluation = evaluate(deps.catalog, { window, platform: snapshot, now: at, thresholds: deps.thresholds });
+    for (const failure of evaluation.failures) {
+      deps.logger.error({ kind: failure.kind, error: failure.error }, 'insight rule failed; other rules still ran');
+      deps.onRuleFailure?.(failure.kind);
+    }
+    await deps.lifecycle.reconcile(evaluation, new Date(at));
+  };
+
+  const schedule = (): void => {
+    dirty = true;
+    running ??= (async () => {
+      while (dirty) {
+        dirty = false;
+        try {
+          await evaluateOnce();
+        } catch (error) {
+          deps.logger.error({ err: error }, 'insight evaluation failed; will retry on the next batch or tick');
+        }
+      }
+      running = null;
+    })();
+  };
+
+  return {
+    async start() {
+      const since = new Date(now() - retentionMs);
+      const rows = await deps.database.db
+        .select()
+        .from(events)
+        .where(and(eq(events.known, true), gte(events.occurredAt, since)))
+        .orderBy(asc(events.occurredAt))
+        .limit(500_000);
+      const restored: StoredEvent[] = [];
+      for (const row of rows) {
+        const checked = checkEvent({ type: row.type, source: row.source, occurredAt: row.occurredAt.toISOString(), attributes: row.attributes }, 0);
+        if (checked.ok) restored.push({ ...checked.event, id: row.eventKey, eventKey: row.eventKey });
+      }
+      window.add(restored);
+      deps.logger.info({ events: restored.length }, 'insight window restored');
+      await this.tick();
+    },
+    onStored(stored) {
+      window.add(stored);
+      schedule();
+    },
+    async tick() {
+      if (deps.platform) snapshot = await takeSnapshot(deps.platform, snapshot, now());
+      window.prune(now());
+      schedule();
+      await running;
+    },
+    async idle() {
+      while (running) await running;
+    },
+  };
+}
