@@ -1,0 +1,24 @@
+import type { Actor } from '../actor.js';
+import type { Card } from './card.js';
+
+/**
+ * What every chat adapter hands the core, and what it gets back: a button click or a slash
+ * command from an Actor. Adapters acknowledge first (Slack's 3 seconds), then call these, then
+ * show the reply: privately to that person, or in the channel.
+ */
+export type MessageRef = { platform: 'slack' | 'discord' | 'console'; channel: string; messageId: string };
+
+export type ClickInput = { actionId: string; actor: Actor; message: MessageRef; value?: string };
+export type CommandInput = { command: string; text: string; actor: Actor; channel: string; platform: MessageRef['platform'] };
+
+export type InteractionReply = {
+  /** 'private': only the person who clicked or typed sees it (Slack ephemeral). */
+  visibility: 'private' | 'channel';
+  text: string;
+  card?: Card;
+};
+
+export type Interactions = {
+  click(input: ClickInput): Promise<InteractionReply>;
+  command(input: CommandInput): Promise<InteractionReply>;
+};
