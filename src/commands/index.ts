@@ -1,0 +1,24 @@
+import type { InteractionReply } from '../chat/interactions.js';
+import { privately, type Command, type CommandContext } from './command.js';
+import { triageCommand } from './triage.js';
+
+/** The one list of slash commands; adapters route every command text here. */
+export function createCommands(extra: Command[] = []) {
+  const commands: Command[] = [];
+  commands.push(triageCommand(() => commands), ...extra);
+  const byName = new Map(commands.map((c) => [c.name, c]));
+
+  return {
+    list: () => [...commands],
+    async run(command: string, args: string, ctx: CommandContext): Promise<InteractionReply> {
+      const name = command.replace(/^\//, '').trim().toLowerCase();
+      const found = byName.get(name);
+      if (!found) {
+        const known = commands.map((c) => `/${c.name}`).join(', ');
+        return privately(`Unknown command /${name}. Triage knows ${known}; try /triage help.`);
+      }
+      return found.run(args, ctx);
+    },
+  };
+}
+export type Commands = ReturnType<typeof createCommands>;
