@@ -1,3 +1,5 @@
 export * from './events.js';
 export * from './platform.js';
 export * from './insights.js';
+export * from './chat.js';
+export * from './jobs.js';

@@ -1,0 +1,82 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * The durable chat outbox: every card post and update is a row before anything is sent, so a
+ * crash, a chat outage or a rate limit delays a card but never loses it (invariant 6). Workers on
+ * any replica claim due rows with FOR UPDATE SKIP LOCKED and a lease (invariant 7).
+ * All times are written by the outbox from its own clock, never `now()`, so tests can move time.
+ */
+export const chatOutbox = pgTable(
+  'chat_outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** 'post' | 'update'; parsed with zod when read. */
+    kind: text('kind').notNull(),
+    platform: text('platform').notNull(),
+    channel: text('channel').notNull(),
+    /** Which card this is (`insight:42:1`): one message per card key and channel. */
+    cardKey: text('card_key').notNull(),
+    /** For a post in the thread of another card's message (incident minutes under the incident). */
+    threadCardKey: text('thread_card_key'),
+    card: jsonb('card').notNull(),
+    /** 0 critical, 1 warning, 2 info: lower goes first. */
+    priority: integer('priority').notNull(),
+    /** 'pending' | 'in_flight' | 'sent' | 'failed'. */
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    availableAt: at('available_at').notNull(),
+    /** Set per claim: a worker whose lease expired cannot settle a row someone else re-claimed. */
+    claimToken: text('claim_token'),
+    claimedAt: at('claimed_at'),
+    leaseUntil: at('lease_until'),
+    lastError: text('last_error'),
+    messageId: text('message_id'),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+    sentAt: at('sent_at'),
+  },
+  (t) => [
+    // A card is posted to a channel once, ever: re-publishing folds into this row instead.
+    uniqueIndex('chat_outbox_post_uq').on(t.platform, t.channel, t.cardKey).where(sql`kind = 'post'`),
+    // Queued updates of one card coalesce into one row (latest card wins) by upsert.
+    uniqueIndex('chat_outbox_pending_update_uq')
+      .on(t.platform, t.channel, t.cardKey)
+      .where(sql`kind = 'update' and status = 'pending'`),
+    index('chat_outbox_due_idx').on(t.priority, t.createdAt).where(sql`status in ('pending', 'in_flight')`),
+    index('chat_outbox_card_idx').on(t.platform, t.channel, t.cardKey, t.status),
+  ],
+);
+
+/** Where each card went: the platform's message id, which updates and thread replies need. */
+export const chatMessages = pgTable(
+  'chat_messages',
+  {
+    platform: text('platform').notNull(),
+    channel: text('channel').notNull(),
+    cardKey: text('card_key').notNull(),
+    messageId: text('message_id').notNull(),
+    postedAt: at('posted_at').notNull(),
+    /** Storm control: no update of this card is claimed before this time. */
+    nextUpdateAt: at('next_update_at').notNull(),
+    lastUpdatedAt: at('last_updated_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.platform, t.channel, t.cardKey] }),
+    // A click names the message; this finds the card it belongs to.
+    uniqueIndex('chat_messages_message_uq').on(t.platform, t.channel, t.messageId),
+  ],
+);
+
+/** Per-channel post budget shared by every worker and replica (Slack: about 1 post/s/channel). */
+export const chatChannels = pgTable(
+  'chat_channels',
+  {
+    platform: text('platform').notNull(),
+    channel: text('channel').notNull(),
+    nextPostAt: at('next_post_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.channel] })],
+);
