@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { defineEntry, type Detection } from './entry.js';
+import { dismiss, latestBy, num, percent, text, upTo } from './helpers.js';
+
+/** Playbook scenario 3: "Partner P45678 trust score: 0.75 (was 0.92)". */
+export default defineEntry({
+  kind: 'partner_trust_low',
+  source: 'playbook',
+  name: 'Partner data quality drop',
+  severity: 'warning',
+  category: 'governance',
+  thresholds: z.object({ score: z.number().min(0).max(1).default(0.8) }),
+  detect({ window, now, thresholds }) {
+    const history = upTo(window, 'partner.trust_score', now);
+    return [...latestBy(window, 'partner.trust_score', 'partner', now).values()]
+      .filter((s) => s.attributes.score < thresholds.score)
+      .map((latest): Detection => {
+        const a = latest.attributes;
+        // "was" is the last healthy score: the sender's own, else the newest one above the threshold.
+        const was =
+          num(a.previousScore) ??
+          history.filter((s) => s.attributes.partner === a.partner && s.at < latest.at && s.attributes.score >= thresholds.score).at(-1)?.attributes.score;
+        const partial = num(a.partialIntentRate);
+        const missing = text(a.missingField);
+        const missingRate = num(a.missingFieldRate);
+        return {
+          scope: a.partner,
+          summary: `Partner ${a.partner} trust score: ${a.score.toFixed(2)}${was !== undefined ? ` (was ${was.toFixed(2)})` : ''}.`,
+          detail: `Below ${thresholds.score.toFixed(2)}: downgrade its autonomy tier and send its signals to human review.`,
+          entities: [{ kind: 'partner', id: a.partner }],
+          fields: [
+            ...(partial !== undefined ? [{ label: 'Partial intents', value: percent(partial) }] : []),
+            ...(missing ? [{ label: 'Missing field', value: missingRate !== undefined ? `${missing} (${percent(missingRate)} of signals)` : missing }] : []),
+          ],
+          facts: { score: a.score, ...(was !== undefined ? { previousScore: was } : {}) },
+        };
+      });
+  },
+  title: (d) => `Partner ${d.scope} trust score low`,
+  actions: () => [dismiss],
+  runbook: [
+    'Downgrade the partner\'s autonomy tier by one (never below 1).',
+    'Enable manual review: all its signals go to a human.',
+    'Analyse its recent signals for the change (e.g. a field missing in 85% of them).',
+    'Contact the partner to restore the format.',
+    'Re-enable autonomy gradually after the fix and a 7-day probation.',
+  ],
+  preventiveTicket: {
+    title: 'Send weekly automated partner scorecard emails',
+    description: 'A partner changed its EDI format without notice and its trust score fell from 0.92 to 0.75. Weekly scorecards show partners their data quality before it costs them autonomy.',
+    deliverables: ['Weekly scorecard per partner', 'Trend of trust score and partial intents'],
+  },
+  causedBy: [],
+  // Before the breaker it trips: reset a breaker while the partner still sends bad data and it opens again.
+  recoveryRank: 14,
+});
