@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { defineEntry, type Detection } from './entry.js';
+import { dismiss, latestBy } from './helpers.js';
+
+/** Recovery procedures: "Workstream failed" (critical, urgency high: the deliverable is blocked). */
+export default defineEntry({
+  kind: 'workstream_failed',
+  source: 'recovery-procedures',
+  name: 'Workstream failed',
+  severity: 'critical',
+  category: 'workflow',
+  thresholds: z.object({}),
+  detect({ window, now }) {
+    const tasks = [...latestBy(window, 'task.state', 'taskId', now).values()];
+    return [...latestBy(window, 'workstream.state', 'workstream', now).values()]
+      .filter((s) => s.attributes.state === 'failed')
+      .map(({ attributes: a }): Detection => {
+        const own = tasks.filter((t) => t.attributes.workstream === a.workstream);
+        const failed = own.filter((t) => t.attributes.state === 'failed');
+        const failedCount = a.failedTasks ?? failed.length;
+        return {
+          scope: a.workstream,
+          summary: `Workstream ${a.workstream} failed${own.length ? ` (${failedCount} of ${own.length} tasks)` : ''}.`,
+          detail: own.length > 0 && failedCount >= own.length ? 'All tasks failed: a systemic issue (workers, resources, configuration).' : 'Partial failure: fix the failed tasks and retry them, or roll back.',
+          entities: [
+            { kind: 'workstream', id: a.workstream },
+            ...failed.map((t) => ({ kind: 'task' as const, id: t.attributes.taskId, ...(t.attributes.error ? { detail: t.attributes.error } : {}) })),
+          ],
+          facts: { failedTasks: failedCount, tasks: own.length },
+        };
+      });
+  },
+  title: (d) => `Workstream ${d.scope} failed`,
+  actions: (d) => [
+    ...d.entities
+      .filter((e) => e.kind === 'workstream')
+      .map((ws) => ({
+        action: 'rollback_workstream' as const,
+        label: 'Roll back to checkpoint',
+        target: ws,
+        style: 'danger' as const,
+        confirm: `Roll ${ws.id} back to its last checkpoint? Running tasks are cancelled; completed tasks cannot be undone.`,
+      })),
+    dismiss,
+  ],
+  runbook: [
+    'Analyse the failure: all tasks failed (systemic: workers, resources, configuration) or some (partial).',
+    'Critical task failed: fix it and retry the workstream. Non-critical: retry only the failed tasks.',
+    'Or fix by hand and resume from the failed task.',
+    'Roll back to the last checkpoint when the state must be restored (completed tasks are not undone).',
+  ],
+  preventiveTicket: {
+    title: 'Analyse failed workstreams to improve task definitions',
+    description: 'A critical task failed and took its dependents and the workstream with it. Learn from failures: improve the task definitions and worker implementations behind it.',
+    deliverables: ['Root cause of the failed tasks', 'Task definition fixes', 'Checkpoint before risky tasks'],
+  },
+  causedBy: ['task_retries_exhausted', 'dependency_cycle', 'resource_exhausted', 'worker_unresponsive'],
+  recoveryRank: 45,
+});
