@@ -1,4 +1,4 @@
-import type { Actor } from '../actor.js';
+import { actorLabel, type Actor } from '../actor.js';
 import type { Database } from '../db/client.js';
 import { err, ok, type Result } from '../result.js';
 import type { Evaluation } from './evaluate.js';
@@ -84,8 +84,8 @@ export function createInsightLifecycle(deps: { database: Database; publisher: Pu
   const decide = async (id: number, to: 'dismissed' | 'acknowledged', actor: Actor, now: Date): Promise<Result<Insight, InsightError>> => {
     const extra =
       to === 'dismissed'
-        ? { dismissedBy: actor.userId, dismissedAt: now, suppressedUntil: new Date(now.getTime() + deps.suppressMinutes * 60_000) }
-        : { acknowledgedBy: actor.userId, acknowledgedAt: now };
+        ? { dismissedBy: actorLabel(actor), dismissedAt: now, suppressedUntil: new Date(now.getTime() + deps.suppressMinutes * 60_000) }
+        : { acknowledgedBy: actorLabel(actor), acknowledgedAt: now };
     const from: Array<'open' | 'acknowledged'> = to === 'dismissed' ? ['open', 'acknowledged'] : ['open'];
     const updated = await store.changeStatus(db, id, from, to, extra, actor, now);
     if (updated) {

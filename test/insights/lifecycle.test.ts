@@ -87,7 +87,7 @@ describe.each(databaseKinds())('insight lifecycle on %s', (kind) => {
     const id = published.flat()[0]!.id;
     await lifecycle.dismiss(id, mike, new Date(NOW));
     const again = await lifecycle.dismiss(id, { platform: 'console', userId: 'priya' }, new Date(NOW));
-    expect(!again.ok && again.error).toMatchObject({ code: 'already_dismissed', insight: { dismissedBy: 'mike' } });
+    expect(!again.ok && again.error).toMatchObject({ code: 'already_dismissed', insight: { dismissedBy: 'Mike' } });
     const missing = await lifecycle.dismiss(9999, mike, new Date(NOW));
     expect(!missing.ok && missing.error.code).toBe('not_found');
   });

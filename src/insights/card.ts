@@ -1,0 +1,47 @@
+import type { Card, CardAction } from '../chat/card.js';
+import type { ActionSpec, CatalogEntry } from './catalog/entry.js';
+import type { Insight } from './insight.js';
+
+export type ActionIdFor = (spec: ActionSpec, insight: Insight) => string;
+
+const STATE_NOTE: Partial<Record<Insight['status'], (i: Insight) => string>> = {
+  resolved: (i) => `✅ Resolved automatically at ${time(i.resolvedAt)}: the condition cleared.`,
+  dismissed: (i) => `Dismissed by ${i.dismissedBy ?? 'someone'} at ${time(i.dismissedAt)}; silenced until ${time(i.suppressedUntil)}.`,
+  acknowledged: (i) => `Acknowledged by ${i.acknowledgedBy ?? 'someone'}.`,
+};
+
+/**
+ * The card for an insight, in the seed's shape: severity and category, the summary, the affected
+ * entities, the buttons that fix it. Resolved and dismissed cards keep their content but lose
+ * their buttons, so nobody restarts a runtime from a stale card.
+ */
+export function insightCard(entry: CatalogEntry | undefined, insight: Insight, actionIdFor: ActionIdFor): Card {
+  const d = insight.detection;
+  const live = insight.status === 'open' || insight.status === 'acknowledged';
+  const specs = live && entry ? entry.actions(d as never) : [];
+  const actions: CardAction[] = specs.map((spec) => ({
+    id: actionIdFor(spec, insight),
+    label: spec.label,
+    style: spec.style ?? 'default',
+    ...(spec.confirm
+      ? { confirm: { title: `${spec.label}?`, text: spec.confirm, confirmLabel: spec.label, denyLabel: 'Cancel' } }
+      : {}),
+  }));
+  const note = STATE_NOTE[insight.status]?.(insight);
+  return {
+    title: insight.title,
+    severity: insight.severity,
+    category: insight.category,
+    state: insight.status,
+    text: [d.summary, d.detail, note].filter(Boolean).join('\n'),
+    fields: d.fields ?? [],
+    entities: d.entities,
+    actions,
+    context: `Seen ${insight.count} time${insight.count === 1 ? '' : 's'} · first ${time(insight.firstSeenAt)} · last ${time(insight.lastSeenAt)}`,
+  };
+}
+
+/** UTC clock time: one shared clock for an incident channel spanning time zones. */
+function time(date: Date | null): string {
+  return date ? `${date.toISOString().slice(11, 16)} UTC` : '—';
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { parseActionId } from '../../src/chat/action-id.js';
+import { findEntry } from '../../src/insights/catalog/index.js';
+import { insightCard } from '../../src/insights/card.js';
+import { hashDetection } from '../../src/insights/evaluate.js';
+import type { Insight } from '../../src/insights/insight.js';
+import { insightActionId } from '../../src/insights/publish.js';
+import { detect, stored } from '../support/signals.js';
+
+const entry = findEntry('runtime_execution_failures')!;
+const [detection] = detect(entry, [
+  stored('runtime.execution_failed', 9, { runtime: 'bash-runtime-mike', reason: 'connection_refused', employee: 'Mike' }),
+  stored('runtime.execution_failed', 5, { runtime: 'bash-runtime-priya', reason: 'timeout', employee: 'Priya' }),
+  stored('runtime.execution_failed', 1, { runtime: 'bash-runtime-mike', reason: 'connection_refused', employee: 'Mike' }),
+]);
+
+const insight = (over: Partial<Insight> = {}): Insight => ({
+  id: 42,
+  fingerprint: 'runtime_execution_failures:workspace',
+  kind: entry.kind,
+  scope: 'workspace',
+  severity: 'critical',
+  category: 'operational',
+  status: 'open',
+  episode: 1,
+  title: entry.title(detection!),
+  detection: detection as Insight['detection'],
+  detectionHash: hashDetection(detection!),
+  count: 2,
+  version: 2,
+  publishedVersion: 1,
+  firstSeenAt: new Date('2026-05-03T14:32:00Z'),
+  lastSeenAt: new Date('2026-05-03T14:41:00Z'),
+  resolvedAt: null,
+  acknowledgedBy: null,
+  dismissedBy: null,
+  dismissedAt: null,
+  suppressedUntil: null,
+  ...over,
+});
+
+describe('insight cards', () => {
+  it("carries the seed's content: severity, category, summary, runtimes with reasons, restart buttons", () => {
+    const card = insightCard(entry, insight(), insightActionId);
+    expect(card).toMatchObject({ severity: 'critical', category: 'operational', state: 'open' });
+    expect(card.text).toContain('3 runtime execution failed events in last 10 minutes.');
+    expect(card.entities.map((e) => e.id)).toEqual(['bash-runtime-mike', 'bash-runtime-priya']);
+    expect(card.fields).toContainEqual({ label: 'Affected employees', value: 'Mike, Priya' });
+    expect(card.context).toBe('Seen 2 times · first 14:32 UTC · last 14:41 UTC');
+    const restart = card.actions.find((a) => a.label === 'Restart bash-runtime-mike')!;
+    const parsed = parseActionId(restart.id);
+    expect(parsed.ok && parsed.value).toEqual({ action: 'restart_runtime', subject: { kind: 'insight', id: '42' }, target: { kind: 'runtime', id: 'bash-runtime-mike' } });
+    expect(card.actions.at(-1)!.label).toBe('Dismiss');
+  });
+
+  it('drops the buttons once resolved or dismissed, and says who and when', () => {
+    const resolved = insightCard(entry, insight({ status: 'resolved', resolvedAt: new Date('2026-05-03T15:19:00Z') }), insightActionId);
+    expect(resolved.actions).toEqual([]);
+    expect(resolved.text).toContain('Resolved automatically at 15:19 UTC');
+    const dismissed = insightCard(
+      entry,
+      insight({ status: 'dismissed', dismissedBy: 'james', dismissedAt: new Date('2026-05-03T14:50:00Z'), suppressedUntil: new Date('2026-05-03T15:50:00Z') }),
+      insightActionId,
+    );
+    expect(dismissed.actions).toEqual([]);
+    expect(dismissed.text).toContain('Dismissed by james at 14:50 UTC; silenced until 15:50 UTC.');
+  });
+});
