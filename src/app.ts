@@ -16,6 +16,8 @@ import { createHttpPlatform } from './platform/http-client.js';
 import type { Platform } from './platform/port.js';
 import { platformRoutes } from './platform/rest-routes.js';
 import { createSimulator, type Simulator } from './platform/simulator/simulator.js';
+import { checkThresholds, startCopilot, type Copilot } from './copilot.js';
+import type { ChatPlatform, ChatPort } from './chat/port.js';
 
 export type RunningTriage = {
   url: string;
@@ -28,12 +30,18 @@ export type RunningTriage = {
   platform: Platform;
   /** The embedded simulator, when no PLATFORM_URL is configured. */
   simulator?: Simulator;
+  copilot: Copilot;
   metrics: Metrics;
   logger: Logger;
   stop(): Promise<void>;
 };
 
-export type StartOptions = { logger?: Logger; database?: Database };
+export type StartOptions = {
+  logger?: Logger;
+  database?: Database;
+  /** Extra chat platforms (tests pass fakes standing in for Slack); the console is always on. */
+  chatPorts?: ChatPort[];
+};
 
 /**
  * Wires one Triage instance: database, intake, platform, HTTP. main.ts adds process concerns
@@ -41,6 +49,8 @@ export type StartOptions = { logger?: Logger; database?: Database };
  */
 export async function startTriage(config: Config, options: StartOptions = {}): Promise<RunningTriage> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const thresholds = checkThresholds(config.insights.thresholds);
+  if (!thresholds.ok) throw new Error(`Invalid configuration:\n  - ${thresholds.error.join('\n  - ')}`);
   const { token, generated } = resolveIngestToken(config.ingestToken, config.dataDir);
   const database = options.database ?? (await openConfiguredDatabase(config, logger));
   await database.migrate();
@@ -49,6 +59,8 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   const writer = createEventWriter(database, { maxRowsPerFlush: config.intake.maxRowsPerFlush });
   let stopping = false;
   const { platform, simulator } = await connectPlatform(config, database, writer, logger);
+  const ports = new Map<ChatPlatform, ChatPort>((options.chatPorts ?? []).map((p) => [p.platform, p]));
+  const copilot = await startCopilot({ config, database, platform, writer, ports, metrics, logger });
 
   const routes: Route[] = [
     ...healthRoutes({ database, metrics, isStopping: () => stopping }),
@@ -75,6 +87,7 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
     writer,
     platform,
     simulator,
+    copilot,
     metrics,
     logger,
     stop: async () => {
@@ -83,6 +96,7 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
       await http.close(8_000);
       simulator?.close();
       await writer.drain();
+      await copilot.stop();
       metrics.stop();
       if (!options.database) await database.close();
     },

@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { OutboxOptions } from './chat/outbox/model.js';
 import { Routing } from './insights/routing.js';
 import { type Result, ok, err } from './result.js';
 
@@ -40,6 +41,7 @@ export const Config = z.object({
     })
     .prefault({}),
   routing: Routing,
+  outbox: OutboxOptions.prefault({}),
   simulator: z
     .object({
       /** How long a restarted runtime takes to send its first heartbeat. */

@@ -48,8 +48,31 @@ export function createMetrics() {
       loopDelay.reset();
     },
   });
+  const insightRuleFailures = new Counter({
+    name: 'triage_insight_rule_failures_total',
+    help: 'Insight rules that threw (isolated: the other rules still ran)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  type OutboxCounts = Record<'pending' | 'inFlight' | 'sent' | 'failed', number>;
+  let outboxStats: (() => Promise<OutboxCounts>) | null = null;
+  new Gauge({
+    name: 'triage_outbox_rows',
+    help: 'Chat outbox rows by status (failed rows are kept for inspection)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      if (!outboxStats) return;
+      const stats = await outboxStats();
+      for (const status of ['pending', 'inFlight', 'sent', 'failed'] as const) this.set({ status }, stats[status]);
+    },
+  });
   return {
     registry,
+    insightRuleFailures,
+    watchOutbox: (stats: () => Promise<OutboxCounts>) => {
+      outboxStats = stats;
+    },
     eventsAccepted,
     eventsDuplicate,
     unknownTypes,

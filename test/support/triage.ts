@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { startTriage, type RunningTriage } from '../../src/app.js';
+import { startTriage, type RunningTriage, type StartOptions } from '../../src/app.js';
 import { Config } from '../../src/config.js';
 import { openTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
 
@@ -15,7 +15,7 @@ export type TestTriage = RunningTriage & {
 };
 
 /** The real Triage on port 0 over a fresh database of the given kind, with a silent logger. */
-export async function startTestTriage(kind: DatabaseKind, overrides: Partial<Config> = {}): Promise<TestTriage> {
+export async function startTestTriage(kind: DatabaseKind, overrides: Partial<Config> = {}, options: StartOptions = {}): Promise<TestTriage> {
   const testDatabase = await openTestDatabase(kind);
   const config = Config.parse({
     port: 0,
@@ -25,7 +25,7 @@ export async function startTestTriage(kind: DatabaseKind, overrides: Partial<Con
     logLevel: 'silent',
     ...overrides,
   });
-  const triage = await startTriage(config, { database: testDatabase, logger: pino({ level: 'silent' }) });
+  const triage = await startTriage(config, { database: testDatabase, logger: pino({ level: 'silent' }), ...options });
   return {
     ...triage,
     testDatabase,

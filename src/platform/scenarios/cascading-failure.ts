@@ -37,6 +37,9 @@ function calmBeforehand(t: Timeline): void {
   t.emit(min(58), 'provider.health', { provider: 'ollama', latencyMs: 310, errorRate: 0, status: 'connected' });
   for (const server of [POOL, 'github', 'filesystem']) t.emit(min(57), 'mcp.health', { server, status: 'healthy', latencyMs: 40 });
   t.emit(min(57), 'mcp.pool', { server: POOL, inUse: 1, size: 5, waiting: 0 });
+  // The story's hour is compressed into seconds of playback, judged against the real clock: the
+  // healthy runtimes need a heartbeat that is fresh now, or the replay would call them down.
+  for (const r of HEALTHY) t.emit(0, 'runtime.heartbeat', { ...r, intervalSeconds: 30 });
   t.at(1 * SECOND);
   for (const loop of LOOPS) {
     const { ago, ...rest } = loop;

@@ -1,0 +1,100 @@
+import type { Logger } from 'pino';
+import { createInteractions } from './actions/interactions.js';
+import { createOutbox, type Outbox } from './chat/outbox/index.js';
+import type { ChatPlatform, ChatPort } from './chat/port.js';
+import type { Interactions } from './chat/interactions.js';
+import { createCommands } from './commands/index.js';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import type { EventWriter } from './intake/event-writer.js';
+import { catalog, findEntry } from './insights/catalog/index.js';
+import { createInsightEngine, type InsightEngine } from './insights/engine.js';
+import { createInsightLifecycle, type InsightLifecycle } from './insights/lifecycle.js';
+import { createInsightPublisher } from './insights/publish.js';
+import { createScheduler, type Scheduler } from './jobs/scheduler.js';
+import type { Metrics } from './observability/metrics.js';
+import type { Platform } from './platform/port.js';
+import { err, ok, type Result } from './result.js';
+
+export type Copilot = {
+  outbox: Outbox;
+  lifecycle: InsightLifecycle;
+  engine: InsightEngine;
+  interactions: Interactions;
+  scheduler: Scheduler;
+  stop(): Promise<void>;
+};
+
+export type CopilotDeps = {
+  config: Config;
+  database: Database;
+  platform: Platform;
+  writer: EventWriter;
+  ports: Map<ChatPlatform, ChatPort>;
+  metrics: Metrics;
+  logger: Logger;
+};
+
+/**
+ * Copilot insights end to end: stored events → rules → one insight per fingerprint → cards in
+ * the outbox → every chat platform; clicks and commands come back through `interactions`.
+ */
+export async function startCopilot(deps: CopilotDeps): Promise<Copilot> {
+  const { config, database, logger, metrics } = deps;
+  const outbox = createOutbox({ database, ports: deps.ports, options: config.outbox, logger });
+  metrics.watchOutbox(() => outbox.stats());
+  const publisher = createInsightPublisher({
+    db: database.db,
+    platforms: () => [...deps.ports.keys()],
+    routing: config.routing,
+    findEntry,
+    kick: () => outbox.kick(),
+  });
+  const lifecycle = createInsightLifecycle({ database, publisher, suppressMinutes: config.insights.suppressMinutes });
+  const engine = createInsightEngine({
+    database,
+    platform: deps.platform,
+    catalog,
+    lifecycle,
+    thresholds: config.insights.thresholds,
+    logger,
+    onRuleFailure: (kind) => metrics.insightRuleFailures.inc({ kind }),
+  });
+  deps.writer.onStored((events) => engine.onStored(events));
+  await engine.start();
+  outbox.start();
+
+  const scheduler = createScheduler({ database, logger });
+  scheduler.schedule('insights-tick', config.insights.tickCron, () => engine.tick());
+
+  const interactions = createInteractions({ commands: createCommands(), lifecycle, suppressMinutes: config.insights.suppressMinutes });
+  return {
+    outbox,
+    lifecycle,
+    engine,
+    interactions,
+    scheduler,
+    stop: async () => {
+      await scheduler.stop();
+      await engine.idle();
+      await outbox.stop();
+    },
+  };
+}
+
+/** Thresholds in config name real kinds and fit their schemas, or start-up says which do not. */
+export function checkThresholds(thresholds: Config['insights']['thresholds']): Result<void, string[]> {
+  const problems: string[] = [];
+  for (const [kind, values] of Object.entries(thresholds)) {
+    const entry = findEntry(kind);
+    if (!entry) {
+      problems.push(`insights.thresholds.${kind}: no such failure kind; known kinds: ${catalog.map((e) => e.kind).join(', ')}`);
+      continue;
+    }
+    const parsed = entry.thresholds.safeParse(values);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) problems.push(`insights.thresholds.${kind}.${issue.path.join('.')}: ${issue.message}`);
+    }
+  }
+  return problems.length ? err(problems) : ok(undefined);
+}
