@@ -1,0 +1,38 @@
+import type { Outbox } from '../../../src/chat/outbox/index.js';
+
+/**
+ * Moves a fake clock forward in steps, running the outbox at each step, until `done()` holds.
+ * Fails loudly instead of looping forever when the outbox never gets there.
+ */
+export async function driveUntil(
+  outbox: Outbox,
+  clock: { now(): number; advance(ms: number): void },
+  done: () => boolean | Promise<boolean>,
+  { stepMs = 100, maxMs = 10 * 60_000 } = {},
+): Promise<number> {
+  const start = clock.now();
+  for (;;) {
+    await outbox.runOnce();
+    if (await done()) return clock.now() - start;
+    if (clock.now() - start >= maxMs) throw new Error(`outbox did not get there within ${maxMs} ms of fake time`);
+    clock.advance(stepMs);
+  }
+}
+
+/** Real-time wait for a condition, for tests that run the outbox's own loop. */
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<number> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return Date.now() - start;
+}
+
+/** Runs the outbox over `ms` of fake time, in steps, whatever it does. */
+export async function driveFor(outbox: Outbox, clock: { advance(ms: number): void }, ms: number, stepMs = 100): Promise<void> {
+  for (let elapsed = 0; elapsed <= ms; elapsed += stepMs) {
+    await outbox.runOnce();
+    clock.advance(stepMs);
+  }
+}
