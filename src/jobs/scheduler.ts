@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Database } from '../db/client.js';
+import type { Logger } from '../observability/logger.js';
+import type { Result } from '../result.js';
+import { withJobLock, type JobBusy } from './lock.js';
+import { claimTick, jobStatuses, recordOutcome, type JobStatus, type RunOutcome } from './ticks.js';
+
+export type JobContext = { name: string; tick: Date };
+export type JobFn = (ctx: JobContext) => unknown;
+
+/**
+ * - ran: this replica ran the tick (ok says how it ended);
+ * - busy: another run of the job holds the lock (a slow previous tick, or another replica);
+ * - taken: another replica already ran this tick.
+ */
+export type TickOutcome = { outcome: 'ran'; ok: boolean } | { outcome: 'busy' } | { outcome: 'taken' };
+
+export type Scheduler = {
+  /** Runs `fn` on every tick of `cronExpression` (node-cron syntax, seconds optional), once across replicas. */
+  schedule(name: string, cronExpression: string, fn: JobFn): void;
+  /** Runs `fn` unless the same name is running anywhere; `busy` otherwise. Errors from `fn` propagate. */
+  runExclusive<T>(name: string, fn: () => Promise<T>): Promise<Result<T, JobBusy>>;
+  /** Runs one tick now, as the timer would: used by tests and by "run it now" commands. */
+  tick(name: string, at?: Date): Promise<TickOutcome>;
+  status(): Promise<JobStatus[]>;
+  /** Stops every timer, then waits for runs in progress to finish. */
+  stop(): Promise<void>;
+};
+
+export type SchedulerDeps = {
+  database: Database;
+  logger?: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+  /** Names this replica in scheduled_jobs.last_run_by. */
+  replicaId?: string;
+  now?: () => number;
+};
+
+export function createScheduler(deps: SchedulerDeps): Scheduler {
+  const replicaId = deps.replicaId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const now = deps.now ?? Date.now;
+  const jobs = new Map<string, { fn: JobFn; task: ScheduledTask }>();
+  const inProgress = new Set<Promise<unknown>>();
+  let stopped = false;
+
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inProgress.add(work);
+    void work.finally(() => inProgress.delete(work)).catch(() => {});
+    return work;
+  };
+
+  const ctx: TickContext = { ...deps, replicaId, now };
+  const runTick = (name: string, fn: JobFn, tick: Date): Promise<TickOutcome> => track(tickOnce(ctx, name, fn, tick));
+
+  return {
+    schedule(name, cronExpression, fn) {
+      if (stopped) throw new Error('the scheduler is stopped');
+      if (jobs.has(name)) throw new Error(`a job named ${name} is already scheduled`);
+      if (!cron.validate(cronExpression)) throw new RangeError(`invalid cron expression for ${name}: ${cronExpression}`);
+      const task = cron.createTask(
+        cronExpression,
+        // node-cron hands over the slot the timer fired for: every replica names a tick alike.
+        (fired) => runTick(name, fn, wholeSecond(fired.date)).catch((error) => deps.logger?.error({ job: name, error }, 'scheduled tick failed')),
+        { name, logger: cronLogger(deps.logger) },
+      );
+      jobs.set(name, { fn, task });
+      void task.start();
+    },
+    runExclusive: (name, fn) => track(withJobLock(deps.database, name, () => fn())),
+    async tick(name, at = new Date(now())) {
+      const job = jobs.get(name);
+      if (!job) throw new Error(`no job named ${name}`);
+      return runTick(name, job.fn, wholeSecond(at));
+    },
+    status: () => jobStatuses(deps.database.db),
+    async stop() {
+      stopped = true;
+      for (const { task } of jobs.values()) {
+        await task.stop();
+        await task.destroy();
+      }
+      jobs.clear();
+      await Promise.allSettled([...inProgress]);
+    },
+  };
+}
+
+type TickContext = SchedulerDeps & { replicaId: string; now: () => number };
+
+/** Lock, take the tick, run, record: the record commits with the tick on PostgreSQL. */
+async function tickOnce(ctx: TickContext, name: string, fn: JobFn, tick: Date): Promise<TickOutcome> {
+  const result = await withJobLock(ctx.database, name, async (tx) => {
+    const q = tx ?? ctx.database.db;
+    if (!(await claimTick(q, name, tick, ctx.replicaId, new Date(ctx.now())))) return { outcome: 'taken' } as const;
+    const outcome = await runJob(ctx, name, fn, tick);
+    await recordOutcome(q, name, outcome, new Date(ctx.now()));
+    return { outcome: 'ran', ok: outcome.ok } as const;
+  });
+  return result.ok ? result.value : { outcome: 'busy' };
+}
+
+/** A failing job is recorded and logged; it must not stop the schedule or crash the process. */
+async function runJob(ctx: TickContext, name: string, fn: JobFn, tick: Date): Promise<RunOutcome> {
+  try {
+    await fn({ name, tick });
+    return { ok: true };
+  } catch (error) {
+    ctx.logger?.error({ job: name, error }, 'scheduled job failed');
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+const wholeSecond = (date: Date): Date => new Date(Math.floor(date.getTime() / 1000) * 1000);
+
+/** node-cron logs through our logger (or not at all), never straight to the console. */
+function cronLogger(logger: SchedulerDeps['logger']) {
+  const quiet = (): void => {};
+  return {
+    info: (message: string) => (logger ? logger.info(message) : quiet()),
+    warn: (message: string) => (logger ? logger.warn(message) : quiet()),
+    error: (message: string | Error, error?: Error) => (logger ? logger.error({ error: error ?? message }, String(message)) : quiet()),
+    debug: (message: string | Error) => (logger ? logger.debug(String(message)) : quiet()),
+  };
+}
