@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { err, ok, type Result } from '../../src/result.js';
+
+/** What the console page sends; parsed here before any other code sees it (invariant 4). */
+const PersonId = z.string().trim().min(1, 'choose who you are in the person picker').max(200);
+const Channel = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,79}$/, 'a channel name: lowercase letters, digits, - and _, without the #');
+const MessageId = z.string().regex(/^[1-9]\d{0,14}$/, 'a console message id');
+
+export const ClickBody = z.strictObject({
+  actionId: z.string().min(1).max(255),
+  personId: PersonId,
+  channel: Channel,
+  messageId: MessageId,
+});
+export type ClickBody = z.infer<typeof ClickBody>;
+
+export const CommandBody = z.strictObject({
+  text: z.string().max(4000),
+  personId: PersonId,
+  channel: Channel,
+});
+export type CommandBody = z.infer<typeof CommandBody>;
+
+/** `?as=<personId>` on state and stream: whose private messages to include. */
+export const ViewerQuery = z.object({ as: PersonId.optional() });
+export type ViewerQuery = z.infer<typeof ViewerQuery>;
+
+export type SlashCommand = { command: string; args: string };
+export type SlashCommandError = { code: 'empty_command' | 'not_a_command'; message: string };
+
+/** `/triage help me` → `{ command: '/triage', args: 'help me' }`, as Slack splits it. */
+export function parseSlashCommand(text: string): Result<SlashCommand, SlashCommandError> {
+  const trimmed = text.trim();
+  if (!trimmed || trimmed === '/') return err({ code: 'empty_command', message: 'Type a slash command, such as /triage help.' });
+  const match = /^\/(\S+)\s*([\s\S]*)$/.exec(trimmed);
+  if (!match) {
+    return err({ code: 'not_a_command', message: `"${trimmed.slice(0, 40)}" is not a command: commands start with /, such as /triage help.` });
+  }
+  return ok({ command: `/${match[1]}`, args: match[2]!.trim() });
+}

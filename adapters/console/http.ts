@@ -1,0 +1,49 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { readJson, sendError } from '../../src/http/respond.js';
+import { err, ok, type Result } from '../../src/result.js';
+
+/**
+ * The console API's one error boundary for expected failures: every code it can answer with,
+ * and its status, in one table. The message is always words the person can act on.
+ */
+const STATUS = {
+  invalid_body: 400,
+  invalid_json: 400,
+  body_unreadable: 400,
+  body_too_large: 413,
+  unsupported_media_type: 415,
+  invalid_query: 400,
+  unknown_person: 400,
+  empty_command: 400,
+  not_a_command: 400,
+  message_not_found: 404,
+  unknown_scenario: 404,
+  action_not_on_card: 409,
+  people_unavailable: 503,
+} as const;
+
+export type ConsoleErrorCode = keyof typeof STATUS;
+export type ConsoleError = { code: ConsoleErrorCode; message: string; extra?: object };
+
+export function fail(res: ServerResponse, error: ConsoleError): void {
+  sendError(res, STATUS[error.code], error.code, error.message, error.extra ?? {});
+}
+
+const MAX_BODY_BYTES = 16 * 1024;
+
+/** A JSON body parsed by `schema`; anything else is a ConsoleError naming what was wrong. */
+export async function parseBody<S extends z.ZodType>(req: IncomingMessage, schema: S): Promise<Result<z.infer<S>, ConsoleError>> {
+  const json = await readJson(req, MAX_BODY_BYTES);
+  if (!json.ok) return err({ code: json.code in STATUS ? (json.code as ConsoleErrorCode) : 'invalid_body', message: json.message });
+  const parsed = schema.safeParse(json.value);
+  if (!parsed.success) return err({ code: 'invalid_body', message: `The request body is not valid: ${z.prettifyError(parsed.error)}` });
+  return ok(parsed.data);
+}
+
+export function parseQuery<S extends z.ZodType>(req: IncomingMessage, schema: S): Result<z.infer<S>, ConsoleError> {
+  const params = Object.fromEntries(new URL(req.url ?? '/', 'http://console.local').searchParams);
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) return err({ code: 'invalid_query', message: `The query is not valid: ${z.prettifyError(parsed.error)}` });
+  return ok(parsed.data);
+}
