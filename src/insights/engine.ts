@@ -31,6 +31,8 @@ export type EngineDeps = {
   onRuleFailure?: (kind: string) => void;
   now?: () => number;
   retentionMs?: number;
+  /** Least time between two evaluations; the first after a quiet spell runs at once. */
+  minIntervalMs?: number;
 };
 
 /**
@@ -55,11 +57,19 @@ export function createInsightEngine(deps: EngineDeps): InsightEngine {
     await deps.lifecycle.reconcile(evaluation, new Date(at));
   };
 
+  // In a storm every pass re-detects the same fingerprints with slightly newer evidence; the
+  // outbox would coalesce those card updates anyway, so back-to-back passes are spaced to save
+  // the database a write storm. The first pass after a quiet spell runs at once: first card fast.
+  const minIntervalMs = deps.minIntervalMs ?? 500;
   const schedule = (): void => {
     dirty = true;
     running ??= (async () => {
+      let lastStarted = -Infinity;
       while (dirty) {
+        const wait = lastStarted + minIntervalMs - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         dirty = false;
+        lastStarted = performance.now();
         try {
           await evaluateOnce();
         } catch (error) {

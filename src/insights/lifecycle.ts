@@ -33,14 +33,14 @@ export function createInsightLifecycle(deps: { database: Database; publisher: Pu
     await db.transaction(async (tx) => {
       const existing = await store.findByFingerprints(tx, evaluation.detections.map((d) => d.fingerprint));
       const untouched: number[] = [];
+      const fresh: store.NewInsight[] = [];
       for (const { entry, detection, fingerprint, hash } of evaluation.detections) {
         const stored = detection as StoredDetection;
         const change = { severity: detection.severity ?? entry.severity, title: entry.title(detection), detection: stored, detectionHash: hash };
         const current = existing.get(fingerprint);
         const transition = transitionFor(current, hash, now);
         if (transition === 'open') {
-          const { created } = await store.insertInsight(tx, { ...change, fingerprint, kind: entry.kind, scope: detection.scope, category: entry.category, now });
-          if (created) outcome.opened++;
+          fresh.push({ ...change, fingerprint, kind: entry.kind, scope: detection.scope, category: entry.category, now });
         } else if (transition === 'changed') {
           await store.recordChange(tx, current!.id, change, now);
           outcome.changed++;
@@ -52,6 +52,7 @@ export function createInsightLifecycle(deps: { database: Database; publisher: Pu
           if (transition === 'suppressed') outcome.suppressed++;
         }
       }
+      outcome.opened = await store.insertInsights(tx, fresh);
       await store.touch(tx, untouched, now);
       const detected = new Set(evaluation.detections.map((d) => d.fingerprint));
       for (const live of await store.findLive(tx)) {

@@ -9,6 +9,8 @@ import { cardKeyOf, type Insight } from './insight.js';
 import type { Publisher } from './lifecycle.js';
 import { routeInsight, type Routing } from './routing.js';
 
+const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
+
 export const insightActionId = (spec: ActionSpec, insight: Pick<Insight, 'id'>): string =>
   buildActionId({
     action: spec.action,
@@ -30,17 +32,20 @@ export function createInsightPublisher(deps: {
   now?: () => number;
 }): Publisher {
   return async (insights) => {
-    const now = deps.now?.() ?? Date.now();
-    await deps.db.transaction(async (tx) => {
-      for (const insight of insights) {
-        const card = insightCard(deps.findEntry(insight.kind), insight, insightActionId);
+    // Critical first, one small transaction and a kick each: the first critical card is on its
+    // way while the rest are still being queued.
+    const ordered = [...insights].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+    for (const insight of ordered) {
+      const card = insightCard(deps.findEntry(insight.kind), insight, insightActionId);
+      const now = deps.now?.() ?? Date.now();
+      await deps.db.transaction(async (tx) => {
         for (const channel of routeInsight(deps.routing, insight)) {
           for (const platform of deps.platforms()) {
             await enqueueUpdate(tx, { platform, channel, cardKey: cardKeyOf(insight), card }, now);
           }
         }
-      }
-    });
-    deps.kick();
+      });
+      deps.kick();
+    }
   };
 }

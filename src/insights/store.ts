@@ -45,19 +45,21 @@ export type NewInsight = {
   now: Date;
 };
 
-/** Inserts unless another replica won the race; either way returns the row for the fingerprint. */
-export async function insertInsight(q: Q, n: NewInsight): Promise<{ insight: Insight; created: boolean }> {
-  const [row] = await q
+/**
+ * Inserts new insights in one statement (a storm opens dozens at once); a fingerprint another
+ * replica inserted first is skipped, and the next evaluation treats it as existing.
+ */
+export async function insertInsights(q: Q, fresh: NewInsight[]): Promise<number> {
+  if (fresh.length === 0) return 0;
+  const rows = await q
     .insert(insights)
-    .values({ ...n, status: 'open', firstSeenAt: n.now, lastSeenAt: n.now, updatedAt: n.now })
+    .values(fresh.map((n) => ({ ...n, status: 'open', firstSeenAt: n.now, lastSeenAt: n.now, updatedAt: n.now })))
     .onConflictDoNothing({ target: insights.fingerprint })
-    .returning();
-  if (row) {
-    await addHistory(q, row.id, row.episode, 'opened', null, n.now);
-    return { insight: parse(row), created: true };
+    .returning({ id: insights.id, episode: insights.episode });
+  if (rows.length) {
+    await q.insert(insightHistory).values(rows.map((r) => ({ insightId: r.id, episode: r.episode, change: 'opened', actor: null, at: fresh[0]!.now })));
   }
-  const existing = (await findByFingerprints(q, [n.fingerprint])).get(n.fingerprint)!;
-  return { insight: existing, created: false };
+  return rows.length;
 }
 
 export type InsightChange = Partial<Pick<Row, 'severity' | 'title' | 'detection' | 'detectionHash'>>;
