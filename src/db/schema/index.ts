@@ -3,3 +3,4 @@ export * from './platform.js';
 export * from './insights.js';
 export * from './chat.js';
 export * from './jobs.js';
+export * from './console.js';
