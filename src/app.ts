@@ -18,6 +18,9 @@ import { platformRoutes } from './platform/rest-routes.js';
 import { createSimulator, type Simulator } from './platform/simulator/simulator.js';
 import { checkThresholds, startCopilot, type Copilot } from './copilot.js';
 import type { ChatPlatform, ChatPort } from './chat/port.js';
+import type { ChatAdapterFactory } from './chat/adapter.js';
+import { findScenario } from './platform/scenarios/index.js';
+import { playScenario } from './platform/scenarios/player.js';
 
 export type RunningTriage = {
   url: string;
@@ -39,7 +42,9 @@ export type RunningTriage = {
 export type StartOptions = {
   logger?: Logger;
   database?: Database;
-  /** Extra chat platforms (tests pass fakes standing in for Slack); the console is always on. */
+  /** Chat adapters built by the composition root (src/main.ts): the console, later Slack. */
+  adapters?: ChatAdapterFactory[];
+  /** Bare chat ports with no inbound side (tests pass fakes standing in for Slack's far side). */
   chatPorts?: ChatPort[];
 };
 
@@ -59,8 +64,17 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   const writer = createEventWriter(database, { maxRowsPerFlush: config.intake.maxRowsPerFlush });
   let stopping = false;
   const { platform, simulator } = await connectPlatform(config, database, writer, logger);
-  const ports = new Map<ChatPlatform, ChatPort>((options.chatPorts ?? []).map((p) => [p.platform, p]));
+  const adapters = await Promise.all((options.adapters ?? []).map((create) => create({ database, logger })));
+  const ports = new Map<ChatPlatform, ChatPort>([...adapters.map((a) => a.port), ...(options.chatPorts ?? [])].map((p) => [p.platform, p]));
   const copilot = await startCopilot({ config, database, platform, writer, ports, metrics, logger });
+  let selfUrl = '';
+  const startScenario = async (name: string): Promise<void> => {
+    const scenario = findScenario(name);
+    if (!scenario) throw new Error(`no scenario named ${name}`);
+    const played = await playScenario({ scenario, url: selfUrl, token, speed: 1 });
+    if (!played.ok) logger.error({ scenario: name, error: played.error.message }, 'scenario did not finish');
+  };
+  const adapterContext = { interactions: copilot.interactions, platform, logger, channels: [config.routing.defaultChannel], startScenario };
 
   const routes: Route[] = [
     ...healthRoutes({ database, metrics, isStopping: () => stopping }),
@@ -73,9 +87,11 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
       maxEventsPerBatch: config.intake.maxEventsPerBatch,
     }),
     ...(simulator ? platformRoutes(simulator, { token }) : []),
+    ...adapters.flatMap((a) => a.routes(adapterContext)),
   ];
   const http = createHttpServer(routes, { metrics, logger });
   const { url, port } = await http.listen(config.port, config.host);
+  selfUrl = url;
   logger.info({ url, database: database.kind }, 'triage listening');
 
   return {
@@ -93,6 +109,7 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
     stop: async () => {
       if (stopping) return;
       stopping = true;
+      for (const adapter of adapters) adapter.close();
       await http.close(8_000);
       simulator?.close();
       await writer.drain();

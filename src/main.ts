@@ -1,3 +1,4 @@
+import { createConsoleAdapter } from '../adapters/console/index.js';
 import { startTriage } from './app.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './observability/logger.js';
@@ -11,13 +12,13 @@ async function main(): Promise<void> {
   }
   const config = loaded.value;
   const logger = createLogger(config.logLevel);
-  const triage = await startTriage(config, { logger });
+  const triage = await startTriage(config, { logger, adapters: [createConsoleAdapter] });
 
   // The banner goes to the terminal, not the JSON log: on the embedded default the person who
   // ran `npm start` needs the token to send events; a configured INGEST_TOKEN is never shown.
   const lines = [
     '',
-    `  Triage is running at ${triage.url}`,
+    `  Triage is running at ${triage.url}  (open it in a browser: the console)`,
     `  database: ${triage.database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}/pgdata` : 'PostgreSQL'}`,
     triage.ingestTokenFromDataDir
       ? `  ingest token: ${triage.ingestToken}  (kept in ${config.dataDir}/ingest-token)`

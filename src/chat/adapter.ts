@@ -1,0 +1,30 @@
+import type { Logger } from 'pino';
+import type { Database } from '../db/client.js';
+import type { Route } from '../http/router.js';
+import type { Platform } from '../platform/port.js';
+import type { Interactions } from './interactions.js';
+import type { ChatPort } from './port.js';
+
+/** What a chat adapter gets once the core is running, to mount its HTTP entry points. */
+export type ChatAdapterContext = {
+  interactions: Interactions;
+  platform: Platform;
+  logger: Logger;
+  /** Channels the core posts to by default (routing's default channel first). */
+  channels: string[];
+  /** Replays a named scenario through this Triage's own intake (the console's demo button). */
+  startScenario(name: string): Promise<void>;
+};
+
+/**
+ * A chat platform as the core sees it: a ChatPort for the outbox, routes for its inbound side,
+ * and a close for its live connections. Adapters are built in src/main.ts (the composition root)
+ * and handed to startTriage, so the core never imports one.
+ */
+export type ChatAdapter = {
+  port: ChatPort;
+  routes(ctx: ChatAdapterContext): Route[];
+  close(): void;
+};
+
+export type ChatAdapterFactory = (deps: { database: Database; logger: Logger }) => ChatAdapter | Promise<ChatAdapter>;
