@@ -1,15 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
-import { startTriage } from '../src/app.js';
-import type { Card } from '../src/chat/card.js';
-import type { ChatPort } from '../src/chat/port.js';
-import { Config } from '../src/config.js';
-import { ok } from '../src/result.js';
 import type { Benchmark } from './support/benchmark.js';
 import { postBatches } from './support/post-batches.js';
-import { createFreshDatabase, openPostgresServer } from './support/postgres.js';
+import { connect, createFreshDatabase, openPostgresServer } from './support/postgres.js';
+import { buildIfStale, startTriageProcess } from './support/triage-process.js';
 
 const EVENTS = 20_000;
 const FINGERPRINTS = 50;
@@ -18,30 +10,6 @@ const CONCURRENCY = 16;
 const GOAL_FIRST_CARD_MS = 1_000;
 const GOAL_RSS_MB = 300;
 const say = (line: string) => process.stdout.write(`storm: ${line}\n`);
-
-/** Stands in for Slack's far side: records when each post and update reached "the channel". */
-function recordingChat() {
-  const posts: Array<{ at: number; channel: string; card: Card }> = [];
-  const updates: Array<{ at: number; messageId: string }> = [];
-  const port: ChatPort = {
-    platform: 'slack',
-    async post(channel, card) {
-      posts.push({ at: performance.now(), channel, card });
-      return ok({ messageId: `m${posts.length}` });
-    },
-    async update(_channel, messageId) {
-      updates.push({ at: performance.now(), messageId });
-      return ok(undefined);
-    },
-    async postInThread() {
-      return ok({ messageId: 'thread' });
-    },
-    async replyPrivately() {
-      return ok(undefined);
-    },
-  };
-  return { port, posts, updates };
-}
 
 /**
  * 20,000 events over 50 runtimes whose memory climbs past 90%: 50 fingerprints of
@@ -62,52 +30,80 @@ function stormEvents(now: number) {
   });
 }
 
+type Delivered = { posts: number; updates: number; firstPostAt: number | null; lastPostAt: number | null; minPostGapMs: number | null; minUpdateGapMs: number | null };
+
+/** What reached the chat (the console, as `npm start` runs it), read from the outbox's own record. */
+async function delivered(sql: ReturnType<typeof connect>): Promise<Delivered> {
+  const [row] = await sql<Array<Record<string, string | number | null>>>`
+    with sent as (
+      select kind, card_key, extract(epoch from sent_at) * 1000 as at,
+             -- Gaps are between hand-overs to the platform (claimed_at): the outbox spaces those;
+             -- sent_at also carries each call's own latency.
+             extract(epoch from claimed_at) * 1000 as handed,
+             lag(extract(epoch from claimed_at) * 1000) over (partition by kind, case when kind = 'update' then card_key end order by claimed_at) as prev
+      from chat_outbox where status = 'sent')
+    select count(*) filter (where kind = 'post') as posts, count(*) filter (where kind = 'update') as updates,
+           min(at) filter (where kind = 'post') as first_post, max(at) filter (where kind = 'post') as last_post,
+           min(handed - prev) filter (where kind = 'post') as min_post_gap, min(handed - prev) filter (where kind = 'update') as min_update_gap
+    from sent`;
+  const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    posts: Number(row!.posts),
+    updates: Number(row!.updates),
+    firstPostAt: n(row!.first_post),
+    lastPostAt: n(row!.last_post),
+    minPostGapMs: n(row!.min_post_gap),
+    minUpdateGapMs: n(row!.min_update_gap),
+  };
+}
+
+/**
+ * Triage runs as its own process, built and started as `npm start` does (console adapter, real
+ * PostgreSQL, fsync on), so its peak RSS is its own; the storm comes from this process.
+ */
 async function run(): Promise<{ goalsMet: boolean }> {
+  if (await buildIfStale()) say('dist/ was stale: rebuilt');
   const server = await openPostgresServer();
   const database = await createFreshDatabase(server.adminUrl, 'bench_storm');
-  const chat = recordingChat();
-  const config = Config.parse({
-    port: 0,
-    databaseUrl: database.url,
-    ingestToken: 'bench-storm-token-0123456789',
-    dataDir: mkdtempSync(join(tmpdir(), 'triage-storm-')),
-    logLevel: 'silent',
-  });
-  const triage = await startTriage(config, { logger: pino({ level: 'silent' }), chatPorts: [chat.port] });
+  const triage = await startTriageProcess(database.url);
+  const sql = connect(database.url);
   try {
     const events = stormEvents(Date.now());
+    const startedAt = Date.now();
     const started = performance.now();
-    const load = await postBatches(triage.url, config.ingestToken!, events, { batchSize: BATCH, concurrency: CONCURRENCY, requestTimeoutMs: 30_000 });
+    const load = await postBatches(triage.url, triage.token, events, { batchSize: BATCH, concurrency: CONCURRENCY, requestTimeoutMs: 30_000 });
     if (load.failures) throw new Error(`${load.failures} requests failed: ${load.firstFailures.join('; ')}`);
     const intakeMs = performance.now() - started;
-    await triage.copilot.engine.idle();
     // Slack's budget is one post per second per channel: 50 cards in #ops take about 50 s.
     const deadline = Date.now() + 120_000;
-    while (chat.posts.length < FINGERPRINTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    await new Promise((r) => setTimeout(r, 3_000)); // anything extra would show up now
-    const firstCardMs = (chat.posts[0]?.at ?? NaN) - started;
-    const lastCardMs = (chat.posts.at(-1)?.at ?? NaN) - started;
-    const perCard = new Map<string, number[]>();
-    for (const u of chat.updates) perCard.set(u.messageId, [...(perCard.get(u.messageId) ?? []), u.at]);
-    const minGapMs = Math.min(...[...perCard.values()].flatMap((ats) => ats.slice(1).map((at, i) => at - ats[i]!)), Infinity);
-    const postGaps = chat.posts.slice(1).map((p, i) => p.at - chat.posts[i]!.at);
-    const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    let seen = await delivered(sql);
+    while (seen.posts < FINGERPRINTS && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      seen = await delivered(sql);
+    }
+    await new Promise((r) => setTimeout(r, 4_000)); // a 51st card, or late updates, would show now
+    seen = await delivered(sql);
+    const memory = triage.memory();
+    const firstCardMs = seen.firstPostAt === null ? NaN : seen.firstPostAt - startedAt;
+    const lastCardMs = seen.lastPostAt === null ? NaN : seen.lastPostAt - startedAt;
+    const critical = (await sql<Array<{ n: number }>>`select count(*)::int as n from chat_outbox where kind = 'post' and priority = 0`)[0]?.n ?? 0;
 
-    say(`${EVENTS} events over ${FINGERPRINTS} fingerprints in ${Math.round(intakeMs)} ms = ${Math.round((EVENTS * 1000) / intakeMs)} events/s through POST /v1/events (batches of ${BATCH}, ${CONCURRENCY} concurrent, PostgreSQL)`);
-    say(`first card posted ${Math.round(firstCardMs)} ms after the first event (goal <= ${GOAL_FIRST_CARD_MS} ms); last of them at ${Math.round(lastCardMs)} ms`);
-    say(`cards posted ${chat.posts.length} (goal exactly ${FINGERPRINTS}); updates sent ${chat.updates.length}; critical first: ${chat.posts[0]?.card.severity}`);
-    say(`smallest gap between two updates of one card ${Number.isFinite(minGapMs) ? Math.round(minGapMs) : '—'} ms (goal >= 2000); smallest gap between posts to #ops ${Math.round(Math.min(...postGaps, Infinity))} ms (goal >= 1000, measured at the port: delivery time jitters by tens of ms)`);
-    say(`peak RSS ${rssMb} MB for this process: Triage plus the load generator (goal < ${GOAL_RSS_MB} MB)`);
+    say(`${EVENTS} events over ${FINGERPRINTS} fingerprints in ${Math.round(intakeMs)} ms = ${Math.round((EVENTS * 1000) / intakeMs)} events/s through POST /v1/events (batches of ${BATCH}, ${CONCURRENCY} concurrent, PostgreSQL 15 fsync on)`);
+    say(`first card posted ${Math.round(firstCardMs)} ms after the first event (goal <= ${GOAL_FIRST_CARD_MS} ms); the 50th at ${Math.round(lastCardMs)} ms (one post per second per channel)`);
+    say(`cards posted ${seen.posts} (goal exactly ${FINGERPRINTS}, ${critical} critical); updates sent ${seen.updates}`);
+    say(`smallest gap between two updates of one card ${seen.minUpdateGapMs === null ? '— (none needed)' : `${Math.round(seen.minUpdateGapMs)} ms`} (goal >= 2000); smallest gap between post hand-overs to #ops ${Math.round(seen.minPostGapMs ?? NaN)} ms (goal >= 1000)`);
+    say(`Triage peak RSS ${Math.round(memory.peakMb)} MB (VmHWM; goal < ${GOAL_RSS_MB} MB)`);
     const misses = [
       !(firstCardMs <= GOAL_FIRST_CARD_MS) && `first card ${Math.round(firstCardMs)} ms`,
-      chat.posts.length !== FINGERPRINTS && `${chat.posts.length} cards`,
-      Number.isFinite(minGapMs) && minGapMs < 2000 && `update gap ${Math.round(minGapMs)} ms`,
-      postGaps.some((g) => g < 1000 - 100) && 'post gap under 1 s',
-      rssMb >= GOAL_RSS_MB && `RSS ${rssMb} MB`,
+      seen.posts !== FINGERPRINTS && `${seen.posts} cards`,
+      seen.minUpdateGapMs !== null && seen.minUpdateGapMs < 2000 && `update gap ${Math.round(seen.minUpdateGapMs)} ms`,
+      seen.minPostGapMs !== null && seen.minPostGapMs < 1000 && `post gap ${Math.round(seen.minPostGapMs)} ms`,
+      memory.peakMb >= GOAL_RSS_MB && `RSS ${memory.peakMb} MB`,
     ].filter(Boolean);
     say(misses.length ? `goals NOT met: ${misses.join('; ')}` : 'goals met');
     return { goalsMet: misses.length === 0 };
   } finally {
+    await sql.end({ timeout: 5 });
     await triage.stop();
     await database.drop();
     await server.stop();

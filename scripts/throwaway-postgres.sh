@@ -15,4 +15,4 @@ runuser -u postgres -- "$PGBIN/initdb" -D "$dir/data" -A trust --no-sync -U post
 runuser -u postgres -- "$PGBIN/pg_ctl" -D "$dir/data" -w -l "$dir/log" start \
   -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=${PG_FSYNC:-on} -c max_connections=200" >/dev/null
 runuser -u postgres -- "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U postgres triage
-echo "PG_URL=postgres://postgres@127.0.0.1:$port/triage; PG_DIR=$dir; pg_stop() { runuser -u postgres -- $PGBIN/pg_ctl -D $dir/data -w -m fast stop >/dev/null; rm -rf $dir; }"
+echo "PG_URL=postgres://postgres@127.0.0.1:$port/triage; PG_DIR=$dir; pg_stop() { cd / && runuser -u postgres -- $PGBIN/pg_ctl -D $dir/data -w -m fast stop >/dev/null; rm -rf $dir; }"
