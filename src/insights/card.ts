@@ -18,7 +18,7 @@ const STATE_NOTE: Partial<Record<Insight['status'], (i: Insight) => string>> = {
 export function insightCard(entry: CatalogEntry | undefined, insight: Insight, actionIdFor: ActionIdFor): Card {
   const d = insight.detection;
   const live = insight.status === 'open' || insight.status === 'acknowledged';
-  const specs = live && entry ? entry.actions(d as never) : [];
+  const specs = live && entry ? withAcknowledge(entry.actions(d as never), insight) : [];
   const actions: CardAction[] = specs.map((spec) => ({
     id: actionIdFor(spec, insight),
     label: spec.label,
@@ -44,4 +44,12 @@ export function insightCard(entry: CatalogEntry | undefined, insight: Insight, a
 /** UTC clock time: one shared clock for an incident channel spanning time zones. */
 function time(date: Date | null): string {
   return date ? `${date.toISOString().slice(11, 16)} UTC` : '—';
+}
+
+/** An open insight offers Acknowledge before Dismiss: "someone is on it", seen by the channel. */
+function withAcknowledge(specs: ActionSpec[], insight: Insight): ActionSpec[] {
+  if (insight.status !== 'open' || specs.some((s) => s.action === 'acknowledge')) return specs;
+  const dismissAt = specs.findIndex((s) => s.action === 'dismiss');
+  const at = dismissAt === -1 ? specs.length : dismissAt;
+  return [...specs.slice(0, at), { action: 'acknowledge', label: 'Acknowledge' }, ...specs.slice(at)];
 }

@@ -35,6 +35,14 @@ describe('clicks and commands through the core', () => {
 
   const dismissId = () => buildActionId({ action: 'dismiss', subject: { kind: 'insight', id: String(insightId) } });
 
+  it('Acknowledge marks the insight as someone is on it, once', async () => {
+    const ack = buildActionId({ action: 'acknowledge', subject: { kind: 'insight', id: String(insightId) } });
+    const reply = await interactions.click({ actionId: ack, actor: priya, message });
+    expect(reply.text).toMatch(/^Acknowledged ".*": the channel sees you are on it\.$/);
+    expect(published.at(-1)).toMatchObject({ id: insightId, status: 'acknowledged', acknowledgedBy: 'Priya' });
+    expect((await interactions.click({ actionId: ack, actor: james, message })).text).toBe('Already acknowledged by Priya.');
+  });
+
   it('Dismiss changes the insight and its card, and answers the clicker privately', async () => {
     const reply = await interactions.click({ actionId: dismissId(), actor: james, message });
     expect(reply.visibility).toBe('private');

@@ -41,7 +41,7 @@ describe.skipIf(missing)(missing ? `seed incident in the console (SKIPPED: ${CHR
     await expect.poll(() => card(/Provider openai degraded/).count(), { timeout: 15_000 }).toBe(1);
     const runtimes = card(/runtime execution failures/);
     expect(await runtimes.getByTestId('card-badge').textContent()).toContain('CRITICAL');
-    expect(await runtimes.getByTestId('action').allTextContents()).toEqual(['Restart bash-runtime-mike', 'Restart bash-runtime-priya', 'Dismiss']);
+    expect(await runtimes.getByTestId('action').allTextContents()).toEqual(['Restart bash-runtime-mike', 'Restart bash-runtime-priya', 'Acknowledge', 'Dismiss']);
   });
 
   it('Dismiss turns the card to dismissed in place and tells only the clicker', async () => {

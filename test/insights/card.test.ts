@@ -50,7 +50,10 @@ describe('insight cards', () => {
     const restart = card.actions.find((a) => a.label === 'Restart bash-runtime-mike')!;
     const parsed = parseActionId(restart.id);
     expect(parsed.ok && parsed.value).toEqual({ action: 'restart_runtime', subject: { kind: 'insight', id: '42' }, target: { kind: 'runtime', id: 'bash-runtime-mike' } });
-    expect(card.actions.at(-1)!.label).toBe('Dismiss');
+    expect(card.actions.slice(-2).map((a) => a.label)).toEqual(['Acknowledge', 'Dismiss']);
+    const acknowledged = insightCard(entry, insight({ status: 'acknowledged', acknowledgedBy: 'James' }), insightActionId);
+    expect(acknowledged.actions.map((a) => a.label)).not.toContain('Acknowledge');
+    expect(acknowledged.text).toContain('Acknowledged by James.');
   });
 
   it('drops the buttons once resolved or dismissed, and says who and when', () => {
