@@ -4,3 +4,4 @@ export * from './insights.js';
 export * from './chat.js';
 export * from './jobs.js';
 export * from './console.js';
+export * from './slack.js';
