@@ -9,6 +9,42 @@ import { type Result, ok, err } from './result.js';
  * One schema for the environment plus the optional triage.config.yml. Environment wins over the
  * file so a deployment can override a committed file without editing it.
  */
+/**
+ * Slack is on when any of its credentials or SLACK_CHANNEL is set. A channel map alone does not
+ * turn it on: triage.config.yml is committed and shared, the tokens come per deployment.
+ * HTTP mode (Events API at POST /slack/events) needs the bot token, the signing secret and a
+ * channel; Socket Mode (SLACK_APP_TOKEN) needs the bot token, the app token and a channel.
+ */
+export const SlackConfig = z
+  .object({
+    botToken: z.string().startsWith('xoxb-', 'must be a bot token (xoxb-...)').optional(),
+    signingSecret: z.string().min(1).optional(),
+    appToken: z.string().startsWith('xapp-', 'must be an app-level token (xapp-...)').optional(),
+    apiUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** The Slack channel id every logical channel goes to unless `channels` names another. */
+    channel: z.string().min(1).optional(),
+    /** Logical channel (routing's 'ops', 'leads') → Slack channel id. */
+    channels: z.record(z.string(), z.string().min(1)).default({}),
+  })
+  .superRefine((slack, ctx) => {
+    const missing = missingSlackSettings(slack);
+    if (missing.length > 0) ctx.addIssue({ code: 'custom', message: `Slack is half-configured: missing ${missing.join(', ')}` });
+  });
+export type SlackConfig = z.infer<typeof SlackConfig>;
+
+export const slackEnabled = (slack: Pick<SlackConfig, 'botToken' | 'signingSecret' | 'appToken' | 'channel'>): boolean =>
+  Boolean(slack.botToken || slack.signingSecret || slack.appToken || slack.channel);
+
+function missingSlackSettings(slack: Omit<SlackConfig, 'channels'> & { channels?: Record<string, string> }): string[] {
+  if (!slackEnabled(slack)) return [];
+  const missing: string[] = [];
+  if (!slack.botToken) missing.push('SLACK_BOT_TOKEN');
+  // Socket Mode authenticates the connection with the app token instead of signing requests.
+  if (!slack.appToken && !slack.signingSecret) missing.push('SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)');
+  if (!slack.channel && Object.keys(slack.channels ?? {}).length === 0) missing.push('SLACK_CHANNEL (or slack.channels in triage.config.yml)');
+  return missing;
+}
+
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -48,6 +84,7 @@ export const Config = z.object({
       restartHeartbeatDelayMs: z.number().int().min(0).default(1500),
     })
     .prefault({}),
+  slack: SlackConfig.prefault({}),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -63,11 +100,28 @@ const ENV_KEYS = {
   LOG_LEVEL: { key: 'logLevel', secret: false },
 } as const;
 
-const SECRET_KEYS = new Set<string>(
-  Object.values(ENV_KEYS)
+/** Env var → key inside `slack`, merged over the file's `slack:` section. */
+const SLACK_ENV_KEYS = {
+  SLACK_BOT_TOKEN: { key: 'botToken', secret: true },
+  SLACK_SIGNING_SECRET: { key: 'signingSecret', secret: true },
+  SLACK_APP_TOKEN: { key: 'appToken', secret: true },
+  SLACK_API_URL: { key: 'apiUrl', secret: false },
+  SLACK_CHANNEL: { key: 'channel', secret: false },
+} as const;
+
+const SECRET_KEYS = new Set<string>([
+  ...Object.values(ENV_KEYS)
     .filter((v) => v.secret)
     .map((v) => v.key),
-);
+  ...Object.values(SLACK_ENV_KEYS)
+    .filter((v) => v.secret)
+    .map((v) => `slack.${v.key}`),
+]);
+const isSecretPath = (path: PropertyKey[]): boolean =>
+  SECRET_KEYS.has(String(path[0] ?? '')) ||
+  SECRET_KEYS.has(path.slice(0, 2).map(String).join('.')) ||
+  // The whole section holds tokens: a problem reported on it shows none of its values.
+  (path[0] === 'slack' && path.length < 2);
 
 export type ConfigError = { code: 'invalid_config'; message: string; problems: string[] };
 
@@ -85,14 +139,17 @@ export function loadConfig(env: Env = process.env): Result<Config, ConfigError> 
       origin[key] = name;
     }
   }
-  const merged = { ...file.value.data, ...fromEnv };
+  const slack = readSlackEnv(env, file.value.data.slack, origin);
+  const merged = { ...file.value.data, ...fromEnv, ...(slack === undefined ? {} : { slack }) };
   const parsed = Config.safeParse(merged);
   if (parsed.success) return ok(parsed.data);
   const problems = parsed.error.issues.map((issue) => {
     const path = issue.path.join('.');
     const top = String(issue.path[0] ?? '');
-    const where = origin[top] ?? (path ? `${file.value.path ?? 'config'}: ${path}` : 'config');
-    const found = SECRET_KEYS.has(top) ? '(hidden)' : describe(valueAt(merged, issue.path));
+    const where = origin[path] ?? origin[top] ?? (path ? `${file.value.path ?? 'config'}: ${path}` : 'config');
+    // A half-configured Slack names what is missing; there is nothing found to show.
+    if (path === 'slack' && issue.code === 'custom') return issue.message;
+    const found = isSecretPath(issue.path) ? '(hidden)' : describe(valueAt(merged, issue.path));
     return `${where}: ${issue.message}; found ${found}`;
   });
   return err({
@@ -100,6 +157,20 @@ export function loadConfig(env: Env = process.env): Result<Config, ConfigError> 
     message: `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`,
     problems,
   });
+}
+
+/** The file's `slack:` mapping with SLACK_* variables over it; undefined when neither sets anything. */
+function readSlackEnv(env: Env, fromFile: unknown, origin: Record<string, string>): unknown {
+  // Not a mapping: hand it to zod as it is, which names the problem.
+  if (fromFile !== undefined && (fromFile === null || typeof fromFile !== 'object' || Array.isArray(fromFile))) return fromFile;
+  const slack: Record<string, unknown> = { ...(fromFile ?? {}) };
+  for (const [name, { key }] of Object.entries(SLACK_ENV_KEYS)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    slack[key] = value;
+    origin[`slack.${key}`] = name;
+  }
+  return Object.keys(slack).length > 0 || fromFile !== undefined ? slack : undefined;
 }
 
 function readConfigFile(env: Env): Result<{ data: Record<string, unknown>; path?: string }, ConfigError> {
