@@ -1,5 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { inArray, sql } from 'drizzle-orm';
 import {
   platformLoops,
   platformMcpServers,
@@ -9,7 +8,8 @@ import {
 } from '../../db/schema/index.js';
 import type { RuntimeDownReason } from '../../events/vocabulary.js';
 import { entityKey } from './context.js';
-import type { EventHandlers } from './apply-events.js';
+import type { EventKind, EventKinds } from './apply-events.js';
+import { fromExcluded, keepUnlessGiven } from './apply-sql.js';
 import { PROVIDER_NAMES } from './seed-data.js';
 
 /** Defaults for an entity first heard of through an event: plausible, and overwritten by later events. */
@@ -24,116 +24,178 @@ function runtimeOwner(runtime: string, employee?: string): string {
   return match ? entityKey(match[1]!) : 'unknown';
 }
 
-async function markDown(db: Db, a: { runtime: string; employee?: string; reason: RuntimeDownReason }): Promise<void> {
-  const down = { status: 'unreachable', lastDownReason: a.reason, restartRequestedAt: null };
-  await db
-    .insert(platformRuntimes)
-    .values({ id: a.runtime, employeeId: runtimeOwner(a.runtime, a.employee), ...NEW_RUNTIME, ...down })
-    .onConflictDoUpdate({ target: platformRuntimes.id, set: down });
-}
-
 /** A provider is degraded when it is slow or failing often; the event may state it outright. */
 function providerStatus(latencyMs: number, errorRate: number): 'connected' | 'degraded' | 'down' {
   if (errorRate >= 0.5) return 'down';
   return errorRate > 0.1 || latencyMs > 5_000 ? 'degraded' : 'connected';
 }
 
-export const agentHandlers: EventHandlers = {
-  'runtime.heartbeat': async (db, a, at) => {
-    const up = {
-      status: 'connected',
-      heartbeatIntervalSeconds: Math.max(1, Math.round(a.intervalSeconds)),
-      lastHeartbeatAt: at,
+/** The latest state wins, except that a row first created keeps the owner the first event named. */
+function keepFirstEmployee<A extends { employee?: string }>(prev: { a: A; at: Date }, next: { a: A; at: Date }): { a: A; at: Date } {
+  return { a: { ...next.a, employee: prev.a.employee }, at: next.at };
+}
+
+/** Disconnected and failed executions both mark a runtime unreachable with a reason. */
+const markDown: EventKind<'runtime.disconnected' | 'runtime.execution_failed'> = {
+  key: (a) => `runtime:${a.runtime}`,
+  merge: keepFirstEmployee,
+  apply: async (db, items) => {
+    const rows = items.map(({ a }) => ({
+      id: a.runtime,
+      employeeId: runtimeOwner(a.runtime, a.employee),
+      ...NEW_RUNTIME,
+      status: 'unreachable',
+      lastDownReason: a.reason as RuntimeDownReason,
       restartRequestedAt: null,
-    };
+    }));
     await db
       .insert(platformRuntimes)
-      .values({ id: a.runtime, employeeId: runtimeOwner(a.runtime, a.employee), ...NEW_RUNTIME, ...up })
-      .onConflictDoUpdate({ target: platformRuntimes.id, set: up });
+      .values(rows)
+      .onConflictDoUpdate({ target: platformRuntimes.id, set: fromExcluded(platformRuntimes, ['status', 'lastDownReason', 'restartRequestedAt']) });
   },
-  'runtime.disconnected': (db, a) => markDown(db, a),
-  'runtime.execution_failed': (db, a) => markDown(db, a),
+};
+
+export const agentKinds: EventKinds = {
+  'runtime.heartbeat': {
+    key: (a) => `runtime:${a.runtime}`,
+    merge: keepFirstEmployee,
+    apply: async (db, items) => {
+      const rows = items.map(({ a, at }) => ({
+        id: a.runtime,
+        employeeId: runtimeOwner(a.runtime, a.employee),
+        ...NEW_RUNTIME,
+        status: 'connected',
+        heartbeatIntervalSeconds: Math.max(1, Math.round(a.intervalSeconds)),
+        lastHeartbeatAt: at,
+        restartRequestedAt: null,
+      }));
+      const set = fromExcluded(platformRuntimes, ['status', 'heartbeatIntervalSeconds', 'lastHeartbeatAt', 'restartRequestedAt']);
+      await db.insert(platformRuntimes).values(rows).onConflictDoUpdate({ target: platformRuntimes.id, set });
+    },
+  },
+  'runtime.disconnected': markDown as EventKind<'runtime.disconnected'>,
+  'runtime.execution_failed': markDown as EventKind<'runtime.execution_failed'>,
   // Memory figures alone do not say a runtime exists or is up, so unknown ones are ignored.
-  'runtime.memory': async (db, a) => {
-    await db
-      .update(platformRuntimes)
-      .set({ memoryLimitMb: Math.round(a.limitMb) })
-      .where(eq(platformRuntimes.id, a.runtime));
+  'runtime.memory': {
+    key: (a) => `runtime:${a.runtime}`,
+    merge: (_prev, next) => next,
+    apply: async (db, items) => {
+      const rows = JSON.stringify(items.map(({ a }) => ({ id: a.runtime, limit: Math.round(a.limitMb) })));
+      await db.execute(sql`
+        update ${platformRuntimes} set memory_limit_mb = x.limit
+        from jsonb_to_recordset(${rows}::jsonb) as x(id text, "limit" integer)
+        where ${platformRuntimes.id} = x.id`);
+    },
   },
 
-  'loop.started': async (db, a, at) => {
-    const details = {
-      ticket: a.ticket ?? null,
-      title: a.title ?? null,
-      employeeId: a.employee ? entityKey(a.employee) : null,
-      provider: a.provider ? entityKey(a.provider) : null,
-    };
-    // A resent start must not revive a loop that was cancelled meanwhile: status is left alone.
-    await db
-      .insert(platformLoops)
-      .values({ id: a.loopId, ...details, status: 'running', startedAt: at })
-      .onConflictDoUpdate({
-        target: platformLoops.id,
-        set: {
-          ticket: sql`coalesce(excluded.ticket, ${platformLoops.ticket})`,
-          title: sql`coalesce(excluded.title, ${platformLoops.title})`,
-          employeeId: sql`coalesce(excluded.employee_id, ${platformLoops.employeeId})`,
-          provider: sql`coalesce(excluded.provider, ${platformLoops.provider})`,
-        },
+  // A resent start must not revive a loop that was cancelled meanwhile: status is left alone.
+  'loop.started': {
+    key: (a) => `loop:${a.loopId}`,
+    // The first start creates the row (and its start time); later ones fill in what they add.
+    merge: (prev, next) => ({
+      a: {
+        ...next.a,
+        ticket: next.a.ticket ?? prev.a.ticket,
+        title: next.a.title ?? prev.a.title,
+        employee: next.a.employee ?? prev.a.employee,
+        provider: next.a.provider ?? prev.a.provider,
+      },
+      at: prev.at,
+    }),
+    apply: async (db, items) => {
+      const rows = items.map(({ a, at }) => ({
+        id: a.loopId,
+        ticket: a.ticket ?? null,
+        title: a.title ?? null,
+        employeeId: a.employee ? entityKey(a.employee) : null,
+        provider: a.provider ? entityKey(a.provider) : null,
+        status: 'running',
+        startedAt: at,
+      }));
+      const set = keepUnlessGiven(platformLoops, ['ticket', 'title', 'employeeId', 'provider']);
+      await db.insert(platformLoops).values(rows).onConflictDoUpdate({ target: platformLoops.id, set });
+    },
+  },
+  // Not merged: a finish that creates the loop records its own time as the start.
+  'loop.finished': {
+    key: (a) => `loop:${a.loopId}`,
+    apply: async (db, items) => {
+      const rows = items.map(({ a, at }) => ({ id: a.loopId, startedAt: at, status: a.outcome, finishedAt: at }));
+      await db
+        .insert(platformLoops)
+        .values(rows)
+        .onConflictDoUpdate({ target: platformLoops.id, set: fromExcluded(platformLoops, ['status', 'finishedAt']) });
+    },
+  },
+
+  'routine.spend': {
+    key: (a) => `routine:${a.routine}`,
+    merge: (_prev, next) => next,
+    apply: async (db, items) => {
+      const rows = items.map(({ a }) => ({
+        id: a.routine,
+        status: 'active',
+        budgetSpentUsd: a.spentUsd,
+        budgetLimitUsd: a.limitUsd,
+        budgetPeriod: a.period,
+      }));
+      const set = fromExcluded(platformRoutines, ['budgetSpentUsd', 'budgetLimitUsd', 'budgetPeriod']);
+      await db.insert(platformRoutines).values(rows).onConflictDoUpdate({ target: platformRoutines.id, set });
+    },
+  },
+  'routine.paused': {
+    key: (a) => `routine:${a.routine}`,
+    merge: (_prev, next) => next,
+    apply: async (db, items) => {
+      const rows = items.map(({ a }) => ({ id: a.routine, ...NEW_ROUTINE, status: 'paused', pausedReason: a.reason }));
+      const set = fromExcluded(platformRoutines, ['status', 'pausedReason']);
+      await db.insert(platformRoutines).values(rows).onConflictDoUpdate({ target: platformRoutines.id, set });
+    },
+  },
+  'routine.resumed': {
+    key: (a) => `routine:${a.routine}`,
+    merge: (_prev, next) => next,
+    apply: async (db, items) => {
+      await db
+        .update(platformRoutines)
+        .set({ status: 'active', pausedReason: null })
+        .where(inArray(platformRoutines.id, items.map(({ a }) => a.routine)));
+    },
+  },
+
+  // Pool figures and health touch different columns, so they commute: separate keys.
+  'mcp.pool': {
+    key: (a) => `mcp-pool:${a.server}`,
+    merge: (_prev, next) => next,
+    apply: async (db, items) => {
+      const rows = items.map(({ a }) => ({ id: a.server, ...NEW_MCP, poolInUse: a.inUse, poolSize: a.size }));
+      const set = fromExcluded(platformMcpServers, ['poolInUse', 'poolSize']);
+      await db.insert(platformMcpServers).values(rows).onConflictDoUpdate({ target: platformMcpServers.id, set });
+    },
+  },
+  'mcp.health': {
+    key: (a) => `mcp-status:${a.server}`,
+    merge: (_prev, next) => next,
+    apply: async (db, items) => {
+      const rows = items.map(({ a }) => ({ id: a.server, ...NEW_MCP, status: a.status }));
+      await db
+        .insert(platformMcpServers)
+        .values(rows)
+        .onConflictDoUpdate({ target: platformMcpServers.id, set: fromExcluded(platformMcpServers, ['status']) });
+    },
+  },
+  'provider.health': {
+    key: (a) => `provider:${entityKey(a.provider)}`,
+    // The display name comes from the event that created the row.
+    merge: (prev, next) => ({ a: { ...next.a, provider: prev.a.provider }, at: next.at }),
+    apply: async (db, items) => {
+      const rows = items.map(({ a }) => {
+        const id = entityKey(a.provider);
+        const status = a.status ?? providerStatus(a.latencyMs, a.errorRate);
+        return { id, name: PROVIDER_NAMES[id] ?? a.provider, status, latencyMs: a.latencyMs, errorRate: a.errorRate };
       });
-  },
-  'loop.finished': async (db, a, at) => {
-    const done = { status: a.outcome, finishedAt: at };
-    await db
-      .insert(platformLoops)
-      .values({ id: a.loopId, startedAt: at, ...done })
-      .onConflictDoUpdate({ target: platformLoops.id, set: done });
-  },
-
-  'routine.spend': async (db, a) => {
-    const budget = { budgetSpentUsd: a.spentUsd, budgetLimitUsd: a.limitUsd, budgetPeriod: a.period };
-    await db
-      .insert(platformRoutines)
-      .values({ id: a.routine, status: 'active', ...budget })
-      .onConflictDoUpdate({ target: platformRoutines.id, set: budget });
-  },
-  'routine.paused': async (db, a) => {
-    const paused = { status: 'paused', pausedReason: a.reason };
-    await db
-      .insert(platformRoutines)
-      .values({ id: a.routine, ...NEW_ROUTINE, ...paused })
-      .onConflictDoUpdate({ target: platformRoutines.id, set: paused });
-  },
-  'routine.resumed': async (db, a) => {
-    await db
-      .update(platformRoutines)
-      .set({ status: 'active', pausedReason: null })
-      .where(eq(platformRoutines.id, a.routine));
-  },
-
-  'mcp.pool': async (db, a) => {
-    const pool = { poolInUse: a.inUse, poolSize: a.size };
-    await db
-      .insert(platformMcpServers)
-      .values({ id: a.server, ...NEW_MCP, ...pool })
-      .onConflictDoUpdate({ target: platformMcpServers.id, set: pool });
-  },
-  'mcp.health': async (db, a) => {
-    await db
-      .insert(platformMcpServers)
-      .values({ id: a.server, ...NEW_MCP, status: a.status })
-      .onConflictDoUpdate({ target: platformMcpServers.id, set: { status: a.status } });
-  },
-  'provider.health': async (db, a) => {
-    const id = entityKey(a.provider);
-    const health = {
-      status: a.status ?? providerStatus(a.latencyMs, a.errorRate),
-      latencyMs: a.latencyMs,
-      errorRate: a.errorRate,
-    };
-    await db
-      .insert(platformProviders)
-      .values({ id, name: PROVIDER_NAMES[id] ?? a.provider, ...health })
-      .onConflictDoUpdate({ target: platformProviders.id, set: health });
+      const set = fromExcluded(platformProviders, ['status', 'latencyMs', 'errorRate']);
+      await db.insert(platformProviders).values(rows).onConflictDoUpdate({ target: platformProviders.id, set });
+    },
   },
 };
