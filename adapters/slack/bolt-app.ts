@@ -1,0 +1,51 @@
+import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { SlackConfig } from '../../src/config.js';
+import { registerButtons } from './actions/button.js';
+import { registerOtherCommands } from './commands/any.js';
+import { registerTriageCommand, TRIAGE_COMMAND } from './commands/triage.js';
+import type { SlackHandlerDeps } from './handler-deps.js';
+import { slackLogger, webClientOptions } from './web-client.js';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export type SlackBolt = { app: App; http?: HTTPReceiver; socket?: SocketModeReceiver };
+
+/**
+ * Bolt, on Triage's one HTTP server: HTTPReceiver is used only for its requestListener (signature
+ * and timestamp checks, body parsing, ack), never started, so it opens no port of its own. With
+ * an app token it is Socket Mode instead, with no route at all.
+ */
+export function createBolt(config: SlackConfig, logger: Logger): SlackBolt {
+  const log = slackLogger(logger) as never;
+  const socket = config.appToken ? new SocketModeReceiver({ appToken: config.appToken, logger: log }) : undefined;
+  const http = socket
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: config.signingSecret ?? '',
+        endpoints: [SLACK_EVENTS_PATH, `${SLACK_EVENTS_PATH}/`],
+        // Ack is sent the moment a handler calls ack(); the work continues after the response.
+        processBeforeResponse: false,
+        logger: log,
+      });
+  const receiver: Receiver = (socket ?? http)!;
+  const botToken = config.botToken ?? '';
+  const app = new App({
+    receiver,
+    // A fixed authorize instead of `token`: Bolt would otherwise call auth.test on every start.
+    authorize: async () => ({ botToken }),
+    clientOptions: webClientOptions(config),
+    logger: log,
+  });
+  return { app, http, socket };
+}
+
+/** One registration per entry; each entry file owns its listener. */
+export function registerHandlers(app: App, deps: SlackHandlerDeps): void {
+  registerTriageCommand(app, deps);
+  registerOtherCommands(app, deps, [TRIAGE_COMMAND]);
+  registerButtons(app, deps);
+  app.error(async (error) => {
+    deps.logger.error({ err: error }, 'Slack request failed inside Bolt');
+  });
+}

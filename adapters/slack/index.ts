@@ -1,0 +1,51 @@
+import type { ChatAdapterContext, ChatAdapterFactory } from '../../src/chat/adapter.js';
+import type { SlackConfig } from '../../src/config.js';
+import type { Route } from '../../src/http/router.js';
+import { createBolt, registerHandlers, SLACK_EVENTS_PATH } from './bolt-app.js';
+import { slackChannels } from './channels.js';
+import { createSlackChatPort } from './chat-port.js';
+import { createDeliveries } from './deliveries.js';
+import { createWebClient } from './web-client.js';
+
+/**
+ * Slack as a chat adapter: a ChatPort over the Web API for the outbox, and Bolt for what people
+ * do in Slack — at POST /slack/events on Triage's own server, or over Socket Mode.
+ */
+export function createSlackAdapter(config: SlackConfig): ChatAdapterFactory {
+  return ({ database, logger: parent }) => {
+    const logger = parent.child({ adapter: 'slack' });
+    const channels = slackChannels(config);
+    const port = createSlackChatPort({ client: createWebClient(config, logger), channels, logger });
+    const bolt = createBolt(config, logger);
+    let started = false;
+
+    const routes = (ctx: ChatAdapterContext): Route[] => {
+      registerHandlers(bolt.app, {
+        interactions: ctx.interactions,
+        deliveries: createDeliveries(database, logger),
+        channels,
+        defaultChannel: ctx.channels[0] ?? 'ops',
+        logger,
+      });
+      if (bolt.socket) {
+        started = true;
+        bolt.app.start().then(
+          () => logger.info('Slack connected over Socket Mode'),
+          (error: unknown) => logger.error({ err: error }, 'Slack Socket Mode could not connect; check SLACK_APP_TOKEN'),
+        );
+        return [];
+      }
+      const listener = bolt.http!.requestListener;
+      return [{ method: 'POST', path: SLACK_EVENTS_PATH, handler: (req, res) => listener(req, res) }];
+    };
+
+    return {
+      port,
+      routes,
+      close: () => {
+        if (!started) return;
+        bolt.app.stop().catch((error: unknown) => logger.warn({ err: error }, 'Slack Socket Mode did not stop cleanly'));
+      },
+    };
+  };
+}
