@@ -1,6 +1,8 @@
 import { createConsoleAdapter } from '../adapters/console/index.js';
+import { createSlackAdapter } from '../adapters/slack/index.js';
 import { startTriage } from './app.js';
-import { loadConfig } from './config.js';
+import type { ChatAdapterFactory } from './chat/adapter.js';
+import { loadConfig, slackEnabled } from './config.js';
 import { createLogger } from './observability/logger.js';
 
 /** Composition root for the process: config, start, banner, signals. */
@@ -12,7 +14,15 @@ async function main(): Promise<void> {
   }
   const config = loaded.value;
   const logger = createLogger(config.logLevel);
-  const triage = await startTriage(config, { logger, adapters: [createConsoleAdapter] });
+  // The console stays on with Slack: it is the local view of the same cards.
+  const adapters: ChatAdapterFactory[] = [createConsoleAdapter];
+  if (slackEnabled(config.slack)) {
+    adapters.push(createSlackAdapter(config.slack));
+    logger.info({ mode: config.slack.appToken ? 'socket' : 'http' }, 'Slack is on');
+  } else {
+    logger.info('Slack is off (set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_CHANNEL to turn it on)');
+  }
+  const triage = await startTriage(config, { logger, adapters });
 
   // The banner goes to the terminal, not the JSON log: on the embedded default the person who
   // ran `npm start` needs the token to send events; a configured INGEST_TOKEN is never shown.
