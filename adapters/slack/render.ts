@@ -1,0 +1,113 @@
+import type { types } from '@slack/bolt';
+import type { Card, CardState, Severity } from '../../src/chat/card.js';
+import { actionRows } from './render/actions.js';
+import {
+  MAX_BLOCKS_PER_MESSAGE,
+  MAX_FALLBACK_TEXT,
+  MAX_HEADER_TEXT,
+  MAX_SECTION_FIELDS,
+  MAX_SECTION_FIELD_TEXT,
+  MAX_SECTION_TEXT,
+  MAX_TEXT_OBJECT,
+} from './render/limits.js';
+import { firstLine, safeMrkdwn, truncate } from './render/text.js';
+
+export * from './render/limits.js';
+export { escapeMrkdwn, neutralizeBroadcasts, safeMrkdwn } from './render/text.js';
+
+type KnownBlock = types.KnownBlock;
+type SectionBlock = types.SectionBlock;
+type MrkdwnElement = types.MrkdwnElement;
+
+export type SlackMessage = { text: string; blocks: KnownBlock[] };
+
+/** A card is a notification, not a report: past this many the reader wants the full view. */
+export const MAX_ENTITY_LINES = 20;
+/** Same reasoning for fields: two sections of facts; 300 fields would be 30 screens on a phone. */
+export const MAX_FIELDS = 2 * MAX_SECTION_FIELDS;
+/** One runaway entity (a stack trace as `detail`) must not crowd out the others. */
+export const MAX_ENTITY_LINE = 300;
+
+const SEVERITY: Record<Severity, string> = { critical: '🔴 CRITICAL', warning: '⚠️ WARNING', info: 'ℹ️ INFO' };
+
+/** Shown after severity and category once a card is no longer open, so a stale card reads as one. */
+const STATE: Partial<Record<CardState, string>> = {
+  acknowledged: '👀 Acknowledged',
+  resolved: '✅ Resolved',
+  dismissed: '🔕 Dismissed',
+  pending: '⏳ Pending',
+  approved: '✅ Approved',
+  denied: '⛔ Denied',
+};
+
+/** verbatim: Slack must not auto-link or auto-mention inside text we did not write (see text.ts). */
+const mrkdwn = (text: string): MrkdwnElement => ({ type: 'mrkdwn', text, verbatim: true });
+const section = (text: string): SectionBlock => ({ type: 'section', text: mrkdwn(text) });
+
+/**
+ * Card → Block Kit for chat.postMessage and chat.update. Always within Slack's limits whatever the
+ * card holds; when something must give, text and entities are cut before any button is.
+ */
+export function renderCard(card: Card): SlackMessage {
+  const status = [SEVERITY[card.severity], card.category?.toUpperCase(), STATE[card.state]].filter(Boolean).join(' • ');
+  const head: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: truncate(card.title.trim() || 'Untitled', MAX_HEADER_TEXT), emoji: true } },
+    { type: 'context', elements: [mrkdwn(status)] },
+  ];
+  const body = card.text.trim() ? [section(truncate(safeMrkdwn(card.text.trim()), MAX_SECTION_TEXT, { escaped: true }))] : [];
+  const tail: KnownBlock[] = card.context?.trim()
+    ? [{ type: 'context', elements: [mrkdwn(truncate(safeMrkdwn(card.context.trim()), MAX_TEXT_OBJECT, { escaped: true }))] }]
+    : [];
+
+  let room = MAX_BLOCKS_PER_MESSAGE - head.length - body.length - tail.length;
+  const rows = actionRows(card.actions, room);
+  room -= rows.length;
+  const wantEntities = card.entities.length > 0 ? 1 : 0;
+  const fields = fieldSections(card.fields, room - wantEntities);
+  room -= fields.length;
+  const entities = wantEntities && room > 0 ? [section(entityList(card.entities))] : [];
+
+  return { text: fallbackText(card), blocks: [...head, ...body, ...fields, ...entities, ...rows, ...tail] };
+}
+
+/** What notifications and screen readers show: "🔴 CRITICAL: <title> — <first line of text>". */
+export function fallbackText(card: Card): string {
+  const first = firstLine(card.text);
+  const raw = `${SEVERITY[card.severity]}: ${card.title.trim()}${first ? ` — ${first}` : ''}`;
+  return truncate(safeMrkdwn(raw), MAX_FALLBACK_TEXT, { escaped: true });
+}
+
+/** Fields two-up, ten to a section (Slack's cap), at most MAX_FIELDS in at most `maxBlocks` sections. */
+function fieldSections(fields: Card['fields'], maxBlocks: number): SectionBlock[] {
+  if (fields.length === 0 || maxBlocks < 1) return [];
+  const capacity = Math.min(MAX_FIELDS, maxBlocks * MAX_SECTION_FIELDS);
+  const texts = fields.map((f) => {
+    const value = f.value.trim() ? safeMrkdwn(f.value) : '—';
+    return truncate(f.label.trim() ? `*${safeMrkdwn(f.label.trim())}*\n${value}` : value, MAX_SECTION_FIELD_TEXT, { escaped: true });
+  });
+  if (texts.length > capacity) texts.splice(capacity - 1, Infinity, `…and ${texts.length - capacity + 1} more fields`);
+  const sections: SectionBlock[] = [];
+  for (let i = 0; i < texts.length; i += MAX_SECTION_FIELDS) {
+    sections.push({ type: 'section', fields: texts.slice(i, i + MAX_SECTION_FIELDS).map(mrkdwn) });
+  }
+  return sections;
+}
+
+/** `• id (label) — detail` lines, as many as fit in one section, then "…and N more". */
+function entityList(entities: Card['entities']): string {
+  const lines = entities.map((e) => {
+    const raw = `• ${e.id}${e.label ? ` (${e.label})` : ''}${e.detail ? ` — ${e.detail}` : ''}`;
+    return truncate(safeMrkdwn(raw.replace(/\s*\n\s*/g, ' ')), MAX_ENTITY_LINE, { escaped: true });
+  });
+  const more = (n: number) => (n > 0 ? `\n…and ${n} more` : '');
+  let shown = 0;
+  let size = 0;
+  for (const line of lines) {
+    if (shown === MAX_ENTITY_LINES) break;
+    const next = size + (shown > 0 ? 1 : 0) + line.length;
+    if (next + more(lines.length - shown - 1).length > MAX_SECTION_TEXT) break;
+    size = next;
+    shown += 1;
+  }
+  return lines.slice(0, shown).join('\n') + more(lines.length - shown);
+}
