@@ -146,6 +146,13 @@ describe.each(databaseKinds())('simulator folds intake events into its model (%s
     expect(await task('task-odd-2')).toMatchObject({ state: 'executing', attempt: 2, maxAttempts: 5 });
   });
 
+  it('stores text that looks like SQL or like the quote tag of the JSON literal verbatim', async () => {
+    const title = `$j$::jsonb) x(id text); drop table events; -- $j1$ ' " \\ \u0001`;
+    await sim.applyEvents([stored('loop.started', { loopId: 'loop-quoted', title, ticket: '$j2$' })]);
+    expect(byId(value(await sim.listLoops()), 'loop-quoted')).toMatchObject({ title, ticket: '$j2$' });
+    expect((await database.query<{ n: number }>(sql`select count(*)::int as n from events`))[0]!.n).toBeGreaterThanOrEqual(0);
+  });
+
   it('applies a batch in time order, whatever order it arrived in', async () => {
     await sim.applyEvents([
       stored('runtime.heartbeat', { runtime: 'bash-runtime-lucas', intervalSeconds: 30 }, '2026-05-03T15:10:00Z'),

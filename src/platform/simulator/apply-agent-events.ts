@@ -1,4 +1,4 @@
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import {
   platformLoops,
   platformMcpServers,
@@ -9,7 +9,7 @@ import {
 import type { RuntimeDownReason } from '../../events/vocabulary.js';
 import { entityKey } from './context.js';
 import type { EventKind, EventKinds } from './apply-events.js';
-import { fromExcluded, keepUnlessGiven } from './apply-sql.js';
+import { fromExcluded, jsonLiteral, keepUnlessGiven, upsertRows } from './apply-sql.js';
 import { PROVIDER_NAMES } from './seed-data.js';
 
 /** Defaults for an entity first heard of through an event: plausible, and overwritten by later events. */
@@ -39,7 +39,7 @@ function keepFirstEmployee<A extends { employee?: string }>(prev: { a: A; at: Da
 const markDown: EventKind<'runtime.disconnected' | 'runtime.execution_failed'> = {
   key: (a) => `runtime:${a.runtime}`,
   merge: keepFirstEmployee,
-  apply: async (db, items) => {
+  apply: (items) => {
     const rows = items.map(({ a }) => ({
       id: a.runtime,
       employeeId: runtimeOwner(a.runtime, a.employee),
@@ -48,10 +48,7 @@ const markDown: EventKind<'runtime.disconnected' | 'runtime.execution_failed'> =
       lastDownReason: a.reason as RuntimeDownReason,
       restartRequestedAt: null,
     }));
-    await db
-      .insert(platformRuntimes)
-      .values(rows)
-      .onConflictDoUpdate({ target: platformRuntimes.id, set: fromExcluded(platformRuntimes, ['status', 'lastDownReason', 'restartRequestedAt']) });
+    return upsertRows(platformRuntimes, rows, fromExcluded(platformRuntimes, ['status', 'lastDownReason', 'restartRequestedAt']));
   },
 };
 
@@ -59,7 +56,7 @@ export const agentKinds: EventKinds = {
   'runtime.heartbeat': {
     key: (a) => `runtime:${a.runtime}`,
     merge: keepFirstEmployee,
-    apply: async (db, items) => {
+    apply: (items) => {
       const rows = items.map(({ a, at }) => ({
         id: a.runtime,
         employeeId: runtimeOwner(a.runtime, a.employee),
@@ -70,7 +67,7 @@ export const agentKinds: EventKinds = {
         restartRequestedAt: null,
       }));
       const set = fromExcluded(platformRuntimes, ['status', 'heartbeatIntervalSeconds', 'lastHeartbeatAt', 'restartRequestedAt']);
-      await db.insert(platformRuntimes).values(rows).onConflictDoUpdate({ target: platformRuntimes.id, set });
+      return upsertRows(platformRuntimes, rows, set);
     },
   },
   'runtime.disconnected': markDown as EventKind<'runtime.disconnected'>,
@@ -79,12 +76,13 @@ export const agentKinds: EventKinds = {
   'runtime.memory': {
     key: (a) => `runtime:${a.runtime}`,
     merge: (_prev, next) => next,
-    apply: async (db, items) => {
+    apply: (items) => {
       const rows = JSON.stringify(items.map(({ a }) => ({ id: a.runtime, limit: Math.round(a.limitMb) })));
-      await db.execute(sql`
-        update ${platformRuntimes} set memory_limit_mb = x.limit
-        from jsonb_to_recordset(${rows}::jsonb) as x(id text, "limit" integer)
-        where ${platformRuntimes.id} = x.id`);
+      return [
+        sql`update ${platformRuntimes} set memory_limit_mb = x.limit
+          from jsonb_to_recordset(${jsonLiteral(rows)}) as x(id text, "limit" integer)
+          where ${platformRuntimes.id} = x.id`,
+      ];
     },
   },
 
@@ -102,7 +100,7 @@ export const agentKinds: EventKinds = {
       },
       at: prev.at,
     }),
-    apply: async (db, items) => {
+    apply: (items) => {
       const rows = items.map(({ a, at }) => ({
         id: a.loopId,
         ticket: a.ticket ?? null,
@@ -113,25 +111,22 @@ export const agentKinds: EventKinds = {
         startedAt: at,
       }));
       const set = keepUnlessGiven(platformLoops, ['ticket', 'title', 'employeeId', 'provider']);
-      await db.insert(platformLoops).values(rows).onConflictDoUpdate({ target: platformLoops.id, set });
+      return upsertRows(platformLoops, rows, set);
     },
   },
   // Not merged: a finish that creates the loop records its own time as the start.
   'loop.finished': {
     key: (a) => `loop:${a.loopId}`,
-    apply: async (db, items) => {
+    apply: (items) => {
       const rows = items.map(({ a, at }) => ({ id: a.loopId, startedAt: at, status: a.outcome, finishedAt: at }));
-      await db
-        .insert(platformLoops)
-        .values(rows)
-        .onConflictDoUpdate({ target: platformLoops.id, set: fromExcluded(platformLoops, ['status', 'finishedAt']) });
+      return upsertRows(platformLoops, rows, fromExcluded(platformLoops, ['status', 'finishedAt']));
     },
   },
 
   'routine.spend': {
     key: (a) => `routine:${a.routine}`,
     merge: (_prev, next) => next,
-    apply: async (db, items) => {
+    apply: (items) => {
       const rows = items.map(({ a }) => ({
         id: a.routine,
         status: 'active',
@@ -140,26 +135,28 @@ export const agentKinds: EventKinds = {
         budgetPeriod: a.period,
       }));
       const set = fromExcluded(platformRoutines, ['budgetSpentUsd', 'budgetLimitUsd', 'budgetPeriod']);
-      await db.insert(platformRoutines).values(rows).onConflictDoUpdate({ target: platformRoutines.id, set });
+      return upsertRows(platformRoutines, rows, set);
     },
   },
   'routine.paused': {
     key: (a) => `routine:${a.routine}`,
     merge: (_prev, next) => next,
-    apply: async (db, items) => {
+    apply: (items) => {
       const rows = items.map(({ a }) => ({ id: a.routine, ...NEW_ROUTINE, status: 'paused', pausedReason: a.reason }));
       const set = fromExcluded(platformRoutines, ['status', 'pausedReason']);
-      await db.insert(platformRoutines).values(rows).onConflictDoUpdate({ target: platformRoutines.id, set });
+      return upsertRows(platformRoutines, rows, set);
     },
   },
   'routine.resumed': {
     key: (a) => `routine:${a.routine}`,
     merge: (_prev, next) => next,
-    apply: async (db, items) => {
-      await db
-        .update(platformRoutines)
-        .set({ status: 'active', pausedReason: null })
-        .where(inArray(platformRoutines.id, items.map(({ a }) => a.routine)));
+    apply: (items) => {
+      const ids = JSON.stringify(items.map(({ a }) => ({ id: a.routine })));
+      return [
+        sql`update ${platformRoutines} set status = 'active', paused_reason = null
+          from jsonb_to_recordset(${jsonLiteral(ids)}) as x(id text)
+          where ${platformRoutines.id} = x.id`,
+      ];
     },
   },
 
@@ -167,35 +164,32 @@ export const agentKinds: EventKinds = {
   'mcp.pool': {
     key: (a) => `mcp-pool:${a.server}`,
     merge: (_prev, next) => next,
-    apply: async (db, items) => {
+    apply: (items) => {
       const rows = items.map(({ a }) => ({ id: a.server, ...NEW_MCP, poolInUse: a.inUse, poolSize: a.size }));
       const set = fromExcluded(platformMcpServers, ['poolInUse', 'poolSize']);
-      await db.insert(platformMcpServers).values(rows).onConflictDoUpdate({ target: platformMcpServers.id, set });
+      return upsertRows(platformMcpServers, rows, set);
     },
   },
   'mcp.health': {
     key: (a) => `mcp-status:${a.server}`,
     merge: (_prev, next) => next,
-    apply: async (db, items) => {
+    apply: (items) => {
       const rows = items.map(({ a }) => ({ id: a.server, ...NEW_MCP, status: a.status }));
-      await db
-        .insert(platformMcpServers)
-        .values(rows)
-        .onConflictDoUpdate({ target: platformMcpServers.id, set: fromExcluded(platformMcpServers, ['status']) });
+      return upsertRows(platformMcpServers, rows, fromExcluded(platformMcpServers, ['status']));
     },
   },
   'provider.health': {
     key: (a) => `provider:${entityKey(a.provider)}`,
     // The display name comes from the event that created the row.
     merge: (prev, next) => ({ a: { ...next.a, provider: prev.a.provider }, at: next.at }),
-    apply: async (db, items) => {
+    apply: (items) => {
       const rows = items.map(({ a }) => {
         const id = entityKey(a.provider);
         const status = a.status ?? providerStatus(a.latencyMs, a.errorRate);
         return { id, name: PROVIDER_NAMES[id] ?? a.provider, status, latencyMs: a.latencyMs, errorRate: a.errorRate };
       });
       const set = fromExcluded(platformProviders, ['status', 'latencyMs', 'errorRate']);
-      await db.insert(platformProviders).values(rows).onConflictDoUpdate({ target: platformProviders.id, set });
+      return upsertRows(platformProviders, rows, set);
     },
   },
 };

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { EVENT_TYPES, isKnownEventType, type EventAttributes, type EventType } from '../../events/vocabulary.js';
 import type { StoredEvent } from '../../intake/event-writer.js';
@@ -14,12 +15,12 @@ export type Item<K extends EventType> = { a: EventAttributes<K>; at: Date };
  *   events of one key need to keep their order;
  * - `merge`: one item with exactly the effect of `prev` then `next` (same key and type), when
  *   there is one: ten heartbeats of a runtime become one update;
- * - `apply`: applies items of distinct keys, typically as one multi-row statement.
+ * - `apply`: the statements that apply items of distinct keys, typically one multi-row upsert.
  */
 export type EventKind<K extends EventType> = {
   key(a: EventAttributes<K>): string;
   merge?(prev: Item<K>, next: Item<K>): Item<K>;
-  apply(db: Db, items: Item<K>[]): Promise<void>;
+  apply(items: Item<K>[]): SQL[];
 };
 export type EventKinds = { [K in EventType]?: EventKind<K> };
 
@@ -37,7 +38,8 @@ type Op = { type: EventType; item: Item<EventType>; wave: number };
  * times), but in one transaction and with few statements: each key's events are folded (merged
  * where a later one subsumes an earlier one), then applied in waves, where wave n holds every
  * key's n-th remaining event, one statement per type. Keys commute, so only each key's order
- * matters, and the waves keep it.
+ * matters, and the waves keep it. The statements carry no bind parameters, so they are sent
+ * pipelined, all at once, and PostgreSQL runs them in order.
  */
 export async function applyEvents(db: Db, events: StoredEvent[], now: () => Date): Promise<void> {
   const parsed: Array<{ type: EventType; item: Item<EventType> }> = [];
@@ -64,16 +66,18 @@ export async function applyEvents(db: Db, events: StoredEvent[], now: () => Date
     (waves[op.wave] ??= []).push(op);
   }
 
-  await db.transaction(async (tx) => {
-    for (const wave of waves) {
-      const byType = new Map<EventType, Item<EventType>[]>();
-      for (const op of wave) {
-        const items = byType.get(op.type);
-        if (items) items.push(op.item);
-        else byType.set(op.type, [op.item]);
-      }
-      for (const [type, items] of byType) await (KINDS[type] as EventKind<EventType>).apply(tx as unknown as Db, items);
+  const statements: SQL[] = [];
+  for (const wave of waves) {
+    const byType = new Map<EventType, Item<EventType>[]>();
+    for (const op of wave) {
+      const items = byType.get(op.type);
+      if (items) items.push(op.item);
+      else byType.set(op.type, [op.item]);
     }
+    for (const [type, items] of byType) statements.push(...(KINDS[type] as EventKind<EventType>).apply(items));
+  }
+  await db.transaction(async (tx) => {
+    await Promise.all(statements.map((statement) => tx.execute(statement)));
   });
 }
 

@@ -1,8 +1,8 @@
-import type { Db } from '../../db/client.js';
+import { sql, type SQL } from 'drizzle-orm';
 import { platformBreakers, platformTasks, platformWorkers, platformWorkstreams } from '../../db/schema/index.js';
 import type { EventAttributes } from '../../events/vocabulary.js';
 import type { EventKinds } from './apply-events.js';
-import { fromExcluded, keepUnlessGiven } from './apply-sql.js';
+import { fromExcluded, keepUnlessGiven, upsertRows } from './apply-sql.js';
 
 /** Orchestration defaults from the recovery procedures: three attempts, ten-minute tasks. */
 const NEW_TASK = { attempt: 1, maxAttempts: 3, timeoutSeconds: 600 };
@@ -14,13 +14,13 @@ type TaskState = EventAttributes<'task.state'>;
  * inserts never change an existing row, so they commute with every other event and one
  * statement per table covers a whole batch.
  */
-async function ensureParents(db: Db, tasks: TaskState[]): Promise<void> {
+function ensureParents(tasks: TaskState[]): SQL[] {
   const workstreams = [...new Set(tasks.flatMap((a) => (a.workstream ? [a.workstream] : [])))];
   const workers = [...new Set(tasks.flatMap((a) => (a.worker ? [a.worker] : [])))];
-  if (workstreams.length) {
-    await db.insert(platformWorkstreams).values(workstreams.map((id) => ({ id, state: 'running' }))).onConflictDoNothing();
-  }
-  if (workers.length) await db.insert(platformWorkers).values(workers.map((id) => ({ id, status: 'healthy' }))).onConflictDoNothing();
+  return [
+    ...upsertRows(platformWorkstreams, workstreams.map((id) => ({ id, state: 'running' })), 'nothing'),
+    ...upsertRows(platformWorkers, workers.map((id) => ({ id, status: 'healthy' })), 'nothing'),
+  ];
 }
 
 /** The row a task first heard of through this event starts as. */
@@ -41,7 +41,7 @@ const newTask = (a: TaskState) => ({
  * grouped by which of the two they state, one statement per group; the odd event whose new-row
  * maxAttempts differs from what it states (attempt above maxAttempts) gets its own statement.
  */
-async function upsertTasks(db: Db, tasks: TaskState[]): Promise<void> {
+function upsertTasks(tasks: TaskState[]): SQL[] {
   const groups = new Map<string, TaskState[]>();
   const alone: TaskState[] = [];
   for (const a of tasks) {
@@ -54,64 +54,62 @@ async function upsertTasks(db: Db, tasks: TaskState[]): Promise<void> {
     if (group) group.push(a);
     else groups.set(shape, [a]);
   }
+  const statements: SQL[] = [];
   for (const group of groups.values()) {
     const first = group[0]!;
-    const set = {
-      ...fromExcluded(platformTasks, [
-        'state',
-        ...(first.attempt !== undefined ? (['attempt'] as const) : []),
-        ...(first.maxAttempts !== undefined ? (['maxAttempts'] as const) : []),
-      ]),
-      ...keepUnlessGiven(platformTasks, ['workstreamId', 'workerId']),
-    };
-    await db.insert(platformTasks).values(group.map(newTask)).onConflictDoUpdate({ target: platformTasks.id, set });
+    statements.push(...upsertRows(platformTasks, group.map(newTask), taskSet(first.attempt !== undefined, first.maxAttempts !== undefined)));
   }
   for (const a of alone) {
-    const stated = { state: a.state, workstreamId: a.workstream, workerId: a.worker, attempt: a.attempt, maxAttempts: a.maxAttempts };
-    // drizzle leaves undefined keys out of the UPDATE: what the event does not state is kept.
-    await db.insert(platformTasks).values(newTask(a)).onConflictDoUpdate({ target: platformTasks.id, set: stated });
+    // maxAttempts is a validated integer: written into the statement as a number.
+    const set = { ...taskSet(a.attempt !== undefined, false), maxAttempts: sql.raw(String(Math.trunc(a.maxAttempts!))) };
+    statements.push(...upsertRows(platformTasks, [newTask(a)], set));
   }
+  return statements;
+}
+
+/** The SET clause for task events that state attempt and/or maxAttempts (taken from the inserted row). */
+function taskSet(attempt: boolean, maxAttempts: boolean): Record<string, SQL> {
+  return {
+    ...fromExcluded(platformTasks, ['state', ...(attempt ? (['attempt'] as const) : []), ...(maxAttempts ? (['maxAttempts'] as const) : [])]),
+    ...keepUnlessGiven(platformTasks, ['workstreamId', 'workerId']),
+  };
 }
 
 export const workKinds: EventKinds = {
   'worker.state': {
     key: (a) => `worker:${a.worker}`,
     merge: (_prev, next) => next,
-    apply: async (db, items) => {
+    apply: (items) => {
       const rows = items.map(({ a }) => ({ id: a.worker, status: a.state }));
-      await db.insert(platformWorkers).values(rows).onConflictDoUpdate({ target: platformWorkers.id, set: fromExcluded(platformWorkers, ['status']) });
+      return upsertRows(platformWorkers, rows, fromExcluded(platformWorkers, ['status']));
     },
   },
   // A heartbeat is proof of life: an unresponsive worker that beats again is healthy.
   'worker.heartbeat': {
     key: (a) => `worker:${a.worker}`,
     merge: (_prev, next) => next,
-    apply: async (db, items) => {
+    apply: (items) => {
       const rows = items.map(({ a, at }) => ({ id: a.worker, status: 'healthy', lastHeartbeatAt: at }));
       const set = fromExcluded(platformWorkers, ['status', 'lastHeartbeatAt']);
-      await db.insert(platformWorkers).values(rows).onConflictDoUpdate({ target: platformWorkers.id, set });
+      return upsertRows(platformWorkers, rows, set);
     },
   },
 
   // Not merged: what a later state leaves out, an earlier one may have said.
   'task.state': {
     key: (a) => `task:${a.taskId}`,
-    apply: async (db, items) => {
+    apply: (items) => {
       const tasks = items.map(({ a }) => a);
-      await ensureParents(db, tasks);
-      await upsertTasks(db, tasks);
+      return [...ensureParents(tasks), ...upsertTasks(tasks)];
     },
   },
 
   'workstream.state': {
     key: (a) => `workstream:${a.workstream}`,
     merge: (_prev, next) => next,
-    apply: async (db, items) => {
+    apply: (items) => {
       const rows = items.map(({ a }) => ({ id: a.workstream, state: a.state }));
-      await db
-        .insert(platformWorkstreams)
-        .values(rows)
-        .onConflictDoUpdate({ target: platformWorkstreams.id, set: fromExcluded(platformWorkstreams, ['state']) });
+      return upsertRows(platformWorkstreams, rows, fromExcluded(platformWorkstreams, ['state']));
     },
   },
 
@@ -121,10 +119,10 @@ export const workKinds: EventKinds = {
       a: { ...next.a, partner: next.a.partner ?? prev.a.partner, failureRate: next.a.failureRate ?? prev.a.failureRate },
       at: next.at,
     }),
-    apply: async (db, items) => {
+    apply: (items) => {
       const rows = items.map(({ a }) => ({ id: a.breaker, partner: a.partner ?? null, state: a.state, failureRate: a.failureRate ?? null }));
       const set = { ...fromExcluded(platformBreakers, ['state']), ...keepUnlessGiven(platformBreakers, ['partner', 'failureRate']) };
-      await db.insert(platformBreakers).values(rows).onConflictDoUpdate({ target: platformBreakers.id, set });
+      return upsertRows(platformBreakers, rows, set);
     },
   },
 };
