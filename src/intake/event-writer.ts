@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import type { AcceptedEvent } from '../events/envelope.js';
+import { insertAll, insertNew, isRetryable } from './event-rows.js';
 
 export type WriteOutcome = { accepted: number; duplicates: number };
 
@@ -17,21 +17,38 @@ export type EventWriter = {
   drain(): Promise<void>;
 };
 
+export type WriterOptions = {
+  maxRowsPerFlush: number;
+  /** Statements in flight at once; PostgreSQL overlaps one's commit with the next one's work. */
+  maxFlushesInFlight?: number;
+};
+
 type Pending = { events: StoredEvent[]; resolve(o: WriteOutcome): void; reject(e: unknown): void };
+type Row = { event: StoredEvent; owner: Pending; id: string };
 
 /**
- * Coalesces concurrent writes into one INSERT per round trip: while one flush is in flight, new
- * requests queue, and the next flush takes them all (up to `maxRowsPerFlush` rows). A storm of
- * 16 concurrent batches becomes a handful of statements, not one per event or per request.
+ * Coalesces concurrent writes into few INSERTs: requests queue, and a flush takes them all (up to
+ * `maxRowsPerFlush` rows) as one statement and one commit. A storm of 16 concurrent batches
+ * becomes a handful of statements, not one per event or per request.
  *
- * The rows travel as one JSON parameter expanded by jsonb_to_recordset: one bind value whatever
- * the row count (PostgreSQL caps a statement at 65,535 parameters), the same SQL on PGlite and
- * PostgreSQL, and the server parses it in C.
+ * Two flushes may be in flight on PostgreSQL (one on PGlite, which has one connection): while one
+ * commits, the next is already inserting. Each flush inserts its rows sorted by (source,
+ * event_key), so two flushes that share keys take the unique index's locks in the same order and
+ * cannot deadlock; the second waits for the first and then sees its rows as duplicates.
+ *
+ * Each flush first tries a plain INSERT of every row (the cheap statement); a unique violation
+ * rolls that statement back whole, and the flush is retried with ON CONFLICT DO NOTHING RETURNING,
+ * which says which rows were new. After a flush that met duplicates the next one starts with the
+ * conflict-aware statement, so a stream of resends does not pay for two statements each time.
  */
-export function createEventWriter(database: Database, options: { maxRowsPerFlush: number }): EventWriter {
+export function createEventWriter(database: Database, options: WriterOptions): EventWriter {
   const queue: Pending[] = [];
   const listeners: Array<(events: StoredEvent[]) => void> = [];
-  let flushing: Promise<void> | null = null;
+  const maxInFlight = database.kind === 'pglite' ? 1 : (options.maxFlushesInFlight ?? 2);
+  let inFlight = 0;
+  let scheduled = false;
+  let expectDuplicates = false;
+  const idle: Array<() => void> = [];
 
   const takeBatch = (): Pending[] => {
     const batch: Pending[] = [];
@@ -44,43 +61,66 @@ export function createEventWriter(database: Database, options: { maxRowsPerFlush
     return batch;
   };
 
-  const flushOnce = async (batch: Pending[]): Promise<void> => {
-    const claimed = new Map<string, Pending>();
-    const rows: StoredEvent[] = [];
+  const flush = async (batch: Pending[]): Promise<void> => {
+    // A key repeated within the flush belongs to its first writer; the others count it as a duplicate.
+    const seen = new Set<string>();
+    const rows: Row[] = [];
     for (const pending of batch) {
       for (const event of pending.events) {
-        const key = `${event.source}\u0000${event.eventKey}`;
-        if (claimed.has(key)) continue;
-        claimed.set(key, pending);
-        rows.push(event);
+        const id = `${event.source}\u0000${event.eventKey}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        rows.push({ event, owner: pending, id });
       }
     }
+    const ordered = maxInFlight > 1 ? [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) : rows;
     try {
-      const inserted = rows.length ? await insertRows(database, rows) : new Set<string>();
+      const inserted = await insertRows(ordered.map((r) => r.event));
+      const accepted = new Map<Pending, number>();
+      // Arrival order, not the sorted insert order: listeners read streams of events in time.
       const stored: StoredEvent[] = [];
-      const outcomes = new Map<Pending, WriteOutcome>(batch.map((p) => [p, { accepted: 0, duplicates: 0 }]));
-      for (const pending of batch) {
-        for (const event of pending.events) {
-          const key = `${event.source}\u0000${event.eventKey}`;
-          const outcome = outcomes.get(pending)!;
-          if (claimed.get(key) === pending && inserted.delete(key)) {
-            outcome.accepted++;
-            stored.push(event);
-          } else {
-            outcome.duplicates++;
-          }
-        }
+      for (const row of rows) {
+        if (inserted !== 'all' && !inserted.has(row.id)) continue;
+        accepted.set(row.owner, (accepted.get(row.owner) ?? 0) + 1);
+        stored.push(row.event);
       }
-      for (const pending of batch) pending.resolve(outcomes.get(pending)!);
+      for (const pending of batch) {
+        const n = accepted.get(pending) ?? 0;
+        pending.resolve({ accepted: n, duplicates: pending.events.length - n });
+      }
       if (stored.length) for (const listener of listeners) safely(() => listener(stored));
     } catch (error) {
       for (const pending of batch) pending.reject(error);
     }
   };
 
-  const pump = async (): Promise<void> => {
-    while (queue.length) await flushOnce(takeBatch());
-    flushing = null;
+  /** 'all' when the plain INSERT went through; otherwise the ids the conflict-aware one stored. */
+  const insertRows = async (events: StoredEvent[]): Promise<'all' | Set<string>> => {
+    if (!events.length) return new Set();
+    if (!expectDuplicates) {
+      try {
+        await insertAll(database, events);
+        return 'all';
+      } catch (error) {
+        // Unique violation (or a deadlock, should one ever happen): that statement rolled back.
+        if (!isRetryable(error)) throw error;
+      }
+    }
+    const inserted = await insertNew(database, events);
+    expectDuplicates = inserted.size < events.length;
+    return inserted;
+  };
+
+  const pump = (): void => {
+    scheduled = false;
+    while (queue.length && inFlight < maxInFlight) {
+      inFlight++;
+      void flush(takeBatch()).finally(() => {
+        inFlight--;
+        if (queue.length) pump();
+        else if (inFlight === 0) for (const done of idle.splice(0)) done();
+      });
+    }
   };
 
   return {
@@ -88,29 +128,21 @@ export function createEventWriter(database: Database, options: { maxRowsPerFlush
       const stored = events.map((e) => ({ ...e, eventKey: e.id ?? randomUUID() }));
       return new Promise<WriteOutcome>((resolve, reject) => {
         queue.push({ events: stored, resolve, reject });
-        flushing ??= pump();
+        // The first write after a quiet spell waits one turn of the event loop, so requests
+        // parsed in the same turn share its flush instead of the first going alone.
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(pump);
+        }
       });
     },
     onStored(listener) {
       listeners.push(listener);
     },
     async drain() {
-      while (flushing) await flushing;
+      while (queue.length || inFlight > 0) await new Promise<void>((resolve) => idle.push(resolve));
     },
   };
-}
-
-async function insertRows(database: Database, rows: StoredEvent[]): Promise<Set<string>> {
-  const payload = JSON.stringify(
-    rows.map((e) => ({ s: e.source, k: e.eventKey, t: e.type, o: e.occurredAt, a: e.attributes, n: e.known })),
-  );
-  const result = await database.query<{ source: string; event_key: string }>(sql`
-    insert into events (source, event_key, type, occurred_at, attributes, known)
-    select s, k, t, o, a, n from jsonb_to_recordset(${payload}::jsonb)
-      as x(s text, k text, t text, o timestamptz, a jsonb, n boolean)
-    on conflict (source, event_key) do nothing
-    returning source, event_key`);
-  return new Set(result.map((r) => `${r.source}\u0000${r.event_key}`));
 }
 
 function safely(fn: () => void): void {
