@@ -4,7 +4,7 @@ import { openDatabase } from '../src/db/client.js';
 import type { Benchmark } from './support/benchmark.js';
 import { generateEvents, type BenchEvent } from './support/events.js';
 import { postBatches } from './support/post-batches.js';
-import { connect, createFreshDatabase, describeServer, openPostgresServer } from './support/postgres.js';
+import { connect, createFreshDatabase, describeServer, openPostgresServer, startPostgresCpuMeter } from './support/postgres.js';
 import { copyWriter, insertWriter, type Writer } from './support/raw-ceilings.js';
 import { buildIfStale, startTriageProcess, waitUntilIdle, type Memory } from './support/triage-process.js';
 
@@ -42,20 +42,24 @@ async function run(): Promise<{ goalsMet: boolean }> {
     say(`host: ${availableParallelism()} CPUs, load average ${loadavg()[0]!.toFixed(2)} before the run`);
 
     const triage = await measureTriage(server.adminUrl, warmup, measured);
-    const copyMs = await measureRaw(server.adminUrl, 'bench_copy', copyWriter, warmup, measured);
-    const insertMs = await measureRaw(server.adminUrl, 'bench_insert', (url) => insertWriter(url, INSERT_ROWS), warmup, measured);
+    const copy = await measureRaw(server.adminUrl, 'bench_copy', copyWriter, warmup, measured);
+    const insert = await measureRaw(server.adminUrl, 'bench_insert', (url) => insertWriter(url, INSERT_ROWS), warmup, measured);
 
     const triageRate = perSecond(EVENTS, triage.ms);
-    const copyRate = perSecond(EVENTS, copyMs);
-    const insertRate = perSecond(EVENTS, insertMs);
+    const copyRate = perSecond(EVENTS, copy.ms);
+    const insertRate = perSecond(EVENTS, insert.ms);
     const ratio = triageRate / copyRate;
     say(`triage ${EVENTS} events in ${Math.round(triage.ms)} ms = ${triageRate} events/s (batches of ${BATCH}, ${CONCURRENCY} concurrent)`);
-    say(`raw COPY ${copyRate} rows/s; raw INSERT x${INSERT_ROWS} ${insertRate} rows/s`);
+    say(
+      `raw COPY ${copyRate} rows/s (PostgreSQL ${copy.postgresMs ?? 'n/a'} ms CPU); ` +
+        `raw INSERT x${INSERT_ROWS} ${insertRate} rows/s (PostgreSQL ${insert.postgresMs ?? 'n/a'} ms CPU)`,
+    );
     say(`ratio triage/COPY = ${ratio.toFixed(2)} (goal >= ${GOAL_RATIO.toFixed(2)}); triage/INSERT${INSERT_ROWS} = ${(triageRate / insertRate).toFixed(2)}`);
     const cpu = triage.cpu;
     say(
       `during the load triage used ${cpu.triageMs} ms CPU (${Math.round((100 * cpu.triageMs) / triage.ms)}% of one core), ` +
-        `the load generator ${cpu.clientMs} ms; triage committed them in ${triage.transactions.count} INSERTs ` +
+        `the load generator ${cpu.clientMs} ms, PostgreSQL ${cpu.postgresMs ?? 'n/a'} ms (of ${availableParallelism()} × ${Math.round(triage.ms)} ms); ` +
+        `triage committed them in ${triage.transactions.count} INSERTs ` +
         `(avg ${triage.transactions.avgRows} rows, max ${triage.transactions.maxRows})`,
     );
     const { settle, memory: mem } = triage;
@@ -89,7 +93,7 @@ type TriageFigures = {
   memoryAtLastResponse: Memory;
   memory: Memory;
   settle: { ms: number; idle: boolean; cpuMs: number };
-  cpu: { triageMs: number; clientMs: number };
+  cpu: { triageMs: number; clientMs: number; postgresMs?: number };
   transactions: Transactions;
   logLines: string[];
 };
@@ -102,11 +106,16 @@ async function measureTriage(adminUrl: string, warmup: BenchEvent[], measured: B
       const options = { batchSize: BATCH, concurrency: CONCURRENCY, requestTimeoutMs: 30_000 };
       const warm = await postBatches(triage.url, triage.token, warmup, options);
       if (warm.failures) throw new Error(`warm-up: ${warm.failures} of ${warm.requests} requests failed: ${warm.firstFailures.join('; ')}`);
+      const postgresCpu = await startPostgresCpuMeter(adminUrl);
       const cpuBefore = triage.cpuMs();
       const clientBefore = process.cpuUsage();
       const load = await postBatches(triage.url, triage.token, measured, options);
       const client = process.cpuUsage(clientBefore);
-      const cpu = { triageMs: triage.cpuMs() - cpuBefore, clientMs: Math.round((client.user + client.system) / 1000) };
+      const cpu = {
+        triageMs: triage.cpuMs() - cpuBefore,
+        clientMs: Math.round((client.user + client.system) / 1000),
+        postgresMs: await postgresCpu.stop(),
+      };
       const memoryAtLastResponse = triage.memory();
       if (load.failures) {
         throw new Error(`${load.failures} of ${load.requests} requests were not 202 with every event accepted: ${load.firstFailures.join('; ')}`);
@@ -132,7 +141,7 @@ async function measureRaw(
   makeWriter: (url: string) => Writer,
   warmup: BenchEvent[],
   measured: BenchEvent[],
-): Promise<number> {
+): Promise<{ ms: number; postgresMs?: number }> {
   const db = await createFreshDatabase(adminUrl, prefix);
   try {
     // The very migrations Triage applies, so the table, its indexes and defaults are identical.
@@ -141,9 +150,11 @@ async function measureRaw(
     const writer = makeWriter(db.url);
     try {
       await writer.write(warmup); // opens the connection and warms caches, as Triage's warm-up does
+      const postgresCpu = await startPostgresCpuMeter(adminUrl);
       const ms = await writer.write(measured);
+      const postgresMs = await postgresCpu.stop();
       await expectRows(db.url, measured.length);
-      return ms;
+      return { ms, postgresMs };
     } finally {
       await writer.close();
     }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,5 +118,42 @@ export async function describeServer(url: string): Promise<{ version: string; fs
     return { version: row!.version, fsync: row!.fsync, synchronousCommit: row!.sc };
   } finally {
     await sql.end({ timeout: 5 });
+  }
+}
+
+export type CpuMeter = { stop(): Promise<number | undefined> };
+
+/**
+ * CPU time (ms) the server's processes (backends, WAL writer, checkpointer...) used between
+ * start and stop, read from /proc/<pid>/schedstat: on a 2-core host PostgreSQL, Triage and the
+ * load generator share the CPUs, and the split says where a ceiling comes from. Undefined when
+ * the server is not a local process we can see (BENCH_DATABASE_URL on another host).
+ */
+export async function startPostgresCpuMeter(adminUrl: string): Promise<CpuMeter> {
+  const sql = connect(adminUrl);
+  const read = (pids: number[]): number | undefined => {
+    let total = 0;
+    for (const pid of pids) {
+      try {
+        total += Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+      } catch {
+        // a backend that ended meanwhile; its time is lost, the rest still counts
+      }
+    }
+    return total || undefined;
+  };
+  try {
+    const pids = (await sql<{ pid: number }[]>`select pid from pg_stat_activity`).map((r) => r.pid);
+    const before = read(pids);
+    return {
+      stop: async () => {
+        const after = read(pids);
+        await sql.end({ timeout: 5 });
+        return before === undefined || after === undefined ? undefined : Math.round(after - before);
+      },
+    };
+  } catch (error) {
+    await sql.end({ timeout: 5 });
+    throw error;
   }
 }
