@@ -61,7 +61,20 @@ export function createEventWriter(database: Database, options: WriterOptions): E
     return batch;
   };
 
-  const flush = async (batch: Pending[]): Promise<void> => {
+  // Listeners get flushes in the order they were taken, even when the second commits first: a
+  // stream read in time (insight windows, the simulator) sees no more disorder than one flight makes.
+  let taken = 0;
+  let delivered = 0;
+  const finished = new Map<number, StoredEvent[]>();
+  const deliver = (ticket: number, stored: StoredEvent[]): void => {
+    finished.set(ticket, stored);
+    for (let next = finished.get(delivered); next; next = finished.get(delivered)) {
+      finished.delete(delivered++);
+      if (next.length) for (const listener of listeners) safely(() => listener(next));
+    }
+  };
+
+  const flush = async (batch: Pending[], ticket: number): Promise<void> => {
     // A key repeated within the flush belongs to its first writer; the others count it as a duplicate.
     const seen = new Set<string>();
     const rows: Row[] = [];
@@ -88,8 +101,9 @@ export function createEventWriter(database: Database, options: WriterOptions): E
         const n = accepted.get(pending) ?? 0;
         pending.resolve({ accepted: n, duplicates: pending.events.length - n });
       }
-      if (stored.length) for (const listener of listeners) safely(() => listener(stored));
+      deliver(ticket, stored);
     } catch (error) {
+      deliver(ticket, []);
       for (const pending of batch) pending.reject(error);
     }
   };
@@ -115,7 +129,7 @@ export function createEventWriter(database: Database, options: WriterOptions): E
     scheduled = false;
     while (queue.length && inFlight < maxInFlight) {
       inFlight++;
-      void flush(takeBatch()).finally(() => {
+      void flush(takeBatch(), taken++).finally(() => {
         inFlight--;
         if (queue.length) pump();
         else if (inFlight === 0) for (const done of idle.splice(0)) done();

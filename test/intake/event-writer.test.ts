@@ -65,6 +65,28 @@ describe.each(databaseKinds())('event writer on %s', (kind) => {
     expect(await count('resend')).toBe(4);
   });
 
+  it('hands flushes to listeners in the order they were taken, even when a later one commits first', async () => {
+    let calls = 0;
+    const slowFirst = {
+      ...database,
+      kind: 'postgres' as const, // two flights, whatever the engine under the test
+      query: (async (statement) => {
+        const first = calls++ === 0;
+        const rows = await database.query(statement);
+        if (first) await new Promise((resolve) => setTimeout(resolve, 50));
+        return rows;
+      }) as typeof database.query,
+    };
+    const writer = createEventWriter(slowFirst, { maxRowsPerFlush: 1000, maxFlushesInFlight: 2 });
+    const heard: string[] = [];
+    writer.onStored((events) => heard.push(...events.map((e) => e.eventKey)));
+    const first = writer.write([event('ordered', 'o1'), event('ordered', 'o2')]);
+    await new Promise((resolve) => setImmediate(resolve)); // the first flush is under way
+    const second = writer.write([event('ordered', 'o3')]);
+    await Promise.all([first, second]);
+    expect(heard).toEqual(['o1', 'o2', 'o3']);
+  });
+
   it('stores nothing of a flush whose statement fails, and rejects every write in it', async () => {
     let failing = true;
     const flaky = {
