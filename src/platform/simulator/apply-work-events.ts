@@ -24,8 +24,9 @@ function ensureParents(tasks: TaskState[]): SQL[] {
 }
 
 /** The row a task first heard of through this event starts as. */
+// Fields written out, not spread from NEW_TASK and overridden: see NEW_RUNTIME in apply-agent-events.ts.
 const newTask = (a: TaskState) => ({
-  ...NEW_TASK,
+  timeoutSeconds: NEW_TASK.timeoutSeconds,
   id: a.taskId,
   state: a.state,
   workstreamId: a.workstream ?? null,
