@@ -153,6 +153,16 @@ describe.each(databaseKinds())('simulator folds intake events into its model (%s
     expect((await database.query<{ n: number }>(sql`select count(*)::int as n from events`))[0]!.n).toBeGreaterThanOrEqual(0);
   });
 
+  it('applies a batch all or nothing: a statement the database refuses undoes the batch', async () => {
+    const batch = [
+      stored('runtime.heartbeat', { runtime: 'bash-runtime-atomic', intervalSeconds: 30 }, '2026-05-03T15:00:00Z'),
+      // Valid for the vocabulary, out of range for the integer column.
+      stored('runtime.memory', { runtime: 'bash-runtime-atomic', usedMb: 1, limitMb: 1e12 }, '2026-05-03T15:01:00Z'),
+    ];
+    await expect(sim.applyEvents(batch)).rejects.toThrow();
+    expect(byId(value(await sim.listRuntimes()), 'bash-runtime-atomic')).toBeUndefined();
+  });
+
   it('applies a batch in time order, whatever order it arrived in', async () => {
     await sim.applyEvents([
       stored('runtime.heartbeat', { runtime: 'bash-runtime-lucas', intervalSeconds: 30 }, '2026-05-03T15:10:00Z'),

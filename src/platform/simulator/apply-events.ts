@@ -1,4 +1,4 @@
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { EVENT_TYPES, isKnownEventType, type EventAttributes, type EventType } from '../../events/vocabulary.js';
 import type { StoredEvent } from '../../intake/event-writer.js';
@@ -38,8 +38,8 @@ type Op = { type: EventType; item: Item<EventType>; wave: number };
  * times), but in one transaction and with few statements: each key's events are folded (merged
  * where a later one subsumes an earlier one), then applied in waves, where wave n holds every
  * key's n-th remaining event, one statement per type. Keys commute, so only each key's order
- * matters, and the waves keep it. The statements carry no bind parameters, so they are sent
- * pipelined, all at once, and PostgreSQL runs them in order.
+ * matters, and the waves keep it. The statements carry no bind parameters, so they can all be
+ * sent at once (see `run`), and PostgreSQL runs them in order.
  */
 export async function applyEvents(db: Db, events: StoredEvent[], now: () => Date): Promise<void> {
   const parsed: Array<{ type: EventType; item: Item<EventType> }> = [];
@@ -76,9 +76,39 @@ export async function applyEvents(db: Db, events: StoredEvent[], now: () => Date
     }
     for (const [type, items] of byType) statements.push(...(KINDS[type] as EventKind<EventType>).apply(items));
   }
+  await run(db, statements);
+}
+
+/**
+ * Runs a batch's statements atomically and in order. Where the driver takes several statements in
+ * one message (postgres.js sends a statement without parameters as a simple query), they go as one:
+ * PostgreSQL runs a multi-statement query as one implicit transaction, so the batch costs one
+ * write and one round trip. Otherwise (PGlite) they run pipelined in an explicit transaction.
+ */
+async function run(db: Db, statements: SQL[]): Promise<void> {
+  if (!statements.length) return;
+  if (await takesManyStatements(db)) {
+    await db.execute(sql.join(statements, sql`;\n`));
+    return;
+  }
   await db.transaction(async (tx) => {
     await Promise.all(statements.map((statement) => tx.execute(statement)));
   });
+}
+
+const manyStatements = new WeakMap<Db, Promise<boolean>>();
+
+/** Asked once per database handle, with a query that changes nothing. */
+function takesManyStatements(db: Db): Promise<boolean> {
+  let answer = manyStatements.get(db);
+  if (!answer) {
+    answer = db.execute(sql.raw('select 1; select 1')).then(
+      () => true,
+      () => false,
+    );
+    manyStatements.set(db, answer);
+  }
+  return answer;
 }
 
 /** The type's schema decides; the compiled fast path answers for the usual well-formed event. */
