@@ -63,7 +63,7 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   const metrics = createMetrics();
   const writer = createEventWriter(database, { maxRowsPerFlush: config.intake.maxRowsPerFlush });
   let stopping = false;
-  const { platform, simulator } = await connectPlatform(config, database, writer, logger);
+  const { platform, simulator, applied } = await connectPlatform(config, database, writer, logger);
   const adapters = await Promise.all((options.adapters ?? []).map((create) => create({ database, logger })));
   const ports = new Map<ChatPlatform, ChatPort>([...adapters.map((a) => a.port), ...(options.chatPorts ?? [])].map((p) => [p.platform, p]));
   const copilot = await startCopilot({ config, database, platform, writer, ports, metrics, logger });
@@ -113,6 +113,8 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
       await http.close(8_000);
       simulator?.close();
       await writer.drain();
+      // The simulator's model must not be half-updated when the database closes under it.
+      await applied?.();
       await copilot.stop();
       metrics.stop();
       if (!options.database) await database.close();
@@ -140,7 +142,7 @@ async function connectPlatform(
   database: Database,
   writer: EventWriter,
   logger: Logger,
-): Promise<{ platform: Platform; simulator?: Simulator }> {
+): Promise<{ platform: Platform; simulator?: Simulator; applied?: () => Promise<void> }> {
   if (config.platformUrl) {
     logger.info({ platformUrl: config.platformUrl }, 'using the platform at PLATFORM_URL');
     return { platform: createHttpPlatform({ baseUrl: config.platformUrl, token: config.platformToken }) };
@@ -167,5 +169,5 @@ async function connectPlatform(
       .then(() => simulator.applyEvents(events))
       .catch((error: unknown) => logger.error({ err: error }, 'simulator could not apply events'));
   });
-  return { platform: simulator, simulator };
+  return { platform: simulator, simulator, applied: () => applying };
 }
