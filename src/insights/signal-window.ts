@@ -21,16 +21,19 @@ export class SignalWindow {
   constructor(private readonly retentionMs: number = 6 * 60 * 60 * 1000) {}
 
   add(events: readonly StoredEvent[]): void {
+    const unsorted = new Set<Signal[]>();
     for (const event of events) {
       if (!event.known) continue;
       const signal = { ...event, at: Date.parse(event.occurredAt) } as Signal;
       let list = this.byType.get(event.type);
       if (!list) this.byType.set(event.type, (list = []));
+      if (list.length && list[list.length - 1]!.at > signal.at) unsorted.add(list);
       list.push(signal);
-      // Senders batch out of order now and then; keep each list sorted by time.
-      if (list.length > 1 && list[list.length - 2]!.at > signal.at) list.sort((a, b) => a.at - b.at);
-      this.latestByKey.clear();
     }
+    // Senders batch out of order now and then (a scenario's story time runs backwards within a
+    // send): sort each touched list once per batch, not once per late event.
+    for (const list of unsorted) list.sort((a, b) => a.at - b.at);
+    if (events.length) this.latestByKey.clear();
   }
 
   /** Events of `type` that occurred within `withinMs` before `now` (and not after it). */
