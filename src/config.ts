@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { OutboxOptions } from './chat/outbox/model.js';
+import { DoctorConfig } from './doctor/config.js';
 import { Routing } from './insights/routing.js';
 import { type Result, ok, err } from './result.js';
 
@@ -85,6 +86,12 @@ export const Config = z.object({
     })
     .prefault({}),
   slack: SlackConfig.prefault({}),
+  doctor: DoctorConfig,
+  /**
+   * Names (never values) of the environment variables that are set, read once at load: Doctor's
+   * Secrets check reports missing ones without any handler reading process.env.
+   */
+  environmentNames: z.array(z.string()).default([]),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -140,7 +147,8 @@ export function loadConfig(env: Env = process.env): Result<Config, ConfigError> 
     }
   }
   const slack = readSlackEnv(env, file.value.data.slack, origin);
-  const merged = { ...file.value.data, ...fromEnv, ...(slack === undefined ? {} : { slack }) };
+  const environmentNames = Object.keys(env).filter((name) => env[name] !== undefined && env[name] !== '');
+  const merged = { ...file.value.data, ...fromEnv, ...(slack === undefined ? {} : { slack }), environmentNames };
   const parsed = Config.safeParse(merged);
   if (parsed.success) return ok(parsed.data);
   const problems = parsed.error.issues.map((issue) => {
