@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { createAuthoriser } from '../../src/auth/authoriser.js';
+import { actionInWords, knownActions, requiredRole } from '../../src/auth/requirements.js';
+import { withArticle, type Role } from '../../src/auth/roles.js';
+import { RolesConfig } from '../../src/config.js';
+import type { Actor } from '../../src/actor.js';
+
+/** The issue's table, written out: what each button needs. */
+const NEEDS: Record<string, Role> = {
+  dismiss: 'viewer',
+  acknowledge: 'viewer',
+  run_doctor: 'viewer',
+  rerun_doctor: 'viewer',
+  copy_doctor_report: 'viewer',
+  restart_runtime: 'responder',
+  cancel_loop: 'responder',
+  restart_mcp_server: 'responder',
+  reset_breaker: 'responder',
+  retry_task: 'responder',
+  skip_task: 'responder',
+  restart_worker: 'responder',
+  approve_budget_override: 'approver',
+  deny_budget_override: 'approver',
+  force_restart_worker: 'approver',
+  rollback_workstream: 'approver',
+};
+
+const people: Record<Role, Actor> = {
+  viewer: { platform: 'slack', userId: 'U0VIEWER' },
+  responder: { platform: 'slack', userId: 'U0RESP' },
+  approver: { platform: 'slack', userId: 'U0APPR' },
+  admin: { platform: 'console', userId: 'grace' },
+};
+/** What each person may press, spelled out rather than derived from the code under test. */
+const MAY: Record<Role, Role[]> = {
+  viewer: ['viewer'],
+  responder: ['viewer', 'responder'],
+  approver: ['viewer', 'responder', 'approver'],
+  admin: ['viewer', 'responder', 'approver', 'admin'],
+};
+const HOLDERS: Record<Role, string[]> = {
+  viewer: [],
+  responder: ['slack:U0RESP', 'slack:U0APPR', 'console:grace'],
+  approver: ['slack:U0APPR', 'console:grace'],
+  admin: ['console:grace'],
+};
+
+const authoriser = createAuthoriser({
+  roles: RolesConfig.parse({ responders: ['slack:U0RESP'], approvers: ['slack:U0APPR'], admins: ['console:grace'] }),
+});
+
+describe('what each action needs', () => {
+  it('covers every catalog action and the Doctor buttons', () => {
+    expect([...knownActions].sort()).toEqual(Object.keys(NEEDS).sort());
+    for (const [action, role] of Object.entries(NEEDS)) expect(requiredRole(action), action).toBe(role);
+  });
+
+  it('fails closed: an action nobody classified needs an admin', () => {
+    expect(requiredRole('drop_database')).toBe('admin');
+    expect(requiredRole('toString')).toBe('admin');
+    expect(actionInWords('drop_database')).toBe('The action "drop_database"');
+  });
+
+  describe.each(Object.entries(NEEDS))('%s', (action, needed) => {
+    it.each(Object.keys(people) as Role[])('as %s', async (held) => {
+      const result = await authoriser.authorise(people[held], requiredRole(action));
+      if (MAY[held].includes(needed)) {
+        expect(result).toEqual({ ok: true, value: held });
+        return;
+      }
+      expect(result).toEqual({
+        ok: false,
+        error: {
+          code: 'forbidden',
+          needed,
+          held,
+          holders: HOLDERS[needed],
+          message: `needs the ${needed} role; you are ${withArticle(held)}. Ask someone who has it: ${HOLDERS[needed].join(', ')}. Nothing was done.`,
+        },
+      });
+    });
+  });
+
+  it('reads as one sentence with the action in front', async () => {
+    const result = await authoriser.authorise(people.viewer, requiredRole('restart_runtime'));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(`${actionInWords('restart_runtime')} ${result.error.message}`).toBe(
+      'Restarting a runtime needs the responder role; you are a viewer. Ask someone who has it: slack:U0RESP, slack:U0APPR, console:grace. Nothing was done.',
+    );
+    const approve = await authoriser.authorise(people.responder, requiredRole('approve_budget_override'));
+    expect(approve.ok || `${actionInWords('approve_budget_override')} ${approve.error.message}`).toBe(
+      'Approving a budget override needs the approver role; you are a responder. Ask someone who has it: slack:U0APPR, console:grace. Nothing was done.',
+    );
+  });
+});
