@@ -1,0 +1,93 @@
+import type { z } from 'zod';
+import type { ActionKind, EntityKind } from '../../insights/catalog/entry.js';
+import type { Platform, PlatformError } from '../../platform/port.js';
+import { err, type Result } from '../../result.js';
+
+export type RecoveryDeps = {
+  platform: Platform;
+  now: () => number;
+  heartbeatTimeoutMs: number;
+  heartbeatPollMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /**
+   * The longest one platform call may take, retries included (guardedCallBudgetMs in
+   * src/platform/guarded.ts); deadlines are built from it. Defaults to DEFAULT_PLATFORM_CALL_MS.
+   */
+  platformCallMs?: number;
+};
+export type RecoveryInput = { targetId: string; params: unknown };
+/** What the card shows once it worked: "heartbeat detected ✅ after 4.2 s". */
+export type RecoveryDone = { text: string };
+export type RecoveryFailed = {
+  code: 'platform' | 'unavailable' | 'timeout' | 'not_found' | 'invalid_state' | 'invalid_input' | 'no_heartbeat';
+  text: string;
+  /** Whether the card should offer a Retry button: trying again could work without anyone fixing anything. */
+  retryable: boolean;
+};
+export type RecoveryResult = Result<RecoveryDone, RecoveryFailed>;
+
+export type RecoveryAction = {
+  kind: ActionKind;
+  targetKind: EntityKind;
+  /** In the card while it runs: "restarting…" */
+  progress: string;
+  /** The watchdog marks the request failed after this. */
+  deadlineMs(deps: RecoveryDeps): number;
+  /** Validated before run; bad params → invalid_input with a clear text. */
+  params: z.ZodType;
+  // `any` is the contract with the executor, which holds params as parsed JSON; run re-checks them.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  run(deps: RecoveryDeps, input: { targetId: string; params: any }): Promise<RecoveryResult>;
+};
+
+/** Generous for one platform call with its retries (10 s × 3 tries + backoff with the defaults). */
+export const DEFAULT_PLATFORM_CALL_MS = 35_000;
+export const platformCallMs = (deps: RecoveryDeps): number => deps.platformCallMs ?? DEFAULT_PLATFORM_CALL_MS;
+
+type Spec<S extends z.ZodType> = Omit<RecoveryAction, 'run' | 'params' | 'deadlineMs'> & {
+  params: S;
+  deadlineMs?: RecoveryAction['deadlineMs'];
+  execute(deps: RecoveryDeps, input: { targetId: string; params: z.output<S> }): Promise<RecoveryResult>;
+};
+
+/**
+ * Every action gets the same outer shell: the target and params are checked before anything is
+ * sent to the platform (so the executor cannot forget), and a throw from a bug becomes a
+ * 'platform' failure the card can show instead of a request stuck "in progress".
+ */
+export function defineRecoveryAction<S extends z.ZodType>(spec: Spec<S>): RecoveryAction {
+  const { execute, ...rest } = spec;
+  return {
+    deadlineMs: (deps) => platformCallMs(deps),
+    ...rest,
+    async run(deps, input) {
+      const targetId = typeof input.targetId === 'string' ? input.targetId.trim() : '';
+      if (!targetId) return err({ code: 'invalid_input', text: `Nothing to act on: the button names no ${spec.targetKind.replace('_', ' ')}.`, retryable: false });
+      const parsed = spec.params.safeParse(input.params ?? {});
+      if (!parsed.success) {
+        return err({ code: 'invalid_input', text: parsed.error.issues.map((i) => i.message).join('; '), retryable: false });
+      }
+      try {
+        return await execute(deps, { targetId, params: parsed.data });
+      } catch (error) {
+        const detail = (error as Error | null)?.message ?? String(error);
+        return err({ code: 'platform', text: `${spec.kind.replaceAll('_', ' ')} failed unexpectedly: ${detail} ❌`, retryable: false });
+      }
+    },
+  };
+}
+
+/** The one place a platform refusal becomes card text; only outages are worth a Retry button. */
+export function fromPlatformError(error: PlatformError): RecoveryFailed {
+  const retryable = error.code === 'unavailable' || error.code === 'timeout';
+  const hint = HINTS[error.code];
+  return { code: error.code, text: `${error.message}${hint ? ` ${hint}` : ''} ❌`, retryable };
+}
+
+const HINTS: Partial<Record<PlatformError['code'], string>> = {
+  not_found: '(it may have been removed; refresh the card)',
+  invalid_state: '(nothing was changed)',
+};
+
+/** "4.2 s", "60 s": seconds to one decimal, without a trailing ".0". */
+export const formatSeconds = (ms: number): string => `${Number((Math.max(0, ms) / 1_000).toFixed(1))} s`;

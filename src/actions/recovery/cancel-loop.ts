@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { err, ok } from '../../result.js';
+import { defineRecoveryAction, fromPlatformError } from './action.js';
+
+export const DEFAULT_CANCEL_REASON = 'cancelled from chat';
+
+/** Cancels a runaway agentic loop (the seed's ticket #55, stuck for 52 minutes). */
+export const cancelLoop = defineRecoveryAction({
+  kind: 'cancel_loop',
+  targetKind: 'loop',
+  progress: 'cancelling…',
+  params: z.object({
+    reason: z
+      .string({ error: 'The cancel reason must be text.' })
+      .trim()
+      .min(1, { error: 'The cancel reason cannot be blank; leave it out to use the default.' })
+      .max(500, { error: 'The cancel reason must be at most 500 characters.' })
+      .default(DEFAULT_CANCEL_REASON),
+  }),
+  async execute(deps, { targetId, params }) {
+    const cancelled = await deps.platform.cancelLoop(targetId, params.reason);
+    if (!cancelled.ok) return err(fromPlatformError(cancelled.error));
+    const loop = cancelled.value;
+    const name = loop.ticket ? `loop ${loop.id} (ticket ${loop.ticket})` : `loop ${loop.id}`;
+    return ok({ text: `${name} cancelled ✅ (${params.reason})` });
+  },
+});
