@@ -1,0 +1,150 @@
+import { actorLabel } from '../actor.js';
+import { buildActionId } from '../chat/action-id.js';
+import type { Card, CardAction, CardField, CardState, Severity } from '../chat/card.js';
+import { percent, ratio, usd } from '../insights/catalog/helpers.js';
+import type { DecideError } from './decide.js';
+import type { Approval, ApprovalKind, ApprovalStatus, BudgetOverrideParams } from './model.js';
+
+export const APPROVAL_SUBJECT = 'approval';
+export const VIEW_LOGS_ACTION = 'view_logs';
+
+/** The button actions per kind; the click router reads them back with approvalDecisionOf. */
+export const APPROVAL_ACTIONS: Record<ApprovalKind, { approve: string; deny: string }> = {
+  budget_override: { approve: 'approve_budget_override', deny: 'deny_budget_override' },
+  rollback_workstream: { approve: 'approve_rollback_workstream', deny: 'deny_rollback_workstream' },
+  force_restart_worker: { approve: 'approve_force_restart_worker', deny: 'deny_force_restart_worker' },
+};
+
+/** 'approve' or 'deny' for an approval button's action, undefined for any other action. */
+export function approvalDecisionOf(action: string): 'approve' | 'deny' | undefined {
+  for (const pair of Object.values(APPROVAL_ACTIONS)) {
+    if (pair.approve === action) return 'approve';
+    if (pair.deny === action) return 'deny';
+  }
+  return undefined;
+}
+
+// A failed approval looks denied (nothing changed), with the platform's reason in the context.
+const STATE: Record<ApprovalStatus, CardState> = { pending: 'pending', approved: 'approved', denied: 'denied', failed: 'denied' };
+const SEVERITY: Record<ApprovalStatus, Severity> = { pending: 'warning', approved: 'info', denied: 'info', failed: 'critical' };
+const PERIOD = { day: 'per day', week: 'per week', month: 'per month' } as const;
+
+const clock = (date: Date): string => `${date.toISOString().slice(11, 16)} UTC`;
+
+/**
+ * Who decided, when, and how it ended, in one line: the card's context after a decision and the
+ * answer to everyone who clicked too late ("approved by Elena at 14:02 UTC · new limit $15.00").
+ */
+export function decisionLine(approval: Approval): string {
+  const by = approval.decidedBy ? actorLabel(approval.decidedBy) : 'someone';
+  const at = approval.decidedAt ? ` at ${clock(approval.decidedAt)}` : '';
+  switch (approval.status) {
+    case 'pending':
+      return `Requested by ${actorLabel(approval.requestedBy)} at ${clock(approval.createdAt)} · waiting for an approver`;
+    case 'denied':
+      return `Denied by ${by}${at}`;
+    case 'failed':
+      return `Approved by ${by}${at}, but the platform refused: ${approval.outcome ?? 'no reason given'}`;
+    case 'approved':
+      return `Approved by ${by}${at} · ${approval.outcome ?? 'carrying it out…'}`;
+  }
+}
+
+function budgetFields(p: BudgetOverrideParams, rationale: string): CardField[] {
+  const used = ratio(p.spentUsd, p.limitUsd);
+  return [
+    { label: 'Routine', value: p.routineId },
+    { label: 'Scope', value: `Routine budget, ${PERIOD[p.period]}` },
+    { label: 'Limit', value: usd(p.limitUsd) },
+    { label: 'Spent', value: used === undefined ? usd(p.spentUsd) : `${usd(p.spentUsd)} (${percent(used)} of limit)` },
+    { label: 'Requested override', value: `+${usd(p.amountUsd)}` },
+    { label: 'Rationale', value: rationale },
+  ];
+}
+
+/** What each kind says: title, fields, and what Approve and Deny will do. */
+function describe(approval: Approval): { title: string; fields: CardField[]; effect: string; denied: string } {
+  switch (approval.kind) {
+    case 'budget_override':
+      return {
+        title: `Budget override: ${approval.params.routineId}`,
+        fields: budgetFields(approval.params, approval.rationale),
+        effect: `Approve raises the limit by ${usd(approval.params.amountUsd)} and unpauses the routine; Deny leaves it paused.`,
+        denied: 'The routine stays paused.',
+      };
+    case 'rollback_workstream':
+      return {
+        title: `Rollback workstream: ${approval.params.workstreamId}`,
+        fields: [
+          { label: 'Workstream', value: approval.params.workstreamId },
+          { label: 'Rationale', value: approval.rationale },
+        ],
+        effect: 'Approve rolls the workstream back; this cannot be undone. Deny leaves it as it is.',
+        denied: 'The workstream was left as it is.',
+      };
+    case 'force_restart_worker':
+      return {
+        title: `Force restart worker: ${approval.params.workerId}`,
+        fields: [
+          { label: 'Worker', value: approval.params.workerId },
+          { label: 'Rationale', value: approval.rationale },
+        ],
+        effect: 'Approve shuts the worker down without draining and reassigns its tasks; Deny leaves it running.',
+        denied: 'The worker was left running.',
+      };
+  }
+}
+
+function buttons(approval: Approval): CardAction[] {
+  if (approval.status !== 'pending') return [];
+  const subject = { kind: APPROVAL_SUBJECT, id: String(approval.id) };
+  const target = { kind: approval.targetKind, id: approval.targetId };
+  const pair = APPROVAL_ACTIONS[approval.kind];
+  return [
+    { id: buildActionId({ action: pair.approve, subject, target }), label: 'Approve', style: 'primary' },
+    { id: buildActionId({ action: pair.deny, subject, target }), label: 'Deny', style: 'danger' },
+    { id: buildActionId({ action: VIEW_LOGS_ACTION, subject, target }), label: 'View logs', style: 'default' },
+  ];
+}
+
+const TEXT: Record<ApprovalStatus, (d: ReturnType<typeof describe>) => string> = {
+  pending: (d) => d.effect,
+  approved: () => '✅ Approved.',
+  denied: (d) => `⛔ Denied. ${d.denied}`,
+  failed: () => '❌ Approved, but not carried out: nothing changed.',
+};
+
+/**
+ * The approval card in the seed's words. Buttons only while pending, so nobody approves from a
+ * stale card; after the decision the context says who decided, when, and the platform's answer.
+ */
+export function approvalCard(approval: Approval): Card {
+  const d = describe(approval);
+  return {
+    title: d.title,
+    severity: SEVERITY[approval.status],
+    category: 'governance',
+    state: STATE[approval.status],
+    text: TEXT[approval.status](d),
+    fields: d.fields,
+    entities: [{ kind: approval.targetKind, id: approval.targetId }],
+    actions: buttons(approval),
+    context: `${decisionLine(approval)} · approval #${approval.id}`,
+  };
+}
+
+/** The words for each refused decision, in one place; adapters show them privately. */
+export function approvalReply(error: DecideError): string {
+  switch (error.code) {
+    case 'not_found':
+      return 'That approval request no longer exists, so nothing was done.';
+    case 'forbidden':
+      return error.message;
+    case 'own_request':
+      return `You (${error.requestedBy}) asked for this yourself, and the two-person rule needs a different approver to approve it. Nothing was done; ask another approver.`;
+    case 'already_decided': {
+      const line = decisionLine(error.approval);
+      return `Already ${line.charAt(0).toLowerCase()}${line.slice(1)}. Your click changed nothing.`;
+    }
+  }
+}
