@@ -19,6 +19,7 @@ import { createSimulator, type Simulator } from './platform/simulator/simulator.
 import { checkThresholds, startCopilot, type Copilot } from './copilot.js';
 import type { ChatPlatform, ChatPort } from './chat/port.js';
 import type { ChatAdapterFactory } from './chat/adapter.js';
+import { buildChecks } from './doctor/checks/index.js';
 import { findScenario } from './platform/scenarios/index.js';
 import { playScenario } from './platform/scenarios/player.js';
 
@@ -66,7 +67,9 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   const { platform, simulator, applied } = await connectPlatform(config, database, writer, logger);
   const adapters = await Promise.all((options.adapters ?? []).map((create) => create({ database, logger })));
   const ports = new Map<ChatPlatform, ChatPort>([...adapters.map((a) => a.port), ...(options.chatPorts ?? [])].map((p) => [p.platform, p]));
-  const copilot = await startCopilot({ config, database, platform, writer, ports, metrics, logger });
+  const chatProbes = adapters.flatMap((a) => (a.probe ? [a.probe] : []));
+  const doctorChecks = buildChecks({ config, database, platform, chatProbes });
+  const copilot = await startCopilot({ config, database, platform, writer, ports, metrics, logger, doctorChecks });
   let selfUrl = '';
   const startScenario = async (name: string): Promise<void> => {
     const scenario = findScenario(name);

@@ -46,6 +46,52 @@ function missingSlackSettings(slack: Omit<SlackConfig, 'channels'> & { channels?
   return missing;
 }
 
+/**
+ * Who may do what. Members are `platform:userId` (`slack:U0123ABC`, `console:mike`), or a group:
+ * `slack-group:S0123ABC` (a Slack user group), `discord-role:123…`. Roles are ordered: an admin
+ * may do what an approver may, an approver what a responder may; everyone else is a viewer.
+ */
+export const RoleMember = z
+  .string()
+  .trim()
+  .regex(/^(slack|discord|console|slack-group|discord-role):[^\s,:]+$/, 'a member like slack:U0123ABC, console:mike or slack-group:S0123ABC');
+export const RolesConfig = z
+  .object({
+    responders: z.array(RoleMember).default([]),
+    approvers: z.array(RoleMember).default([]),
+    admins: z.array(RoleMember).default([]),
+    /** The requester of an approval cannot approve it themselves. */
+    twoPersonRule: z.boolean().default(true),
+  })
+  .prefault({});
+export type RolesConfig = z.infer<typeof RolesConfig>;
+
+/** How recovery actions call the platform and how long they may take. */
+export const ActionsConfig = z
+  .object({
+    /** A restarted runtime must send a heartbeat within this, or the restart is reported failed. */
+    heartbeatTimeoutSeconds: z.number().int().positive().max(600).default(60),
+    /** Each platform call's own deadline. */
+    platformTimeoutMs: z.number().int().positive().default(10_000),
+    /** Tries per platform call, the first included (full-jitter backoff between them). */
+    platformAttempts: z.number().int().min(1).max(10).default(3),
+    /** Consecutive failed calls that open the platform's circuit breaker, and for how long. */
+    breakerFailures: z.number().int().min(1).default(5),
+    breakerOpenSeconds: z.number().positive().default(30),
+  })
+  .prefault({});
+export type ActionsConfig = z.infer<typeof ActionsConfig>;
+
+export const ApprovalsConfig = z
+  .object({
+    /** The override requested when a routine exhausts its budget (the seed's +$5.00). */
+    budgetOverrideUsd: z.number().positive().default(5),
+    /** The most one /budget request may ask for: a typo of 5000 instead of 50 is refused. */
+    maxOverrideUsd: z.number().positive().default(1_000),
+  })
+  .prefault({});
+export type ApprovalsConfig = z.infer<typeof ApprovalsConfig>;
+
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -87,6 +133,9 @@ export const Config = z.object({
     .prefault({}),
   slack: SlackConfig.prefault({}),
   doctor: DoctorConfig,
+  roles: RolesConfig,
+  actions: ActionsConfig,
+  approvals: ApprovalsConfig,
   /**
    * Names (never values) of the environment variables that are set, read once at load: Doctor's
    * Secrets check reports missing ones without any handler reading process.env.
@@ -106,6 +155,9 @@ const ENV_KEYS = {
   PLATFORM_TOKEN: { key: 'platformToken', secret: true },
   LOG_LEVEL: { key: 'logLevel', secret: false },
 } as const;
+
+/** Env var → list inside `roles` (comma-separated members), replacing the file's list. */
+const ROLE_ENV_KEYS = { TRIAGE_RESPONDERS: 'responders', TRIAGE_APPROVERS: 'approvers', TRIAGE_ADMINS: 'admins' } as const;
 
 /** Env var → key inside `slack`, merged over the file's `slack:` section. */
 const SLACK_ENV_KEYS = {
@@ -147,14 +199,15 @@ export function loadConfig(env: Env = process.env): Result<Config, ConfigError> 
     }
   }
   const slack = readSlackEnv(env, file.value.data.slack, origin);
+  const roles = readRolesEnv(env, file.value.data.roles, origin);
   const environmentNames = Object.keys(env).filter((name) => env[name] !== undefined && env[name] !== '');
-  const merged = { ...file.value.data, ...fromEnv, ...(slack === undefined ? {} : { slack }), environmentNames };
+  const merged = { ...file.value.data, ...fromEnv, ...(slack === undefined ? {} : { slack }), ...(roles === undefined ? {} : { roles }), environmentNames };
   const parsed = Config.safeParse(merged);
   if (parsed.success) return ok(parsed.data);
   const problems = parsed.error.issues.map((issue) => {
     const path = issue.path.join('.');
     const top = String(issue.path[0] ?? '');
-    const where = origin[path] ?? origin[top] ?? (path ? `${file.value.path ?? 'config'}: ${path}` : 'config');
+    const where = origin[path] ?? origin[issue.path.slice(0, 2).join('.')] ?? origin[top] ?? (path ? `${file.value.path ?? 'config'}: ${path}` : 'config');
     // A half-configured Slack names what is missing; there is nothing found to show.
     if (path === 'slack' && issue.code === 'custom') return issue.message;
     const found = isSecretPath(issue.path) ? '(hidden)' : describe(valueAt(merged, issue.path));
@@ -179,6 +232,21 @@ function readSlackEnv(env: Env, fromFile: unknown, origin: Record<string, string
     origin[`slack.${key}`] = name;
   }
   return Object.keys(slack).length > 0 || fromFile !== undefined ? slack : undefined;
+}
+
+/** The file's `roles:` mapping with TRIAGE_RESPONDERS / _APPROVERS / _ADMINS over it. */
+function readRolesEnv(env: Env, fromFile: unknown, origin: Record<string, string>): unknown {
+  if (fromFile !== undefined && (fromFile === null || typeof fromFile !== 'object' || Array.isArray(fromFile))) return fromFile;
+  const roles: Record<string, unknown> = { ...(fromFile ?? {}) };
+  let set = fromFile !== undefined;
+  for (const [name, key] of Object.entries(ROLE_ENV_KEYS)) {
+    const value = env[name];
+    if (value === undefined || value.trim() === '') continue;
+    roles[key] = value.split(',').map((m) => m.trim()).filter(Boolean);
+    origin[`roles.${key}`] = name;
+    set = true;
+  }
+  return set ? roles : undefined;
 }
 
 function readConfigFile(env: Env): Result<{ data: Record<string, unknown>; path?: string }, ConfigError> {

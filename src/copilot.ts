@@ -4,6 +4,9 @@ import { createOutbox, type Outbox } from './chat/outbox/index.js';
 import type { ChatPlatform, ChatPort } from './chat/port.js';
 import type { Interactions } from './chat/interactions.js';
 import { createCommands } from './commands/index.js';
+import type { DoctorCheck } from './doctor/check.js';
+import { DOCTOR_JOB, scheduledDoctor } from './doctor/schedule.js';
+import { createDoctor, type Doctor } from './doctor/service.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import type { EventWriter } from './intake/event-writer.js';
@@ -22,6 +25,7 @@ export type Copilot = {
   engine: InsightEngine;
   interactions: Interactions;
   scheduler: Scheduler;
+  doctor: Doctor;
   stop(): Promise<void>;
 };
 
@@ -33,6 +37,7 @@ export type CopilotDeps = {
   ports: Map<ChatPlatform, ChatPort>;
   metrics: Metrics;
   logger: Logger;
+  doctorChecks: DoctorCheck[];
 };
 
 /**
@@ -67,13 +72,25 @@ export async function startCopilot(deps: CopilotDeps): Promise<Copilot> {
   const scheduler = createScheduler({ database, logger });
   scheduler.schedule('insights-tick', config.insights.tickCron, () => engine.tick());
 
-  const interactions = createInteractions({ commands: createCommands(), lifecycle, suppressMinutes: config.insights.suppressMinutes });
+  const doctor = createDoctor({
+    db: database.db,
+    checks: deps.doctorChecks,
+    timeoutMs: config.doctor.checkTimeoutMs,
+    rankOf: (kind) => findEntry(kind)?.recoveryRank,
+  });
+  if (config.doctor.schedule.post !== 'never') {
+    const platforms = () => [...deps.ports.keys()];
+    scheduler.schedule(DOCTOR_JOB, config.doctor.schedule.cron, () => scheduledDoctor({ doctor, outbox, platforms, schedule: config.doctor.schedule }));
+  }
+  const commands = createCommands({ runDoctor: (input) => doctor.run({ ...input, trigger: 'command' }) });
+  const interactions = createInteractions({ commands, lifecycle, doctor, suppressMinutes: config.insights.suppressMinutes });
   return {
     outbox,
     lifecycle,
     engine,
     interactions,
     scheduler,
+    doctor,
     stop: async () => {
       await scheduler.stop();
       await engine.idle();

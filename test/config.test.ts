@@ -63,3 +63,16 @@ describe('loadConfig', () => {
     expect(!list.ok && list.error.message).toContain('expected a mapping');
   });
 });
+
+describe('roles from the environment', () => {
+  it('reads TRIAGE_RESPONDERS / _APPROVERS / _ADMINS as comma-separated members, two-person rule on by default', () => {
+    const loaded = loadConfig({ TRIAGE_CONFIG: '/dev/null', TRIAGE_RESPONDERS: 'slack:U0123ABC, console:mike', TRIAGE_APPROVERS: 'slack-group:S0999', TRIAGE_ADMINS: '' });
+    expect(loaded.ok && loaded.value.roles).toEqual({ responders: ['slack:U0123ABC', 'console:mike'], approvers: ['slack-group:S0999'], admins: [], twoPersonRule: true });
+  });
+
+  it('names the variable and the bad member', () => {
+    const loaded = loadConfig({ TRIAGE_CONFIG: '/dev/null', TRIAGE_APPROVERS: 'slack:U1,mike' });
+    expect(loaded.ok).toBe(false);
+    if (!loaded.ok) expect(loaded.error.problems).toEqual([expect.stringMatching(/^TRIAGE_APPROVERS: a member like slack:U0123ABC, console:mike or slack-group:S0123ABC; found "mike"$/)]);
+  });
+});

@@ -3,11 +3,15 @@ import type { Logger } from 'pino';
 import type { SlackConfig } from '../../src/config.js';
 import { registerButtons } from './actions/button.js';
 import { registerOtherCommands } from './commands/any.js';
+import { DOCTOR_COMMAND, registerDoctorCommand } from './commands/doctor.js';
 import { registerTriageCommand, TRIAGE_COMMAND } from './commands/triage.js';
 import type { SlackHandlerDeps } from './handler-deps.js';
 import { slackLogger, webClientOptions } from './web-client.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
+
+/** The slash commands with their own entries: manifest.yml registers exactly these. */
+export const SLACK_COMMANDS = [TRIAGE_COMMAND, DOCTOR_COMMAND];
 
 export type SlackBolt = { app: App; http?: HTTPReceiver; socket?: SocketModeReceiver };
 
@@ -43,7 +47,8 @@ export function createBolt(config: SlackConfig, logger: Logger): SlackBolt {
 /** One registration per entry; each entry file owns its listener. */
 export function registerHandlers(app: App, deps: SlackHandlerDeps): void {
   registerTriageCommand(app, deps);
-  registerOtherCommands(app, deps, [TRIAGE_COMMAND]);
+  registerDoctorCommand(app, deps);
+  registerOtherCommands(app, deps, SLACK_COMMANDS);
   registerButtons(app, deps);
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'Slack request failed inside Bolt');

@@ -5,6 +5,7 @@ import { createBolt, registerHandlers, SLACK_EVENTS_PATH } from './bolt-app.js';
 import { slackChannels } from './channels.js';
 import { createSlackChatPort } from './chat-port.js';
 import { createDeliveries } from './deliveries.js';
+import { slackTokenProbe } from './probe.js';
 import { createWebClient } from './web-client.js';
 
 /**
@@ -15,7 +16,8 @@ export function createSlackAdapter(config: SlackConfig): ChatAdapterFactory {
   return ({ database, logger: parent }) => {
     const logger = parent.child({ adapter: 'slack' });
     const channels = slackChannels(config);
-    const port = createSlackChatPort({ client: createWebClient(config, logger), channels, logger });
+    const client = createWebClient(config, logger);
+    const port = createSlackChatPort({ client, channels, logger });
     const bolt = createBolt(config, logger);
     let started = false;
 
@@ -42,6 +44,7 @@ export function createSlackAdapter(config: SlackConfig): ChatAdapterFactory {
     return {
       port,
       routes,
+      probe: slackTokenProbe(client),
       close: () => {
         if (!started) return;
         bolt.app.stop().catch((error: unknown) => logger.warn({ err: error }, 'Slack Socket Mode did not stop cleanly'));

@@ -1,7 +1,10 @@
 import { parseActionId } from '../chat/action-id.js';
 import type { ClickInput, InteractionReply, Interactions } from '../chat/interactions.js';
 import type { Commands } from '../commands/index.js';
+import { COPY_ACTION, DOCTOR_SUBJECT, RERUN_ACTION } from '../doctor/card.js';
+import type { Doctor } from '../doctor/service.js';
 import type { InsightLifecycle } from '../insights/lifecycle.js';
+import { copyDoctorReport, rerunDoctor } from './doctor-buttons.js';
 import { acknowledgeInsight, dismissInsight } from './insight-decisions.js';
 
 const privately = (text: string): InteractionReply => ({ visibility: 'private', text });
@@ -14,6 +17,7 @@ export function createInteractions(deps: {
   commands: Commands;
   lifecycle: InsightLifecycle;
   suppressMinutes: number;
+  doctor?: Doctor;
   now?: () => Date;
 }): Interactions {
   const now = deps.now ?? (() => new Date());
@@ -25,6 +29,11 @@ export function createInteractions(deps: {
     const insightId = subject?.kind === 'insight' ? Number(subject.id) : NaN;
     if ((action === 'dismiss' || action === 'acknowledge') && !Number.isSafeInteger(insightId)) {
       return privately('That button does not name an insight. Nothing was done.');
+    }
+    if ((action === RERUN_ACTION || action === COPY_ACTION) && deps.doctor) {
+      const runId = subject?.kind === DOCTOR_SUBJECT ? Number(subject.id) : NaN;
+      if (!Number.isSafeInteger(runId)) return privately('That button does not name a Doctor run. Nothing was done.');
+      return action === RERUN_ACTION ? rerunDoctor(deps.doctor, { runId, actor: input.actor }) : copyDoctorReport(deps.doctor, { runId });
     }
     if (action === 'dismiss') return dismissInsight(deps.lifecycle, { insightId, actor: input.actor, suppressMinutes: deps.suppressMinutes, now: now() });
     if (action === 'acknowledge') return acknowledgeInsight(deps.lifecycle, { insightId, actor: input.actor, now: now() });

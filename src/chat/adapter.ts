@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/client.js';
 import type { Route } from '../http/router.js';
 import type { Platform } from '../platform/port.js';
+import type { Result } from '../result.js';
 import type { Interactions } from './interactions.js';
 import type { ChatPort } from './port.js';
 
@@ -25,6 +26,8 @@ export type ChatAdapter = {
   port: ChatPort;
   routes(ctx: ChatAdapterContext): Route[];
   close(): void;
+  /** Doctor's Secrets check: is this platform's token still accepted? (Slack: auth.test). */
+  probe?: { name: string; probe(signal: AbortSignal): Promise<Result<string, string>> };
 };
 
 export type ChatAdapterFactory = (deps: { database: Database; logger: Logger }) => ChatAdapter | Promise<ChatAdapter>;

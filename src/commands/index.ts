@@ -1,11 +1,19 @@
 import type { InteractionReply } from '../chat/interactions.js';
+import type { DoctorReport } from '../doctor/report.js';
+import type { DoctorInput } from '../doctor/run.js';
 import { privately, type Command, type CommandContext } from './command.js';
+import { doctorCommand } from './doctor.js';
 import { triageCommand } from './triage.js';
 
+/** The use cases commands call; each command takes only what it needs. */
+export type CommandDeps = {
+  runDoctor: (input: Omit<DoctorInput, 'trigger'>) => Promise<DoctorReport>;
+};
+
 /** The one list of slash commands; adapters route every command text here. */
-export function createCommands(extra: Command[] = []) {
+export function createCommands(deps: CommandDeps) {
   const commands: Command[] = [];
-  commands.push(triageCommand(() => commands), ...extra);
+  commands.push(triageCommand(() => commands), doctorCommand(deps.runDoctor));
   const byName = new Map(commands.map((c) => [c.name, c]));
 
   return {

@@ -25,7 +25,7 @@ describe('clicks and commands through the core', () => {
   beforeAll(async () => {
     database = await openTestDatabase('pglite');
     const lifecycle = createInsightLifecycle({ database, publisher: async (i) => void published.push(...i), suppressMinutes: 60 });
-    interactions = createInteractions({ commands: createCommands(), lifecycle, suppressMinutes: 60, now: () => new Date(NOW) });
+    interactions = createInteractions({ commands: createCommands({ runDoctor: () => Promise.reject(new Error('Doctor is not part of this test')) }), lifecycle, suppressMinutes: 60, now: () => new Date(NOW) });
     const entry = findEntry('runtime_execution_failures')!;
     const events = [1, 2, 3].map((m) => stored('runtime.execution_failed', m, { runtime: 'bash-runtime-mike', reason: 'oom' }));
     await lifecycle.reconcile(evaluate([entry], { window: windowOf(events), platform: emptySnapshot(), now: NOW }), new Date(NOW));
@@ -69,6 +69,6 @@ describe('clicks and commands through the core', () => {
 
   it('routes commands to the registry', async () => {
     const reply = await interactions.command({ command: '/nope', text: '', actor: james, channel: 'ops', platform: 'console' });
-    expect(reply).toEqual({ visibility: 'private', text: 'Unknown command /nope. Triage knows /triage; try /triage help.' });
+    expect(reply).toEqual({ visibility: 'private', text: 'Unknown command /nope. Triage knows /triage, /doctor; try /triage help.' });
   });
 });

@@ -4,7 +4,7 @@ import { createCommands } from '../../src/commands/index.js';
 const ctx = { actor: { platform: 'console' as const, userId: 'mike' }, channel: 'ops', platform: 'console' as const };
 
 describe('slash commands', () => {
-  const commands = createCommands();
+  const commands = createCommands({ runDoctor: () => Promise.reject(new Error('Doctor is not part of this test')) });
 
   it('/triage help lists the commands privately', async () => {
     const reply = await commands.run('/triage', 'help', ctx);
@@ -15,7 +15,7 @@ describe('slash commands', () => {
 
   it('answers an unknown command with what exists and how to get help', async () => {
     const reply = await commands.run('/nope', '', ctx);
-    expect(reply).toEqual({ visibility: 'private', text: 'Unknown command /nope. Triage knows /triage; try /triage help.' });
+    expect(reply).toEqual({ visibility: 'private', text: 'Unknown command /nope. Triage knows /triage, /doctor; try /triage help.' });
   });
 
   it('answers an unknown option of a known command precisely', async () => {

@@ -41,7 +41,7 @@ describe('the Triage process', () => {
       second.child.kill('SIGINT');
       expect(await second.exited).toBe(0);
     }
-  });
+  }, 90_000); // two real start-ups of a tsx-compiled process; slow on a loaded 2-core CI host
 
   it('refuses to start on a bad configuration, naming every bad key and echoing no secret', async () => {
     const bad = await spawnTriage({ PORT: 'eighty', INGEST_TOKEN: 'tiny-secret', TRIAGE_DATA_DIR: mkdtempSync(join(tmpdir(), 'triage-bad-')) }, 5_000);

@@ -17,7 +17,7 @@ export function freePort(): Promise<number> {
 }
 
 /** Runs src/main.ts as its own process (through tsx), as `npm start` would run the build. */
-export async function spawnTriage(env: Record<string, string>, readyTimeoutMs = 30_000): Promise<TriageProcess> {
+export async function spawnTriage(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<TriageProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: packageRoot(),

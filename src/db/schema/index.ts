@@ -5,3 +5,5 @@ export * from './chat.js';
 export * from './jobs.js';
 export * from './console.js';
 export * from './slack.js';
+export * from './doctor.js';
+export * from './actions.js';

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SLACK_EVENTS_PATH } from '../../../adapters/slack/bolt-app.js';
-import { TRIAGE_COMMAND } from '../../../adapters/slack/commands/triage.js';
+import { SLACK_COMMANDS, SLACK_EVENTS_PATH } from '../../../adapters/slack/bolt-app.js';
+import { createCommands } from '../../../src/commands/index.js';
 import { packageRoot } from '../../../src/paths.js';
 
 /** The manifest names the routes and commands the adapter really serves, with the smallest scopes. */
@@ -23,10 +23,15 @@ describe('manifest.yml', () => {
   const manifest = Manifest.parse(parse(readFileSync(join(packageRoot(), 'manifest.yml'), 'utf8')));
   const url = `https://triage.example.com${SLACK_EVENTS_PATH}`;
 
-  it('registers /triage and interactivity at the one events route', () => {
-    expect(manifest.features.slash_commands.map((c) => [c.command, c.url])).toEqual([[TRIAGE_COMMAND, url]]);
+  it('registers every command the adapter has an entry for, and interactivity, at the one events route', () => {
+    expect(manifest.features.slash_commands.map((c) => [c.command, c.url])).toEqual(SLACK_COMMANDS.map((c) => [c, url]));
     expect(manifest.settings.interactivity).toMatchObject({ is_enabled: true, request_url: url });
     expect(manifest.features.bot_user.display_name).toBe('Triage');
+  });
+
+  it('registers every command the core knows, so none is unreachable from Slack', () => {
+    const core = createCommands({ runDoctor: () => Promise.reject(new Error('not run')) }).list().map((c) => `/${c.name}`);
+    expect(manifest.features.slash_commands.map((c) => c.command).sort()).toEqual(core.sort());
   });
 
   it('asks for chat:write and commands only', () => {

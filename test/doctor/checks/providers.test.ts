@@ -120,7 +120,8 @@ describe.each(databaseKinds())('provider health (%s)', (kind) => {
     const began = Date.now();
     const probes = [probe('ollama', 'Ollama', `${base}/hang`, 10_000)];
     const finding = await providersCheck({ platform, database: db, probes }).run(ctx(controller.signal));
-    expect(Date.now() - began).toBeLessThan(3_000);
+    // Well under the probe's own 10 s: the abort ended it, even on a loaded CI host.
+    expect(Date.now() - began).toBeLessThan(8_000);
     expect(finding.details).toContain('Ollama: Down (timeout) ❌');
     expect(finding.status).toBe('partial');
   });
