@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import type { Actor } from './actor.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { healthRoutes } from './http/health-routes.js';
@@ -19,6 +20,7 @@ import { createSimulator, type Simulator } from './platform/simulator/simulator.
 import { checkThresholds, startCopilot, type Copilot } from './copilot.js';
 import type { ChatPlatform, ChatPort } from './chat/port.js';
 import type { ChatAdapterFactory } from './chat/adapter.js';
+import { pendingBudgetOverrides } from './approvals/list.js';
 import { buildChecks } from './doctor/checks/index.js';
 import { findScenario } from './platform/scenarios/index.js';
 import { playScenario } from './platform/scenarios/player.js';
@@ -68,8 +70,11 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   const adapters = await Promise.all((options.adapters ?? []).map((create) => create({ database, logger })));
   const ports = new Map<ChatPlatform, ChatPort>([...adapters.map((a) => a.port), ...(options.chatPorts ?? [])].map((p) => [p.platform, p]));
   const chatProbes = adapters.flatMap((a) => (a.probe ? [a.probe] : []));
-  const doctorChecks = buildChecks({ config, database, platform, chatProbes });
-  const copilot = await startCopilot({ config, database, platform, writer, ports, metrics, logger, doctorChecks });
+  const doctorChecks = buildChecks({ config, database, platform, chatProbes, pendingOverrides: () => pendingBudgetOverrides(database.db) });
+  const groupLookups = adapters.flatMap((a) => (a.groupsOf ? [a.groupsOf] : []));
+  // Each adapter answers for its own platform's users and gives [] for everyone else's.
+  const groupsOf = async (actor: Actor) => (await Promise.all(groupLookups.map((lookup) => lookup(actor)))).flat();
+  const copilot = await startCopilot({ config, database, platform, writer, ports, metrics, logger, doctorChecks, groupsOf });
   let selfUrl = '';
   const startScenario = async (name: string): Promise<void> => {
     const scenario = findScenario(name);

@@ -1,5 +1,10 @@
 import type { Logger } from 'pino';
+import { outboxCardSink } from './actions/card-sink.js';
 import { createInteractions } from './actions/interactions.js';
+import { createActionDesk, type ActionDesk } from './actions/setup.js';
+import { sweepOverdueActions } from './actions/watchdog.js';
+import type { Actor } from './actor.js';
+import { latestAudit } from './audit/log.js';
 import { createOutbox, type Outbox } from './chat/outbox/index.js';
 import type { ChatPlatform, ChatPort } from './chat/port.js';
 import type { Interactions } from './chat/interactions.js';
@@ -12,7 +17,7 @@ import type { Database } from './db/client.js';
 import type { EventWriter } from './intake/event-writer.js';
 import { catalog, findEntry } from './insights/catalog/index.js';
 import { createInsightEngine, type InsightEngine } from './insights/engine.js';
-import { createInsightLifecycle, type InsightLifecycle } from './insights/lifecycle.js';
+import { createInsightLifecycle, type InsightLifecycle, type Publisher } from './insights/lifecycle.js';
 import { createInsightPublisher } from './insights/publish.js';
 import { createScheduler, type Scheduler } from './jobs/scheduler.js';
 import type { Metrics } from './observability/metrics.js';
@@ -26,6 +31,7 @@ export type Copilot = {
   interactions: Interactions;
   scheduler: Scheduler;
   doctor: Doctor;
+  actions: ActionDesk;
   stop(): Promise<void>;
 };
 
@@ -38,6 +44,8 @@ export type CopilotDeps = {
   metrics: Metrics;
   logger: Logger;
   doctorChecks: DoctorCheck[];
+  /** Group memberships from the chat adapters, for roles granted to a Slack user group. */
+  groupsOf?: (actor: Actor) => Promise<string[]>;
 };
 
 /**
@@ -48,13 +56,14 @@ export async function startCopilot(deps: CopilotDeps): Promise<Copilot> {
   const { config, database, logger, metrics } = deps;
   const outbox = createOutbox({ database, ports: deps.ports, options: config.outbox, logger });
   metrics.watchOutbox(() => outbox.stats());
-  const publisher = createInsightPublisher({
-    db: database.db,
-    platforms: () => [...deps.ports.keys()],
-    routing: config.routing,
-    findEntry,
-    kick: () => outbox.kick(),
-  });
+  const platforms = () => [...deps.ports.keys()];
+  const actions = createActionDesk({ config, database, platform: deps.platform, showCard: outboxCardSink(outbox, platforms), logger, ...(deps.groupsOf ? { groupsOf: deps.groupsOf } : {}) });
+  const publishCards = createInsightPublisher({ db: database.db, platforms, routing: config.routing, findEntry, kick: () => outbox.kick() });
+  const publisher: Publisher = async (insights) => {
+    await publishCards(insights);
+    // An exhausted budget asks for its override; a failure here must not hold back the cards.
+    await actions.approvals.fromInsights(insights).catch((error: unknown) => logger.error({ err: error }, 'could not ask for a budget override'));
+  };
   const lifecycle = createInsightLifecycle({ database, publisher, suppressMinutes: config.insights.suppressMinutes });
   const engine = createInsightEngine({
     database,
@@ -78,12 +87,17 @@ export async function startCopilot(deps: CopilotDeps): Promise<Copilot> {
     timeoutMs: config.doctor.checkTimeoutMs,
     rankOf: (kind) => findEntry(kind)?.recoveryRank,
   });
+  scheduler.schedule('actions-watchdog', config.insights.tickCron, () => sweepOverdueActions({ db: database.db, runner: actions.recovery, now: Date.now, logger }));
   if (config.doctor.schedule.post !== 'never') {
-    const platforms = () => [...deps.ports.keys()];
     scheduler.schedule(DOCTOR_JOB, config.doctor.schedule.cron, () => scheduledDoctor({ doctor, outbox, platforms, schedule: config.doctor.schedule }));
   }
-  const commands = createCommands({ runDoctor: (input) => doctor.run({ ...input, trigger: 'command' }) });
-  const interactions = createInteractions({ commands, lifecycle, doctor, suppressMinutes: config.insights.suppressMinutes });
+  const commands = createCommands({
+    runDoctor: (input) => doctor.run({ ...input, trigger: 'command' }),
+    requestBudget: actions.approvals.requestBudget,
+    maxOverrideUsd: config.approvals.maxOverrideUsd,
+    latestAudit: (limit) => latestAudit(database.db, limit),
+  });
+  const interactions = createInteractions({ commands, lifecycle, doctor, recovery: actions.recovery, approvals: actions.approvals, suppressMinutes: config.insights.suppressMinutes });
   return {
     outbox,
     lifecycle,
@@ -91,8 +105,10 @@ export async function startCopilot(deps: CopilotDeps): Promise<Copilot> {
     interactions,
     scheduler,
     doctor,
+    actions,
     stop: async () => {
       await scheduler.stop();
+      await actions.recovery.idle();
       await engine.idle();
       await outbox.stop();
     },

@@ -1,5 +1,6 @@
 import { createConsoleAdapter } from '../adapters/console/index.js';
 import { createSlackAdapter } from '../adapters/slack/index.js';
+import { slackGroupIds } from '../adapters/slack/user-groups.js';
 import { startTriage } from './app.js';
 import type { ChatAdapterFactory } from './chat/adapter.js';
 import { loadConfig, slackEnabled } from './config.js';
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   // The console stays on with Slack: it is the local view of the same cards.
   const adapters: ChatAdapterFactory[] = [createConsoleAdapter];
   if (slackEnabled(config.slack)) {
-    adapters.push(createSlackAdapter(config.slack));
+    adapters.push(createSlackAdapter(config.slack, { groupIds: slackGroupIds(config.roles) }));
     logger.info({ mode: config.slack.appToken ? 'socket' : 'http' }, 'Slack is on');
   } else {
     logger.info('Slack is off (set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_CHANNEL to turn it on)');
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     triage.ingestTokenFromDataDir
       ? `  ingest token: ${triage.ingestToken}  (kept in ${config.dataDir}/ingest-token)`
       : '  ingest token: from INGEST_TOKEN',
+    ...triage.copilot.actions.authoriser.describe().map((line) => `  roles: ${line}`),
     `  try: npm run scenario -- cascading-failure`,
     '',
   ];

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { SlackConfig } from '../../src/config.js';
 import { registerButtons } from './actions/button.js';
 import { registerOtherCommands } from './commands/any.js';
+import { AUDIT_COMMAND, registerAuditCommand } from './commands/audit.js';
+import { BUDGET_COMMAND, registerBudgetCommand } from './commands/budget.js';
 import { DOCTOR_COMMAND, registerDoctorCommand } from './commands/doctor.js';
 import { registerTriageCommand, TRIAGE_COMMAND } from './commands/triage.js';
 import type { SlackHandlerDeps } from './handler-deps.js';
@@ -11,7 +13,7 @@ import { slackLogger, webClientOptions } from './web-client.js';
 export const SLACK_EVENTS_PATH = '/slack/events';
 
 /** The slash commands with their own entries: manifest.yml registers exactly these. */
-export const SLACK_COMMANDS = [TRIAGE_COMMAND, DOCTOR_COMMAND];
+export const SLACK_COMMANDS = [TRIAGE_COMMAND, DOCTOR_COMMAND, BUDGET_COMMAND, AUDIT_COMMAND];
 
 export type SlackBolt = { app: App; http?: HTTPReceiver; socket?: SocketModeReceiver };
 
@@ -48,6 +50,8 @@ export function createBolt(config: SlackConfig, logger: Logger): SlackBolt {
 export function registerHandlers(app: App, deps: SlackHandlerDeps): void {
   registerTriageCommand(app, deps);
   registerDoctorCommand(app, deps);
+  registerBudgetCommand(app, deps);
+  registerAuditCommand(app, deps);
   registerOtherCommands(app, deps, SLACK_COMMANDS);
   registerButtons(app, deps);
   app.error(async (error) => {

@@ -6,13 +6,14 @@ import { slackChannels } from './channels.js';
 import { createSlackChatPort } from './chat-port.js';
 import { createDeliveries } from './deliveries.js';
 import { slackTokenProbe } from './probe.js';
+import { slackGroupsOf } from './user-groups.js';
 import { createWebClient } from './web-client.js';
 
 /**
  * Slack as a chat adapter: a ChatPort over the Web API for the outbox, and Bolt for what people
  * do in Slack — at POST /slack/events on Triage's own server, or over Socket Mode.
  */
-export function createSlackAdapter(config: SlackConfig): ChatAdapterFactory {
+export function createSlackAdapter(config: SlackConfig, options: { groupIds?: string[] } = {}): ChatAdapterFactory {
   return ({ database, logger: parent }) => {
     const logger = parent.child({ adapter: 'slack' });
     const channels = slackChannels(config);
@@ -45,6 +46,9 @@ export function createSlackAdapter(config: SlackConfig): ChatAdapterFactory {
       port,
       routes,
       probe: slackTokenProbe(client),
+      ...(options.groupIds?.length
+        ? { groupsOf: slackGroupsOf(client, options.groupIds, { onError: (error, group) => logger.warn({ err: error, group }, 'could not read a Slack user group; its members count as viewers until it answers') }) }
+        : {}),
       close: () => {
         if (!started) return;
         bolt.app.stop().catch((error: unknown) => logger.warn({ err: error }, 'Slack Socket Mode did not stop cleanly'));

@@ -1,49 +1,101 @@
-import { parseActionId } from '../chat/action-id.js';
+import { parseActionId, type ActionRef } from '../chat/action-id.js';
 import type { ClickInput, InteractionReply, Interactions } from '../chat/interactions.js';
 import type { Commands } from '../commands/index.js';
 import { COPY_ACTION, DOCTOR_SUBJECT, RERUN_ACTION } from '../doctor/card.js';
 import type { Doctor } from '../doctor/service.js';
+import { APPROVAL_SUBJECT, approvalDecisionOf, VIEW_LOGS_ACTION } from '../approvals/card.js';
 import type { InsightLifecycle } from '../insights/lifecycle.js';
+import type { ApprovalDesk } from './approval-desk.js';
 import { copyDoctorReport, rerunDoctor } from './doctor-buttons.js';
 import { acknowledgeInsight, dismissInsight } from './insight-decisions.js';
+import { findRecoveryAction } from './recovery/index.js';
+import type { RecoveryRunner } from './run-recovery.js';
 
 const privately = (text: string): InteractionReply => ({ visibility: 'private', text });
+const GATED = new Set(['force_restart_worker', 'rollback_workstream']);
+
+export type InteractionDeps = {
+  commands: Commands;
+  lifecycle: InsightLifecycle;
+  suppressMinutes: number;
+  doctor?: Doctor;
+  recovery?: RecoveryRunner;
+  approvals?: ApprovalDesk;
+  now?: () => Date;
+};
 
 /**
  * The core behind every adapter's buttons and commands. Clicks are untrusted: the action id is
  * parsed and validated here, and anything unknown gets a clear private answer, never a crash.
  */
-export function createInteractions(deps: {
-  commands: Commands;
-  lifecycle: InsightLifecycle;
-  suppressMinutes: number;
-  doctor?: Doctor;
-  now?: () => Date;
-}): Interactions {
+export function createInteractions(deps: InteractionDeps): Interactions {
   const now = deps.now ?? (() => new Date());
 
   const click = async (input: ClickInput): Promise<InteractionReply> => {
     const parsed = parseActionId(input.actionId);
     if (!parsed.ok) return privately('Triage does not recognise that button (it may come from an older version of the card). Nothing was done.');
     const { action, subject } = parsed.value;
-    const insightId = subject?.kind === 'insight' ? Number(subject.id) : NaN;
-    if ((action === 'dismiss' || action === 'acknowledge') && !Number.isSafeInteger(insightId)) {
-      return privately('That button does not name an insight. Nothing was done.');
+    const numericId = (kind: string) => (subject?.kind === kind ? Number(subject.id) : NaN);
+    if (action === 'dismiss' || action === 'acknowledge') {
+      const insightId = numericId('insight');
+      if (!Number.isSafeInteger(insightId)) return privately('That button does not name an insight. Nothing was done.');
+      if (action === 'dismiss') return dismissInsight(deps.lifecycle, { insightId, actor: input.actor, suppressMinutes: deps.suppressMinutes, now: now() });
+      return acknowledgeInsight(deps.lifecycle, { insightId, actor: input.actor, now: now() });
     }
     if ((action === RERUN_ACTION || action === COPY_ACTION) && deps.doctor) {
-      const runId = subject?.kind === DOCTOR_SUBJECT ? Number(subject.id) : NaN;
+      const runId = numericId(DOCTOR_SUBJECT);
       if (!Number.isSafeInteger(runId)) return privately('That button does not name a Doctor run. Nothing was done.');
       return action === RERUN_ACTION ? rerunDoctor(deps.doctor, { runId, actor: input.actor }) : copyDoctorReport(deps.doctor, { runId });
     }
-    if (action === 'dismiss') return dismissInsight(deps.lifecycle, { insightId, actor: input.actor, suppressMinutes: deps.suppressMinutes, now: now() });
-    if (action === 'acknowledge') return acknowledgeInsight(deps.lifecycle, { insightId, actor: input.actor, now: now() });
-    // Recovery actions and approvals run against the platform with authorisation, idempotency
-    // keys and audit; until that lands, say so plainly rather than pretend.
-    return privately(`"${action.replace(/_/g, ' ')}" is not available from chat in this version of Triage yet. Nothing was done.`);
+    if (deps.approvals) {
+      const routed = await approvalClick(deps.approvals, parsed.value, input);
+      if (routed) return routed;
+    }
+    if (deps.recovery && findRecoveryAction(action)) return recoveryClick(deps.recovery, parsed.value, input);
+    return privately(`"${action.replace(/_/g, ' ')}" is not available from chat in this version of Triage. Nothing was done.`);
   };
 
   return {
     click,
     command: (input) => deps.commands.run(input.command, input.text, { actor: input.actor, channel: input.channel, platform: input.platform }),
   };
+}
+
+/** Approve, Deny, View logs, and the gated actions' requests; undefined for any other button. */
+async function approvalClick(desk: ApprovalDesk, ref: ActionRef, input: ClickInput): Promise<InteractionReply | undefined> {
+  const approvalId = ref.subject?.kind === APPROVAL_SUBJECT ? Number(ref.subject.id) : NaN;
+  const decision = approvalDecisionOf(ref.action);
+  if (decision || ref.action === VIEW_LOGS_ACTION) {
+    if (!Number.isSafeInteger(approvalId)) return privately('That button does not name an approval. Nothing was done.');
+    if (decision) return desk.decide({ action: ref.action, approvalId, actor: input.actor, message: input.message });
+    return desk.viewLogs(approvalId);
+  }
+  if (GATED.has(ref.action)) {
+    if (!ref.target) return privately('That button does not say what it acts on. Nothing was done.');
+    return desk.requestGated({ action: ref.action as 'force_restart_worker' | 'rollback_workstream', targetId: ref.target.id, actor: input.actor, message: input.message });
+  }
+  return undefined;
+}
+
+function recoveryClick(runner: RecoveryRunner, ref: ActionRef, input: ClickInput): Promise<InteractionReply> {
+  if (!ref.target) return Promise.resolve(privately('That button does not say what it acts on. Nothing was done.'));
+  return runner.click({
+    action: ref.action,
+    target: ref.target,
+    ...(ref.subject ? { subject: `${ref.subject.kind}:${ref.subject.id}` } : {}),
+    params: parseValue(input.value),
+    actor: input.actor,
+    message: input.message,
+    ...(input.deliveryId ? { deliveryId: input.deliveryId } : {}),
+  });
+}
+
+/** A button's value is ours, but it came back through a chat platform: JSON or nothing. */
+function parseValue(value: string | undefined): unknown {
+  if (!value) return {};
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return {};
+  }
 }

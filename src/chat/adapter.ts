@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Actor } from '../actor.js';
 import type { Database } from '../db/client.js';
 import type { Route } from '../http/router.js';
 import type { Platform } from '../platform/port.js';
@@ -28,6 +29,8 @@ export type ChatAdapter = {
   close(): void;
   /** Doctor's Secrets check: is this platform's token still accepted? (Slack: auth.test). */
   probe?: { name: string; probe(signal: AbortSignal): Promise<Result<string, string>> };
+  /** Groups the actor belongs to on this platform ('slack-group:S…'), for roles granted to a group. */
+  groupsOf?: (actor: Actor) => Promise<string[]>;
 };
 
 export type ChatAdapterFactory = (deps: { database: Database; logger: Logger }) => ChatAdapter | Promise<ChatAdapter>;

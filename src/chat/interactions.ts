@@ -8,7 +8,14 @@ import type { Card } from './card.js';
  */
 export type MessageRef = { platform: 'slack' | 'discord' | 'console'; channel: string; messageId: string };
 
-export type ClickInput = { actionId: string; actor: Actor; message: MessageRef; value?: string };
+export type ClickInput = {
+  actionId: string;
+  actor: Actor;
+  message: MessageRef;
+  value?: string;
+  /** The platform's id for this one click (Slack: team, user, action_ts, action_id): redeliveries repeat it. */
+  deliveryId?: string;
+};
 export type CommandInput = { command: string; text: string; actor: Actor; channel: string; platform: MessageRef['platform'] };
 
 export type InteractionReply = {

@@ -1,6 +1,9 @@
 import type { InteractionReply } from '../chat/interactions.js';
 import type { DoctorReport } from '../doctor/report.js';
 import type { DoctorInput } from '../doctor/run.js';
+import type { AuditRecord } from '../audit/log.js';
+import { auditCommand } from './audit.js';
+import { budgetCommand, type BudgetCommandDeps } from './budget.js';
 import { privately, type Command, type CommandContext } from './command.js';
 import { doctorCommand } from './doctor.js';
 import { triageCommand } from './triage.js';
@@ -8,12 +11,20 @@ import { triageCommand } from './triage.js';
 /** The use cases commands call; each command takes only what it needs. */
 export type CommandDeps = {
   runDoctor: (input: Omit<DoctorInput, 'trigger'>) => Promise<DoctorReport>;
+  requestBudget: BudgetCommandDeps['request'];
+  maxOverrideUsd?: number;
+  latestAudit: (limit: number) => Promise<AuditRecord[]>;
 };
 
 /** The one list of slash commands; adapters route every command text here. */
 export function createCommands(deps: CommandDeps) {
   const commands: Command[] = [];
-  commands.push(triageCommand(() => commands), doctorCommand(deps.runDoctor));
+  commands.push(
+    triageCommand(() => commands),
+    doctorCommand(deps.runDoctor),
+    budgetCommand({ request: deps.requestBudget, ...(deps.maxOverrideUsd ? { maxOverrideUsd: deps.maxOverrideUsd } : {}) }),
+    auditCommand(deps.latestAudit),
+  );
   const byName = new Map(commands.map((c) => [c.name, c]));
 
   return {

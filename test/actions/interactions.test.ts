@@ -11,6 +11,7 @@ import { createInsightLifecycle } from '../../src/insights/lifecycle.js';
 import { emptySnapshot } from '../../src/insights/platform-snapshot.js';
 import { openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { NOW, stored, windowOf } from '../support/signals.js';
+import { unusedCommandDeps } from '../commands/support.js';
 
 const message: MessageRef = { platform: 'console', channel: 'ops', messageId: '1' };
 const james = { platform: 'console' as const, userId: 'james', name: 'James' };
@@ -25,7 +26,7 @@ describe('clicks and commands through the core', () => {
   beforeAll(async () => {
     database = await openTestDatabase('pglite');
     const lifecycle = createInsightLifecycle({ database, publisher: async (i) => void published.push(...i), suppressMinutes: 60 });
-    interactions = createInteractions({ commands: createCommands({ runDoctor: () => Promise.reject(new Error('Doctor is not part of this test')) }), lifecycle, suppressMinutes: 60, now: () => new Date(NOW) });
+    interactions = createInteractions({ commands: createCommands(unusedCommandDeps), lifecycle, suppressMinutes: 60, now: () => new Date(NOW) });
     const entry = findEntry('runtime_execution_failures')!;
     const events = [1, 2, 3].map((m) => stored('runtime.execution_failed', m, { runtime: 'bash-runtime-mike', reason: 'oom' }));
     await lifecycle.reconcile(evaluate([entry], { window: windowOf(events), platform: emptySnapshot(), now: NOW }), new Date(NOW));
@@ -69,6 +70,6 @@ describe('clicks and commands through the core', () => {
 
   it('routes commands to the registry', async () => {
     const reply = await interactions.command({ command: '/nope', text: '', actor: james, channel: 'ops', platform: 'console' });
-    expect(reply).toEqual({ visibility: 'private', text: 'Unknown command /nope. Triage knows /triage, /doctor; try /triage help.' });
+    expect(reply).toEqual({ visibility: 'private', text: 'Unknown command /nope. Triage knows /triage, /doctor, /budget, /audit; try /triage help.' });
   });
 });

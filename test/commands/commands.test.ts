@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createCommands } from '../../src/commands/index.js';
+import { unusedCommandDeps } from './support.js';
 
 const ctx = { actor: { platform: 'console' as const, userId: 'mike' }, channel: 'ops', platform: 'console' as const };
 
 describe('slash commands', () => {
-  const commands = createCommands({ runDoctor: () => Promise.reject(new Error('Doctor is not part of this test')) });
+  const commands = createCommands(unusedCommandDeps);
 
   it('/triage help lists the commands privately', async () => {
     const reply = await commands.run('/triage', 'help', ctx);
@@ -15,7 +16,7 @@ describe('slash commands', () => {
 
   it('answers an unknown command with what exists and how to get help', async () => {
     const reply = await commands.run('/nope', '', ctx);
-    expect(reply).toEqual({ visibility: 'private', text: 'Unknown command /nope. Triage knows /triage, /doctor; try /triage help.' });
+    expect(reply).toEqual({ visibility: 'private', text: 'Unknown command /nope. Triage knows /triage, /doctor, /budget, /audit; try /triage help.' });
   });
 
   it('answers an unknown option of a known command precisely', async () => {

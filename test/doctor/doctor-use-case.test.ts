@@ -12,6 +12,7 @@ import { findEntry } from '../../src/insights/catalog/index.js';
 import { createInsightLifecycle } from '../../src/insights/lifecycle.js';
 import { createFakeChat } from '../chat/support/fake-chat.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
+import { unusedCommandDeps } from '../commands/support.js';
 
 const mike: Actor = { platform: 'console', userId: 'mike', name: 'Mike' };
 const ctx = { actor: mike, channel: 'ops', platform: 'console' as const };
@@ -46,7 +47,7 @@ describe.each(databaseKinds())('Doctor use case on %s', (kind) => {
   });
   afterAll(() => database.drop());
 
-  const commands = () => createCommands({ runDoctor: (input) => doctor.run({ ...input, trigger: 'command' }) });
+  const commands = () => createCommands({ ...unusedCommandDeps, runDoctor: (input) => doctor.run({ ...input, trigger: 'command' }) });
 
   it('/doctor posts the report in the channel with the fix, Re-run and Copy report buttons', async () => {
     healthy = false;

@@ -4,7 +4,7 @@ import type { Platform } from '../../platform/port.js';
 import type { Result } from '../../result.js';
 import type { DoctorCheck } from '../check.js';
 import { backupCheck } from './backup.js';
-import { budgetCheck } from './budget.js';
+import { budgetCheck, type BudgetCheckDeps } from './budget.js';
 import { databaseCheck } from './database.js';
 import { mcpCheck } from './mcp.js';
 import { providersCheck } from './providers.js';
@@ -16,7 +16,13 @@ import { triageItselfCheck } from './triage-itself.js';
 export type ChatProbe = { name: string; probe(signal: AbortSignal): Promise<Result<string, string>> };
 
 /** Every check, in the report's order (the seed's: database first, budgets last, Triage itself after). */
-export function buildChecks(deps: { config: Config; database: Database; platform: Platform; chatProbes: ChatProbe[] }): DoctorCheck[] {
+export function buildChecks(deps: {
+  config: Config;
+  database: Database;
+  platform: Platform;
+  chatProbes: ChatProbe[];
+  pendingOverrides?: BudgetCheckDeps['pendingOverrides'];
+}): DoctorCheck[] {
   const { config, database, platform } = deps;
   const doctor = config.doctor;
   return [
@@ -33,7 +39,7 @@ export function buildChecks(deps: { config: Config; database: Database; platform
     providersCheck({ platform, probes: doctor.providers, database }),
     // Each server's probe ends well inside the check's own deadline, so a hung server is named, not a TIMEOUT.
     mcpCheck({ platform, servers: doctor.mcpServers, database, timeoutMs: Math.floor(doctor.checkTimeoutMs * 0.6) }),
-    budgetCheck({ platform }),
+    budgetCheck({ platform, ...(deps.pendingOverrides ? { pendingOverrides: deps.pendingOverrides } : {}) }),
     triageItselfCheck({ database, platform, outboxStuckAfterMinutes: doctor.outboxStuckAfterMinutes }),
   ];
 }

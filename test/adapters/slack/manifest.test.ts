@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { SLACK_COMMANDS, SLACK_EVENTS_PATH } from '../../../adapters/slack/bolt-app.js';
 import { createCommands } from '../../../src/commands/index.js';
 import { packageRoot } from '../../../src/paths.js';
+import { unusedCommandDeps } from '../../commands/support.js';
 
 /** The manifest names the routes and commands the adapter really serves, with the smallest scopes. */
 const Manifest = z.object({
@@ -30,11 +31,11 @@ describe('manifest.yml', () => {
   });
 
   it('registers every command the core knows, so none is unreachable from Slack', () => {
-    const core = createCommands({ runDoctor: () => Promise.reject(new Error('not run')) }).list().map((c) => `/${c.name}`);
+    const core = createCommands(unusedCommandDeps).list().map((c) => `/${c.name}`);
     expect(manifest.features.slash_commands.map((c) => c.command).sort()).toEqual(core.sort());
   });
 
-  it('asks for chat:write and commands only', () => {
-    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['chat:write', 'commands']);
+  it('asks for chat:write, commands and usergroups:read (roles by user group) only', () => {
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['chat:write', 'commands', 'usergroups:read']);
   });
 });

@@ -1,0 +1,43 @@
+import { actorLabel } from '../actor.js';
+import { buildActionId } from '../chat/action-id.js';
+import type { Card } from '../chat/card.js';
+import type { ActionRequest } from './request-store.js';
+
+const hhmm = (d: Date): string => `${d.toISOString().slice(11, 16)} UTC`;
+export const actionWords = (action: string): string => action.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+
+/**
+ * The card that follows one action from press to result, posted under the card it was pressed on:
+ * who pressed it, "restarting…", then the result with the time taken, or the failure with Retry.
+ * Everyone in the channel sees the same progress, so nobody presses Restart a second time.
+ */
+export function actionCard(request: ActionRequest, progress: string): Card {
+  const what = `${actionWords(request.action)} ${request.targetId}`;
+  const who = `pressed by ${actorLabel(request.actor)} at ${hhmm(request.createdAt)}`;
+  const took = request.finishedAt ? ` · took ${((request.finishedAt.getTime() - request.createdAt.getTime()) / 1000).toFixed(1)} s` : '';
+  const base = { title: what, fields: [], entities: [{ kind: request.targetKind, id: request.targetId }], context: `${who}${took}` };
+  if (request.status === 'running') return { ...base, severity: 'info', state: 'pending', text: `⏳ ${progress}`, actions: [] };
+  if (request.status === 'succeeded') return { ...base, severity: 'info', state: 'resolved', text: `✅ ${request.outcome ?? 'done'}`, actions: [] };
+  return {
+    ...base,
+    severity: 'warning',
+    state: 'open',
+    text: `❌ ${request.outcome ?? 'failed'}`,
+    actions: [
+      {
+        id: buildActionId({
+          action: request.action,
+          ...(request.subject ? { subject: splitRef(request.subject) } : {}),
+          target: { kind: request.targetKind, id: request.targetId },
+        }),
+        label: 'Retry',
+        style: 'primary',
+      },
+    ],
+  };
+}
+
+const splitRef = (ref: string): { kind: string; id: string } => {
+  const colon = ref.indexOf(':');
+  return { kind: ref.slice(0, colon), id: ref.slice(colon + 1) };
+};

@@ -1,0 +1,139 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { actorLabel, systemActor, type Actor } from '../actor.js';
+import { approvalCard, approvalDecisionOf, approvalReply } from '../approvals/card.js';
+import { decideApproval } from '../approvals/decide.js';
+import { executeApproval, type ApprovalPlatform } from '../approvals/execute.js';
+import { findApproval } from '../approvals/list.js';
+import type { Approval } from '../approvals/model.js';
+import { budgetApprovalFor, rationaleFromEvents, requestApproval } from '../approvals/request.js';
+import { recordAudit } from '../audit/log.js';
+import type { Authoriser } from '../auth/authoriser.js';
+import { actionInWords } from '../auth/requirements.js';
+import type { InteractionReply, MessageRef } from '../chat/interactions.js';
+import type { ApprovalsConfig } from '../config.js';
+import type { Db } from '../db/client.js';
+import { approvals } from '../db/schema/actions.js';
+import { events } from '../db/schema/events.js';
+import type { Insight } from '../insights/insight.js';
+import type { Platform } from '../platform/port.js';
+import { err, ok, type Result } from '../result.js';
+import type { CardSink } from './card-sink.js';
+
+export type ApprovalDeskDeps = {
+  db: Db;
+  authoriser: Pick<Authoriser, 'authorise'>;
+  twoPersonRule: boolean;
+  platform: ApprovalPlatform & Pick<Platform, 'listRoutines'>;
+  config: ApprovalsConfig;
+  showCard: CardSink;
+  /** The logical channel approval cards go to. */
+  channel: string;
+  logger: Pick<Logger, 'error' | 'warn' | 'info'>;
+  now?: () => number;
+};
+
+const privately = (text: string): InteractionReply => ({ visibility: 'private', text });
+
+/**
+ * The approval gate from chat: budget overrides asked for automatically or by /budget, the
+ * irreversible catalog actions asked for by their buttons, and the decisions on them.
+ */
+export function createApprovalDesk(deps: ApprovalDeskDeps) {
+  const show = (approval: Approval) => deps.showCard({ cardKey: `approval:${approval.id}`, channel: deps.channel }, approvalCard(approval));
+  const ctx = { db: deps.db, ...(deps.now ? { now: deps.now } : {}) };
+
+  async function decide(input: { action: string; approvalId: number; actor: Actor; message: MessageRef }): Promise<InteractionReply> {
+    const decision = approvalDecisionOf(input.action)!;
+    const decided = await decideApproval(
+      {
+        db: deps.db,
+        authorise: async (actor) => deps.authoriser.authorise(actor, 'approver'),
+        twoPersonRule: deps.twoPersonRule,
+        execute: executeApproval(deps.platform),
+        ...(deps.now ? { now: deps.now } : {}),
+      },
+      { approvalId: input.approvalId, decision, actor: input.actor },
+    );
+    const target = `approval:${input.approvalId}`;
+    if (!decided.ok) {
+      const text = decided.error.code === 'forbidden' ? `${actionInWords(input.action)} ${decided.error.message}` : approvalReply(decided.error);
+      await recordAudit(deps.db, { actor: input.actor, action: input.action, target, outcome: 'refused', detail: text, sourceMessage: input.message });
+      return privately(text);
+    }
+    const approval = decided.value;
+    await recordAudit(deps.db, {
+      actor: input.actor,
+      action: input.action,
+      target,
+      outcome: approval.status === 'denied' ? 'denied' : approval.status === 'approved' ? 'approved' : 'failed',
+      detail: approval.outcome ?? undefined,
+      sourceMessage: input.message,
+    });
+    await show(approval);
+    if (approval.status === 'failed') return privately(`You approved it, but the platform refused: ${approval.outcome}. The card says so; nothing changed.`);
+    return privately(`${approval.status === 'approved' ? 'Approved' : 'Denied'}${approval.outcome ? `: ${approval.outcome}` : ''}. The card shows your decision to everyone.`);
+  }
+
+  /** A gated catalog action's button (force shutdown, rollback): asks for approval instead of acting. */
+  async function requestGated(input: { action: 'force_restart_worker' | 'rollback_workstream'; targetId: string; actor: Actor; message: MessageRef }): Promise<InteractionReply> {
+    const allowed = await deps.authoriser.authorise(input.actor, 'responder');
+    if (!allowed.ok) return privately(`Asking for this ${allowed.error.message}`);
+    const request =
+      input.action === 'force_restart_worker'
+        ? { kind: 'force_restart_worker' as const, targetKind: 'worker', targetId: input.targetId, params: { workerId: input.targetId } }
+        : { kind: 'rollback_workstream' as const, targetKind: 'workstream', targetId: input.targetId, params: { workstreamId: input.targetId } };
+    const asked = await requestApproval(ctx, { ...request, rationale: `asked for by ${actorLabel(input.actor)} from chat`, requestedBy: input.actor });
+    if (!asked.ok) return privately(`An approval for this is already pending (#${asked.error.approval.id}, asked by ${actorLabel(asked.error.approval.requestedBy)}).`);
+    await recordAudit(deps.db, { actor: input.actor, action: input.action, target: `${request.targetKind}:${input.targetId}`, outcome: 'requested', detail: `approval #${asked.value.id}`, sourceMessage: input.message });
+    await show(asked.value);
+    return privately(`${actionInWords(input.action)} is irreversible, so it needs an approver: approval #${asked.value.id} is posted in #${deps.channel}.`);
+  }
+
+  /** `/budget request`: the routine must exist; the card goes to the approvers' channel. */
+  async function requestBudget(input: { routineId: string; amountUsd: number; reason: string; actor: Actor }): Promise<Result<{ approvalId: number; channel: string }, { message: string }>> {
+    const routines = await deps.platform.listRoutines();
+    if (!routines.ok) return err({ message: `Triage could not read the routines from the platform (${routines.error.message}); try again in a moment.` });
+    const routine = routines.value.find((r) => r.id === input.routineId);
+    if (!routine) return err({ message: `There is no routine "${input.routineId}". Routines: ${routines.value.map((r) => r.id).join(', ') || 'none'}.` });
+    const asked = await requestApproval(ctx, budgetApprovalFor(routine, input.amountUsd, input.reason, input.actor));
+    if (!asked.ok) return err({ message: `A budget override for ${routine.id} is already waiting for a decision (#${asked.error.approval.id}); decide that one first.` });
+    await recordAudit(deps.db, { actor: input.actor, action: 'request_budget_override', target: `routine:${routine.id}`, outcome: 'requested', detail: `+$${input.amountUsd.toFixed(2)}: ${input.reason}` });
+    await show(asked.value);
+    return ok({ approvalId: asked.value.id, channel: deps.channel });
+  }
+
+  /** When a routine exhausts its budget, one approval card per insight, asked for by Triage. */
+  async function fromInsights(insights: Insight[]): Promise<void> {
+    for (const insight of insights) {
+      if (insight.kind !== 'routine_budget_exhausted' || insight.status !== 'open') continue;
+      const [seen] = await deps.db.select({ id: approvals.id }).from(approvals).where(eq(approvals.insightId, insight.id)).limit(1);
+      if (seen) continue;
+      const routineId = insight.detection.entities.find((e) => e.kind === 'routine')?.id;
+      const routines = await deps.platform.listRoutines();
+      const routine = routines.ok ? routines.value.find((r) => r.id === routineId) : undefined;
+      if (!routine) continue;
+      const rationale = await rationaleFromEvents(ctx, routine.id);
+      const asked = await requestApproval(ctx, { ...budgetApprovalFor(routine, deps.config.budgetOverrideUsd, rationale, systemActor), insightId: insight.id });
+      if (asked.ok) await show(asked.value);
+    }
+  }
+
+  /** View logs: the routine's latest runs, privately. */
+  async function viewLogs(approvalId: number): Promise<InteractionReply> {
+    const approval = await findApproval(deps.db, approvalId);
+    if (!approval) return privately(`Approval #${approvalId} is not on record.`);
+    const rows = await deps.db
+      .select({ occurredAt: events.occurredAt, type: events.type, attributes: events.attributes })
+      .from(events)
+      .where(and(sql`${events.attributes}->>'routine' = ${approval.targetId}`))
+      .orderBy(desc(events.occurredAt))
+      .limit(10);
+    if (rows.length === 0) return privately(`No events from ${approval.targetId} are on record.`);
+    const lines = rows.map((r) => `${r.occurredAt.toISOString().slice(11, 19)} UTC ${r.type} ${JSON.stringify(r.attributes).slice(0, 160)}`);
+    return privately([`Latest events of ${approval.targetId}:`, '```', ...lines, '```'].join('\n'));
+  }
+
+  return { decide, requestGated, requestBudget, fromInsights, viewLogs, show };
+}
+export type ApprovalDesk = ReturnType<typeof createApprovalDesk>;

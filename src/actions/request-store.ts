@@ -1,0 +1,79 @@
+import { and, eq, lt, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { Actor } from '../actor.js';
+import type { Db } from '../db/client.js';
+import { actionRequests } from '../db/schema/actions.js';
+
+/** A stored ActionRequest, parsed when read back. */
+export const ActionRequest = z.object({
+  id: z.number(),
+  idempotencyKey: z.string(),
+  action: z.string(),
+  targetKind: z.string(),
+  targetId: z.string(),
+  subject: z.string().nullable(),
+  params: z.unknown(),
+  actor: Actor,
+  actorKey: z.string(),
+  sourceMessage: z.object({ platform: z.enum(['slack', 'discord', 'console']), channel: z.string(), messageId: z.string() }).nullable(),
+  status: z.enum(['running', 'succeeded', 'failed']),
+  outcome: z.string().nullable(),
+  createdAt: z.date(),
+  deadlineAt: z.date(),
+  finishedAt: z.date().nullable(),
+});
+export type ActionRequest = z.infer<typeof ActionRequest>;
+
+export type NewRequest = Omit<ActionRequest, 'id' | 'status' | 'outcome' | 'finishedAt'>;
+
+/**
+ * - started: this click's row was inserted; it is the one that runs;
+ * - duplicate: this very click was seen before (a redelivery, a double submit);
+ * - busy: someone else's request for the same action and target is still running.
+ */
+export type Claim = { outcome: 'started'; request: ActionRequest } | { outcome: 'duplicate'; request: ActionRequest } | { outcome: 'busy'; request: ActionRequest };
+
+/**
+ * The row is the lock: stored before anything runs, with two unique indexes doing the work in one
+ * statement (the click's idempotency key; one running request per action and target). Whatever
+ * number of replicas and redeliveries race, one insert wins and the rest read who did.
+ */
+export async function claimRequest(db: Db, input: NewRequest): Promise<Claim> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const [inserted] = await db.insert(actionRequests).values({ ...input, status: 'running' }).onConflictDoNothing().returning();
+    if (inserted) return { outcome: 'started', request: ActionRequest.parse(inserted) };
+    const [same] = await db.select().from(actionRequests).where(eq(actionRequests.idempotencyKey, input.idempotencyKey));
+    if (same) return { outcome: 'duplicate', request: ActionRequest.parse(same) };
+    const [running] = await db
+      .select()
+      .from(actionRequests)
+      .where(and(eq(actionRequests.action, input.action), eq(actionRequests.targetKind, input.targetKind), eq(actionRequests.targetId, input.targetId), eq(actionRequests.status, 'running')));
+    if (running) return { outcome: 'busy', request: ActionRequest.parse(running) };
+    // The running one finished between our insert and our reads: try again.
+  }
+  throw new Error(`could not claim ${input.action} on ${input.targetKind}:${input.targetId}: it keeps finishing and starting`);
+}
+
+/** Settles a running request; undefined when the watchdog (or another replica) settled it first. */
+export async function finishRequest(db: Db, id: number, result: { status: 'succeeded' | 'failed'; outcome: string; at: Date }): Promise<ActionRequest | undefined> {
+  const [row] = await db
+    .update(actionRequests)
+    .set({ status: result.status, outcome: result.outcome, finishedAt: result.at })
+    .where(and(eq(actionRequests.id, id), eq(actionRequests.status, 'running')))
+    .returning();
+  return row ? ActionRequest.parse(row) : undefined;
+}
+
+/** Requests past their deadline, failed in one statement so two watchdogs never both report one. */
+export async function expireOverdue(db: Db, now: Date): Promise<ActionRequest[]> {
+  const rows = await db
+    .update(actionRequests)
+    .set({
+      status: 'failed',
+      outcome: sql`'no result before the deadline (' || extract(epoch from (${actionRequests.deadlineAt} - ${actionRequests.createdAt}))::int || ' s); marked failed by the watchdog'`,
+      finishedAt: now,
+    })
+    .where(and(eq(actionRequests.status, 'running'), lt(actionRequests.deadlineAt, now)))
+    .returning();
+  return rows.map((r) => ActionRequest.parse(r));
+}

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { actorLabel, type Actor } from '../actor.js';
+import { recordAudit } from '../audit/log.js';
+import type { Authoriser } from '../auth/authoriser.js';
+import { actionInWords, requiredRole } from '../auth/requirements.js';
+import { actorKey } from '../auth/roles.js';
+import type { InteractionReply, MessageRef } from '../chat/interactions.js';
+import type { Db } from '../db/client.js';
+import { actionCard } from './action-card.js';
+import type { CardSink } from './card-sink.js';
+import { findRecoveryAction, type RecoveryAction, type RecoveryDeps } from './recovery/index.js';
+import { claimRequest, finishRequest, type ActionRequest } from './request-store.js';
+
+export type RecoveryClick = {
+  action: string;
+  target: { kind: string; id: string };
+  /** What the card was about ('insight:42'): the action card goes in that card's thread. */
+  subject?: string;
+  params?: unknown;
+  actor: Actor;
+  message: MessageRef;
+  /** The chat platform's id for this one click; redeliveries carry the same one. */
+  deliveryId?: string;
+};
+
+export type RecoveryRunnerDeps = {
+  db: Db;
+  authoriser: Pick<Authoriser, 'authorise'>;
+  recovery: RecoveryDeps;
+  showCard: CardSink;
+  /** The card key of the card a subject is shown on, to thread the action card under it. */
+  threadOf: (subject: string | undefined) => Promise<string | undefined>;
+  logger: Pick<Logger, 'error' | 'warn'>;
+  now?: () => number;
+};
+
+const privately = (text: string): InteractionReply => ({ visibility: 'private', text });
+const hhmm = (d: Date): string => `${d.toISOString().slice(11, 16)} UTC`;
+
+/**
+ * A recovery button, exactly once: authorised, stored (the row is the lock), answered at once,
+ * then run in the background with its progress on a card everyone sees, audited at each step.
+ */
+export function createRecoveryRunner(deps: RecoveryRunnerDeps) {
+  const now = deps.now ?? Date.now;
+  const inFlight = new Set<Promise<void>>();
+
+  const show = async (request: ActionRequest, action: RecoveryAction): Promise<void> => {
+    const threadCardKey = await deps.threadOf(request.subject ?? undefined);
+    const placement = { cardKey: `action:${request.id}`, channel: request.sourceMessage?.channel ?? 'ops', ...(threadCardKey ? { threadCardKey } : {}) };
+    await deps.showCard(placement, actionCard(request, action.progress));
+  };
+
+  async function click(input: RecoveryClick): Promise<InteractionReply> {
+    const action = findRecoveryAction(input.action);
+    if (!action) return privately(`Triage has no "${input.action.replace(/_/g, ' ')}" action. Nothing was done.`);
+    const target = `${input.target.kind}:${input.target.id}`;
+    const audit = (outcome: Parameters<typeof recordAudit>[1]['outcome'], detail?: string, requestId?: number) =>
+      recordAudit(deps.db, { actor: input.actor, action: input.action, target, outcome, sourceMessage: input.message, ...(detail ? { detail } : {}), ...(requestId ? { requestId } : {}) });
+    if (input.target.kind !== action.targetKind) return privately(`That button names a ${input.target.kind}, but ${actionInWords(input.action).toLowerCase()} acts on a ${action.targetKind}. Nothing was done.`);
+    const allowed = await deps.authoriser.authorise(input.actor, requiredRole(input.action));
+    if (!allowed.ok) {
+      await audit('refused', allowed.error.message);
+      return privately(`${actionInWords(input.action)} ${allowed.error.message}`);
+    }
+    const params = action.params.safeParse(input.params ?? {});
+    if (!params.success) return privately(`${actionInWords(input.action)} needs different input: ${params.error.issues.map((i) => i.message).join('; ')}. Nothing was done.`);
+    const created = new Date(now());
+    const claim = await claimRequest(deps.db, {
+      idempotencyKey: input.deliveryId ?? `once:${randomUUID()}`,
+      action: input.action,
+      targetKind: input.target.kind,
+      targetId: input.target.id,
+      subject: input.subject ?? null,
+      params: params.data ?? {},
+      actor: input.actor,
+      actorKey: actorKey(input.actor),
+      sourceMessage: input.message,
+      createdAt: created,
+      deadlineAt: new Date(created.getTime() + action.deadlineMs(deps.recovery)),
+    });
+    if (claim.outcome === 'duplicate') {
+      await audit('duplicate', `already handled as request #${claim.request.id}`, claim.request.id);
+      return privately(`That click was already handled (request #${claim.request.id}, ${claim.request.status}). Nothing more was done.`);
+    }
+    if (claim.outcome === 'busy') {
+      const r = claim.request;
+      await audit('busy', `request #${r.id} by ${actorLabel(r.actor)} still running`, r.id);
+      return privately(`${input.target.id} is already being handled: ${actionInWords(r.action).toLowerCase()}, pressed by ${actorLabel(r.actor)} at ${hhmm(r.createdAt)}. Nothing more was done; the card shows when it ends.`);
+    }
+    await audit('started', undefined, claim.request.id);
+    await show(claim.request, action);
+    const work = execute(claim.request, action).catch((error: unknown) => deps.logger.error({ err: error, request: claim.request.id }, 'recovery action failed outside its own handling'));
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+    return privately(`${actionInWords(input.action)} (${input.target.id}): ${action.progress} The card in the channel shows the result.`);
+  }
+
+  async function execute(request: ActionRequest, action: RecoveryAction): Promise<void> {
+    const result = await action.run(deps.recovery, { targetId: request.targetId, params: request.params }).catch((error: unknown) => ({
+      ok: false as const,
+      error: { code: 'platform' as const, text: `failed unexpectedly: ${(error as Error).message}`, retryable: false },
+    }));
+    const finished = await finishRequest(deps.db, request.id, {
+      status: result.ok ? 'succeeded' : 'failed',
+      outcome: result.ok ? result.value.text : result.error.text,
+      at: new Date(now()),
+    });
+    // The watchdog got there first: it has already reported this request as failed.
+    if (!finished) return;
+    await recordAudit(deps.db, {
+      actor: request.actor,
+      action: request.action,
+      target: `${request.targetKind}:${request.targetId}`,
+      outcome: result.ok ? 'succeeded' : 'failed',
+      detail: finished.outcome ?? undefined,
+      durationMs: (finished.finishedAt?.getTime() ?? now()) - request.createdAt.getTime(),
+      requestId: request.id,
+    });
+    await show(finished, action);
+  }
+
+  return {
+    click,
+    show,
+    /** Waits for the actions running in this process (tests, and stop). */
+    idle: async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+export type RecoveryRunner = ReturnType<typeof createRecoveryRunner>;

@@ -1,0 +1,80 @@
+import type { Logger } from 'pino';
+import type { Actor } from '../actor.js';
+import { createAuthoriser, type Authoriser } from '../auth/authoriser.js';
+import type { Config } from '../config.js';
+import type { Database } from '../db/client.js';
+import { cardKeyOf } from '../insights/insight.js';
+import { routeInsight } from '../insights/routing.js';
+import { guardPlatform, guardedCallBudgetMs, type GuardedPlatform } from '../platform/guarded.js';
+import type { Platform } from '../platform/port.js';
+import { createApprovalDesk, type ApprovalDesk } from './approval-desk.js';
+import type { CardSink } from './card-sink.js';
+import { createRecoveryRunner, type RecoveryRunner } from './run-recovery.js';
+import { insights } from '../db/schema/insights.js';
+import { eq } from 'drizzle-orm';
+
+export type ActionDesk = { authoriser: Authoriser; platform: GuardedPlatform; recovery: RecoveryRunner; approvals: ApprovalDesk };
+
+/**
+ * The action side of Copilot, built from config: who may press what, the platform behind a
+ * breaker with bounded retries, the exactly-once runner for recovery buttons, the approval gate.
+ */
+export function createActionDesk(deps: {
+  config: Config;
+  database: Database;
+  platform: Platform;
+  showCard: CardSink;
+  groupsOf?: (actor: Actor) => Promise<string[]>;
+  logger: Logger;
+}): ActionDesk {
+  const { config, database, logger } = deps;
+  const guard = {
+    timeoutMs: config.actions.platformTimeoutMs,
+    attempts: config.actions.platformAttempts,
+    breaker: { failureThreshold: config.actions.breakerFailures, openMs: config.actions.breakerOpenSeconds * 1000 },
+  };
+  const platform = guardPlatform(deps.platform, guard);
+  const authoriser = createAuthoriser({
+    roles: config.roles,
+    ...(deps.groupsOf ? { groupsOf: deps.groupsOf } : {}),
+    employees: async () => {
+      const listed = await deps.platform.listEmployees();
+      if (!listed.ok) throw new Error(listed.error.message);
+      return listed.value;
+    },
+    onLookupError: (error, what) => logger.warn({ err: error, what }, 'role lookup failed; deciding without it'),
+  });
+  const recovery = createRecoveryRunner({
+    db: database.db,
+    authoriser,
+    recovery: {
+      platform,
+      now: Date.now,
+      heartbeatTimeoutMs: config.actions.heartbeatTimeoutSeconds * 1000,
+      platformCallMs: guardedCallBudgetMs(guard),
+    },
+    showCard: deps.showCard,
+    threadOf: (subject) => insightCardKey(database, subject),
+    logger,
+  });
+  const budgetEntry = { kind: 'routine_budget_exhausted', category: 'governance' as const, severity: 'warning' as const };
+  const approvals = createApprovalDesk({
+    db: database.db,
+    authoriser,
+    twoPersonRule: config.roles.twoPersonRule,
+    platform,
+    config: config.approvals,
+    showCard: deps.showCard,
+    channel: routeInsight(config.routing, budgetEntry)[0] ?? config.routing.defaultChannel,
+    logger,
+  });
+  return { authoriser, platform, recovery, approvals };
+}
+
+/** 'insight:42' → that insight's card key, so an action's card is threaded under it. */
+async function insightCardKey(database: Database, subject: string | undefined): Promise<string | undefined> {
+  const match = /^insight:(\d+)$/.exec(subject ?? '');
+  if (!match) return undefined;
+  const [row] = await database.db.select({ id: insights.id, episode: insights.episode }).from(insights).where(eq(insights.id, Number(match[1])));
+  return row ? cardKeyOf(row) : undefined;
+}

@@ -1,0 +1,30 @@
+import type { Logger } from 'pino';
+import { recordAudit } from '../audit/log.js';
+import type { Db } from '../db/client.js';
+import { findRecoveryAction } from './recovery/index.js';
+import { expireOverdue } from './request-store.js';
+import type { RecoveryRunner } from './run-recovery.js';
+
+/**
+ * No action stays "in progress" forever: a request past its deadline (its replica died, the
+ * platform never answered) is failed here, audited, and its card says so with a Retry button.
+ * Run by the scheduler, once across replicas.
+ */
+export async function sweepOverdueActions(deps: { db: Db; runner: Pick<RecoveryRunner, 'show'>; now: () => number; logger: Pick<Logger, 'warn'> }): Promise<number> {
+  const expired = await expireOverdue(deps.db, new Date(deps.now()));
+  for (const request of expired) {
+    deps.logger.warn({ request: request.id, action: request.action, target: request.targetId }, 'action passed its deadline; marked failed');
+    await recordAudit(deps.db, {
+      actor: request.actor,
+      action: request.action,
+      target: `${request.targetKind}:${request.targetId}`,
+      outcome: 'failed',
+      detail: request.outcome ?? 'deadline passed',
+      durationMs: deps.now() - request.createdAt.getTime(),
+      requestId: request.id,
+    });
+    const action = findRecoveryAction(request.action);
+    if (action) await deps.runner.show(request, action);
+  }
+  return expired.length;
+}
