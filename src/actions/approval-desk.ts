@@ -103,20 +103,38 @@ export function createApprovalDesk(deps: ApprovalDeskDeps) {
     return ok({ approvalId: asked.value.id, channel: deps.channel });
   }
 
-  /** When a routine exhausts its budget, one approval card per insight, asked for by Triage. */
+  /**
+   * When a routine exhausts its budget, one approval card per insight, asked for by Triage. While
+   * it waits, the card follows the spend (the insight changes as runs keep failing), so whoever
+   * decides sees today's numbers, not those of the first detection.
+   */
   async function fromInsights(insights: Insight[]): Promise<void> {
     for (const insight of insights) {
       if (insight.kind !== 'routine_budget_exhausted' || insight.status !== 'open') continue;
-      const [seen] = await deps.db.select({ id: approvals.id }).from(approvals).where(eq(approvals.insightId, insight.id)).limit(1);
-      if (seen) continue;
       const routineId = insight.detection.entities.find((e) => e.kind === 'routine')?.id;
       const routines = await deps.platform.listRoutines();
       const routine = routines.ok ? routines.value.find((r) => r.id === routineId) : undefined;
       if (!routine) continue;
+      const [seen] = await deps.db.select().from(approvals).where(eq(approvals.insightId, insight.id)).limit(1);
+      if (seen) {
+        await refreshPending(seen.id, routine);
+        continue;
+      }
       const rationale = await rationaleFromEvents(ctx, routine.id);
       const asked = await requestApproval(ctx, { ...budgetApprovalFor(routine, deps.config.budgetOverrideUsd, rationale, systemActor), insightId: insight.id });
       if (asked.ok) await show(asked.value);
     }
+  }
+
+  async function refreshPending(approvalId: number, routine: { budgetLimitUsd: number; budgetSpentUsd: number }): Promise<void> {
+    const [row] = await deps.db
+      .update(approvals)
+      .set({ params: sql`${approvals.params} || ${JSON.stringify({ limitUsd: routine.budgetLimitUsd, spentUsd: routine.budgetSpentUsd })}::jsonb` })
+      .where(and(eq(approvals.id, approvalId), eq(approvals.status, 'pending')))
+      .returning({ id: approvals.id });
+    if (!row) return;
+    const approval = await findApproval(deps.db, approvalId);
+    if (approval) await show(approval);
   }
 
   /** View logs: the routine's latest runs, privately. */

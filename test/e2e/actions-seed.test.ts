@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConsoleAdapter } from '../../adapters/console/index.js';
+import type { Card } from '../../src/chat/card.js';
+import { parseActionId } from '../../src/chat/action-id.js';
+import { findScenario } from '../../src/platform/scenarios/index.js';
+import { playScenario } from '../../src/platform/scenarios/player.js';
+import { eventually } from '../chat/support/drive.js';
+import { databaseKinds } from '../support/databases.js';
+import { startTestTriage, TEST_TOKEN, type TestTriage } from '../support/triage.js';
+
+type Message = { id: string; channel: string; threadOf: string | null; card: Card; visibleTo: string | null };
+type Answer = { reply: { visibility: string; text: string; card?: Card } };
+
+/**
+ * The seed incident recovered through the console's buttons, on the zero-config defaults (Elena,
+ * the tech lead, approves; engineers respond): Restart waits for the heartbeat, the budget
+ * override passes the gate once, and the audit log has it all.
+ */
+describe.each(databaseKinds())('recovering the seed incident from the console on %s', (kind) => {
+  let triage: TestTriage;
+  beforeAll(async () => {
+    triage = await startTestTriage(kind, { simulator: { restartHeartbeatDelayMs: 300 }, outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0 } } as never, {
+      adapters: [createConsoleAdapter],
+    });
+    const played = await playScenario({ scenario: findScenario('cascading-failure')!, url: triage.url, token: TEST_TOKEN, speed: 50 });
+    expect(played.ok).toBe(true);
+    await triage.writer.drain();
+    await triage.copilot.engine.idle();
+    await eventually(async () => (await triage.copilot.outbox.stats()).pending === 0, 15_000);
+  });
+  afterAll(async () => triage?.close());
+
+  const messages = async (as: string): Promise<Message[]> => {
+    const res = await fetch(`${triage.url}/console/api/state?as=${as}`);
+    return ((await res.json()) as { messages: Message[] }).messages;
+  };
+  const click = async (personId: string, message: Message, action: string): Promise<Answer> => {
+    const { status, body } = await tryClick(personId, message, action);
+    expect(status).toBe(200);
+    return body as Answer;
+  };
+  const tryClick = async (personId: string, message: Message, action: string): Promise<{ status: number; body: unknown }> => {
+    const button = message.card.actions.find((a) => {
+      const ref = parseActionId(a.id);
+      return ref.ok && ref.value.action === action;
+    });
+    expect(button, `${action} on "${message.card.title}"`).toBeDefined();
+    const res = await fetch(`${triage.url}/console/api/click`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ actionId: button!.id, personId, channel: message.channel, messageId: message.id }),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  const command = async (personId: string, text: string): Promise<Answer> => {
+    const res = await fetch(`${triage.url}/console/api/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text, personId, channel: 'ops' }) });
+    return (await res.json()) as Answer;
+  };
+  const find = async (as: string, test: (m: Message) => boolean): Promise<Message | undefined> => (await messages(as)).find(test);
+
+  it("Restart on Mike's runtime card: the card under it goes from restarting to heartbeat detected", async () => {
+    const runtimeCard = await find('james', (m) => /unreachable/i.test(m.card.title) && m.card.entities.some((e) => e.id === 'bash-runtime-mike'));
+    const answer = await click('james', runtimeCard!, 'restart_runtime');
+    expect(answer.reply.visibility).toBe('private');
+    expect(answer.reply.text).toMatch(/restart/i);
+    let progress: Message | undefined;
+    await eventually(async () => {
+      progress = await find('james', (m) => m.card.title === 'Restart runtime bash-runtime-mike' && m.card.state === 'resolved');
+      return progress !== undefined;
+    }, 15_000);
+    expect(progress!.threadOf).toBe(runtimeCard!.id);
+    expect(progress!.card.text).toMatch(/^✅ heartbeat detected/);
+    expect(progress!.card.context).toMatch(/pressed by James at \d\d:\d\d UTC · took \d+\.\d s/);
+    const runtimes = await triage.platform.listRuntimes();
+    expect(runtimes.ok && runtimes.value.find((r) => r.id === 'bash-runtime-mike')?.status).toBe('connected');
+  });
+
+  it('the budget override card was posted by itself; a responder cannot approve it, the tech lead can, once', async () => {
+    const approval = await find('elena', (m) => m.card.title === 'Budget override: daily-code-review');
+    expect(approval, 'the approval card').toBeDefined();
+    expect(approval!.card.state).toBe('pending');
+    expect(approval!.card.fields).toEqual(expect.arrayContaining([{ label: 'Spent', value: expect.stringMatching(/^\$12\.47 \(124% of limit\)/) }]));
+
+    const refused = await click('james', approval!, 'approve_budget_override');
+    expect(refused.reply).toMatchObject({ visibility: 'private', text: expect.stringMatching(/needs the approver role; you are a responder/) });
+
+    // Elena approves while Alex denies: one decision wins. The loser is told who decided, or, when
+    // the card already lost its buttons, the console refuses the stale click (409).
+    const both = await Promise.all([tryClick('elena', approval!, 'approve_budget_override'), tryClick('alex', approval!, 'deny_budget_override')]);
+    const texts = both.map((b) => (b.status === 200 ? (b.body as Answer).reply.text : (b.body as { error: { code: string } }).error.code));
+    const winners = texts.filter((t) => /^(Approved|Denied)\b/.test(t));
+    expect(winners, texts.join(' | ')).toHaveLength(1);
+    expect(texts.filter((t) => /^Already (approved|denied) by (Elena|Alex) at/.test(t) || t === 'action_not_on_card')).toHaveLength(1);
+    const routines = await triage.platform.listRoutines();
+    const routine = routines.ok ? routines.value.find((r) => r.id === 'daily-code-review') : undefined;
+    if (/^Approved/.test(winners[0]!)) {
+      expect(routine).toMatchObject({ budgetLimitUsd: 15, status: 'active' });
+    } else {
+      expect(routine).toMatchObject({ budgetLimitUsd: 10, status: 'paused' });
+    }
+    await eventually(async () => (await find('elena', (m) => m.id === approval!.id && m.card.state !== 'pending')) !== undefined, 10_000);
+  });
+
+  it('/audit lists who did what: the restart, the refusal and the decision', async () => {
+    const audit = await command('sofia', '/audit 20');
+    expect(audit.reply.visibility).toBe('private');
+    expect(audit.reply.text).toMatch(/James {2}restart runtime runtime:bash-runtime-mike {2}✅ succeeded \(\d+\.\d s\)/);
+    expect(audit.reply.text).toMatch(/James {2}approve budget override approval:\d+ {2}⛔ refused/);
+    expect(audit.reply.text).toMatch(/(Elena|Alex) {2}(approve|deny) budget override approval:\d+ {2}(✅ approved|⛔ denied)/);
+  });
+});
