@@ -92,6 +92,38 @@ export const ApprovalsConfig = z
   .prefault({});
 export type ApprovalsConfig = z.infer<typeof ApprovalsConfig>;
 
+/** Incidents, their post-mortem minutes and the improvement loop. */
+export const IncidentsConfig = z
+  .object({
+    /** Two or more critical insights within this window open (or join) one incident. */
+    correlationMinutes: z.number().positive().default(10),
+    /** Logical channel of incident header cards. */
+    channel: z.string().min(1).default('ops'),
+    /** Optional LLM that polishes the minutes' prose; deterministic minutes without it. */
+    llm: z
+      .object({
+        provider: z.enum(['openai', 'anthropic']),
+        /** OpenAI-compatible base URL (…/v1) or Anthropic's (https://api.anthropic.com). */
+        url: z.url({ protocol: /^https?$/ }),
+        model: z.string().min(1),
+        apiKey: z.string().min(1).optional(),
+        timeoutMs: z.number().int().positive().default(20_000),
+      })
+      .optional(),
+    github: z
+      .object({
+        token: z.string({ error: 'GITHUB_TOKEN is needed with GITHUB_REPOSITORY' }).min(1),
+        /** owner/name */
+        repository: z.string({ error: 'GITHUB_REPOSITORY (owner/name) is needed with GITHUB_TOKEN' }).regex(/^[\w.-]+\/[\w.-]+$/, 'owner/name'),
+        apiUrl: z.url({ protocol: /^https?$/ }).optional(),
+      })
+      .optional(),
+    /** node-cron expression for the weekly digest (default Monday 09:00); 'off' disables it. */
+    digestCron: z.string().default('0 9 * * 1'),
+  })
+  .prefault({});
+export type IncidentsConfig = z.infer<typeof IncidentsConfig>;
+
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -136,6 +168,7 @@ export const Config = z.object({
   roles: RolesConfig,
   actions: ActionsConfig,
   approvals: ApprovalsConfig,
+  incidents: IncidentsConfig,
   /**
    * Names (never values) of the environment variables that are set, read once at load: Doctor's
    * Secrets check reports missing ones without any handler reading process.env.
@@ -176,8 +209,14 @@ const SECRET_KEYS = new Set<string>([
     .filter((v) => v.secret)
     .map((v) => `slack.${v.key}`),
 ]);
+/** Tokens inside nested sections: GITHUB_TOKEN, the LLM's API key. */
+const NESTED_SECRETS = new Set(['incidents.github.token', 'incidents.llm.apiKey']);
+
 const isSecretPath = (path: PropertyKey[]): boolean =>
   SECRET_KEYS.has(String(path[0] ?? '')) ||
+  NESTED_SECRETS.has(path.slice(0, 3).map(String).join('.')) ||
+  // A problem reported on a whole section that holds a token shows none of its values.
+  (path[0] === 'incidents' && path.length <= 2 && (path[1] === 'github' || path[1] === 'llm')) ||
   SECRET_KEYS.has(path.slice(0, 2).map(String).join('.')) ||
   // The whole section holds tokens: a problem reported on it shows none of its values.
   (path[0] === 'slack' && path.length < 2);
@@ -200,8 +239,9 @@ export function loadConfig(env: Env = process.env): Result<Config, ConfigError> 
   }
   const slack = readSlackEnv(env, file.value.data.slack, origin);
   const roles = readRolesEnv(env, file.value.data.roles, origin);
+  const incidents = readIncidentsEnv(env, file.value.data.incidents, origin);
   const environmentNames = Object.keys(env).filter((name) => env[name] !== undefined && env[name] !== '');
-  const merged = { ...file.value.data, ...fromEnv, ...(slack === undefined ? {} : { slack }), ...(roles === undefined ? {} : { roles }), environmentNames };
+  const merged = { ...file.value.data, ...fromEnv, ...(slack === undefined ? {} : { slack }), ...(roles === undefined ? {} : { roles }), ...(incidents === undefined ? {} : { incidents }), environmentNames };
   const parsed = Config.safeParse(merged);
   if (parsed.success) return ok(parsed.data);
   const problems = parsed.error.issues.map((issue) => {
@@ -247,6 +287,34 @@ function readRolesEnv(env: Env, fromFile: unknown, origin: Record<string, string
     set = true;
   }
   return set ? roles : undefined;
+}
+
+/**
+ * GITHUB_TOKEN + GITHUB_REPOSITORY turn on GitHub Issues for preventive tickets; TRIAGE_LLM_API_KEY
+ * is the key of the LLM configured under incidents.llm (its url and model stay in the file).
+ */
+function readIncidentsEnv(env: Env, fromFile: unknown, origin: Record<string, string>): unknown {
+  if (fromFile !== undefined && (fromFile === null || typeof fromFile !== 'object' || Array.isArray(fromFile))) return fromFile;
+  const incidents: Record<string, unknown> = { ...(fromFile as Record<string, unknown> | undefined) };
+  const section = (key: string): Record<string, unknown> => {
+    const current = incidents[key];
+    const copy = current && typeof current === 'object' && !Array.isArray(current) ? { ...(current as Record<string, unknown>) } : {};
+    incidents[key] = copy;
+    return copy;
+  };
+  let set = fromFile !== undefined;
+  if (env.GITHUB_TOKEN || env.GITHUB_REPOSITORY) {
+    const github = section('github');
+    if (env.GITHUB_TOKEN) (github.token = env.GITHUB_TOKEN), (origin['incidents.github'] = 'GITHUB_TOKEN');
+    if (env.GITHUB_REPOSITORY) (github.repository = env.GITHUB_REPOSITORY), (origin['incidents.github'] ??= 'GITHUB_REPOSITORY');
+    set = true;
+  }
+  if (env.TRIAGE_LLM_API_KEY) {
+    section('llm').apiKey = env.TRIAGE_LLM_API_KEY;
+    origin['incidents.llm'] = 'TRIAGE_LLM_API_KEY';
+    set = true;
+  }
+  return set ? incidents : undefined;
 }
 
 function readConfigFile(env: Env): Result<{ data: Record<string, unknown>; path?: string }, ConfigError> {

@@ -76,3 +76,19 @@ describe('roles from the environment', () => {
     if (!loaded.ok) expect(loaded.error.problems).toEqual([expect.stringMatching(/^TRIAGE_APPROVERS: a member like slack:U0123ABC, console:mike or slack-group:S0123ABC; found "mike"$/)]);
   });
 });
+
+describe('incidents from the environment', () => {
+  it('GITHUB_TOKEN and GITHUB_REPOSITORY turn on GitHub Issues for preventive tickets', () => {
+    const loaded = loadConfig({ TRIAGE_CONFIG: '/dev/null', GITHUB_TOKEN: 'ghp_secretvalue123', GITHUB_REPOSITORY: 'acme/agents' });
+    expect(loaded.ok && loaded.value.incidents.github).toEqual({ token: 'ghp_secretvalue123', repository: 'acme/agents' });
+  });
+
+  it('half of GitHub names what is missing and never echoes the token', () => {
+    const loaded = loadConfig({ TRIAGE_CONFIG: '/dev/null', GITHUB_TOKEN: 'ghp_secretvalue123' });
+    expect(loaded.ok).toBe(false);
+    if (!loaded.ok) {
+      expect(loaded.error.problems).toEqual(['GITHUB_TOKEN: GITHUB_REPOSITORY (owner/name) is needed with GITHUB_TOKEN; found nothing']);
+      expect(loaded.error.message).not.toContain('ghp_secretvalue123');
+    }
+  });
+});

@@ -7,3 +7,4 @@ export * from './console.js';
 export * from './slack.js';
 export * from './doctor.js';
 export * from './actions.js';
+export * from './incidents.js';
