@@ -75,6 +75,26 @@ export function createApprovalDesk(deps: ApprovalDeskDeps) {
     return privately(`${approval.status === 'approved' ? 'Approved' : 'Denied'}${approval.outcome ? `: ${approval.outcome}` : ''}. The card shows your decision to everyone.`);
   }
 
+  /** Approve or Deny pressed on the insight card: the pending approval for that routine. */
+  async function decideForTarget(input: { action: string; target: { kind: string; id: string }; actor: Actor; message: MessageRef }): Promise<InteractionReply> {
+    const [pending] = await deps.db
+      .select({ id: approvals.id })
+      .from(approvals)
+      .where(and(eq(approvals.targetKind, input.target.kind), eq(approvals.targetId, input.target.id), eq(approvals.status, 'pending')))
+      .orderBy(desc(approvals.id))
+      .limit(1);
+    if (pending) return decide({ action: input.action, approvalId: pending.id, actor: input.actor, message: input.message });
+    const [latest] = await deps.db
+      .select({ id: approvals.id })
+      .from(approvals)
+      .where(and(eq(approvals.targetKind, input.target.kind), eq(approvals.targetId, input.target.id)))
+      .orderBy(desc(approvals.id))
+      .limit(1);
+    // Decided already: the same "already approved by X" answer as on the approval card.
+    if (latest) return decide({ action: input.action, approvalId: latest.id, actor: input.actor, message: input.message });
+    return privately(`Nothing is waiting for a decision on ${input.target.id}. Nothing was done.`);
+  }
+
   /** A gated catalog action's button (force shutdown, rollback): asks for approval instead of acting. */
   async function requestGated(input: { action: 'force_restart_worker' | 'rollback_workstream'; targetId: string; actor: Actor; message: MessageRef }): Promise<InteractionReply> {
     const allowed = await deps.authoriser.authorise(input.actor, 'responder');
@@ -152,6 +172,6 @@ export function createApprovalDesk(deps: ApprovalDeskDeps) {
     return privately([`Latest events of ${approval.targetId}:`, '```', ...lines, '```'].join('\n'));
   }
 
-  return { decide, requestGated, requestBudget, fromInsights, viewLogs, show };
+  return { decide, decideForTarget, requestGated, requestBudget, fromInsights, viewLogs, show };
 }
 export type ApprovalDesk = ReturnType<typeof createApprovalDesk>;

@@ -65,6 +65,10 @@ export function createInteractions(deps: InteractionDeps): Interactions {
 async function approvalClick(desk: ApprovalDesk, ref: ActionRef, input: ClickInput): Promise<InteractionReply | undefined> {
   const approvalId = ref.subject?.kind === APPROVAL_SUBJECT ? Number(ref.subject.id) : NaN;
   const decision = approvalDecisionOf(ref.action);
+  if (decision && ref.subject?.kind !== APPROVAL_SUBJECT && ref.target) {
+    // Approve on the insight card itself: it decides the pending approval for that target.
+    return desk.decideForTarget({ action: ref.action, target: ref.target, actor: input.actor, message: input.message });
+  }
   if (decision || ref.action === VIEW_LOGS_ACTION) {
     if (!Number.isSafeInteger(approvalId)) return privately('That button does not name an approval. Nothing was done.');
     if (decision) return desk.decide({ action: ref.action, approvalId, actor: input.actor, message: input.message });
@@ -83,11 +87,21 @@ function recoveryClick(runner: RecoveryRunner, ref: ActionRef, input: ClickInput
     action: ref.action,
     target: ref.target,
     ...(ref.subject ? { subject: `${ref.subject.kind}:${ref.subject.id}` } : {}),
-    params: parseValue(input.value),
+    params: withDefaults(ref.action, parseValue(input.value), input),
     actor: input.actor,
     message: input.message,
     ...(input.deliveryId ? { deliveryId: input.deliveryId } : {}),
   });
+}
+
+/**
+ * A button cannot ask for text. Skipping a task needs a reason on record; from a card, after its
+ * confirmation dialog, the reason says who confirmed it where.
+ */
+function withDefaults(action: string, params: unknown, input: ClickInput): unknown {
+  if (action !== 'skip_task') return params;
+  const given = params && typeof params === 'object' ? (params as Record<string, unknown>) : {};
+  return { reason: `skipped from ${input.message.platform} by ${input.actor.name ?? input.actor.userId} after the confirmation`, ...given };
 }
 
 /** A button's value is ours, but it came back through a chat platform: JSON or nothing. */
