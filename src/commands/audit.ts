@@ -25,7 +25,8 @@ export function auditCommand(latest: (limit: number) => Promise<AuditRecord[]>):
     usage: [`/audit — the latest ${DEFAULT_ROWS}`, `/audit <n> — the latest n (1–${MAX_ROWS})`],
     async run(args) {
       const text = args.trim();
-      const n = text === '' ? DEFAULT_ROWS : Number(text);
+      // Digits only: Number() would also take '1e1' or '0x10' as counts nobody typed.
+      const n = text === '' ? DEFAULT_ROWS : /^\d+$/.test(text) ? Number(text) : NaN;
       if (!Number.isInteger(n) || n < 1 || n > MAX_ROWS) {
         return privately(`/audit takes a number of entries from 1 to ${MAX_ROWS}, like /audit 20; "${text}" is not one.`);
       }

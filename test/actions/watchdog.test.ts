@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimRequest, finishRequest } from '../../src/actions/request-store.js';
+import { sweepOverdueActions } from '../../src/actions/watchdog.js';
+import { parseActionId } from '../../src/chat/action-id.js';
+import type { Simulator } from '../../src/platform/simulator/simulator.js';
+import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
+import { auditRows, countingPlatform, loopedSimulator, message, mike, quiet, recordingSink, requestRows, runnerFor } from './support.js';
+
+const MINUTE = 60_000;
+
+describe.each(databaseKinds())('the watchdog for actions that never finish (%s)', (kind) => {
+  let database: TestDatabase;
+  let sim: Simulator;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    sim = await loopedSimulator(database, 200);
+  });
+  afterAll(async () => {
+    sim?.close();
+    await database?.drop();
+  });
+
+  it('fails an overdue request once even when two sweeps run at once, audits it, and shows the failure with Retry', async () => {
+    const now = Date.now();
+    const created = new Date(now - 5 * MINUTE);
+    const { request } = await claimRequest(database.db, {
+      idempotencyKey: 'lost-replica-click',
+      action: 'restart_runtime',
+      targetKind: 'runtime',
+      targetId: 'bash-runtime-sofia',
+      subject: 'insight:7',
+      params: {},
+      actor: mike,
+      actorKey: 'slack:U0MIKE',
+      sourceMessage: message,
+      createdAt: created,
+      // Its replica died: nobody will ever finish it.
+      deadlineAt: new Date(created.getTime() + 130_000),
+    });
+    const cards = recordingSink();
+    const runner = runnerFor(database, countingPlatform(sim).platform, cards.sink);
+    const sweep = () => sweepOverdueActions({ db: database.db, runner, now: () => now, logger: quiet });
+
+    const swept = await Promise.all([sweep(), sweep()]);
+    expect(swept.sort()).toEqual([0, 1]);
+
+    const [row] = await requestRows(database, 'bash-runtime-sofia');
+    expect(row).toMatchObject({ status: 'failed', outcome: 'no result before the deadline (130 s); marked failed by the watchdog' });
+    const audit = await auditRows(database, request.id);
+    expect(audit).toMatchObject([{ outcome: 'failed', actorKey: 'slack:U0MIKE', target: 'runtime:bash-runtime-sofia', durationMs: 5 * MINUTE }]);
+
+    const shown = cards.of(`action:${request.id}`);
+    expect(shown).toHaveLength(1);
+    expect(shown[0]).toMatchObject({ state: 'open', text: '❌ no result before the deadline (130 s); marked failed by the watchdog' });
+    expect(shown[0]!.actions.map((a) => a.label)).toEqual(['Retry']);
+    expect(parseActionId(shown[0]!.actions[0]!.id)).toEqual({
+      ok: true,
+      value: { action: 'restart_runtime', subject: { kind: 'insight', id: '7' }, target: { kind: 'runtime', id: 'bash-runtime-sofia' } },
+    });
+
+    // The lost replica comes back and reports late: it is told the request is already settled.
+    expect(await finishRequest(database.db, request.id, { status: 'succeeded', outcome: 'heartbeat detected', at: new Date() })).toBeUndefined();
+    expect(await sweep()).toBe(0);
+    expect(await auditRows(database, request.id)).toHaveLength(1);
+  });
+
+  it('a restart that ends after the watchdog failed it is not reported a second time', async () => {
+    const cards = recordingSink();
+    // The click's clock is an hour behind: its deadline has passed by the time the sweep runs.
+    const runner = runnerFor(database, countingPlatform(sim).platform, cards.sink, { now: () => Date.now() - 60 * MINUTE });
+    await runner.click({ action: 'restart_runtime', target: { kind: 'runtime', id: 'bash-runtime-alex' }, actor: mike, message });
+    expect(await sweepOverdueActions({ db: database.db, runner, now: Date.now, logger: quiet })).toBe(1);
+    await runner.idle();
+
+    const [row] = await requestRows(database, 'bash-runtime-alex');
+    expect(row).toMatchObject({ status: 'failed' });
+    expect(row!.outcome).toMatch(/marked failed by the watchdog$/);
+    expect((await auditRows(database, row!.id)).map((a) => a.outcome)).toEqual(['started', 'failed']);
+    expect(cards.of(`action:${row!.id}`).map((c) => c.state)).toEqual(['pending', 'open']);
+  });
+});
