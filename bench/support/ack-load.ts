@@ -9,10 +9,15 @@ export type SlashTarget = {
   responseUrl(id: string): string;
 };
 
+/** What a person typed: the command (`/triage`, `/doctor`) and the text after it. */
+export type Slash = { command: string; text: string };
+
 export type AckFigures = {
   sent: number;
   ok: number;
   errors: number;
+  /** 200s whose body said Triage was busy: told so in the ack, so no later answer is owed. */
+  busy: number;
   /** Status codes and failure reasons other than 200, with how often each happened. */
   errorKinds: Record<string, number>;
   p50: number;
@@ -27,11 +32,11 @@ const runId = randomBytes(3).toString('hex');
 let sequence = 0;
 
 /**
- * A `/triage <text>` slash command as Slack sends it: a form-encoded body with these fields in
+ * A `/<command> <text>` slash command as Slack sends it: a form-encoded body with these fields in
  * this order, signed with `v0=` + HMAC-SHA256(secret, `v0:${ts}:${body}`). Each trigger_id is new,
  * as a real invocation's is, so Triage's redelivery check never skips one.
  */
-export function signedSlashCommand(target: SlashTarget, text: string, nowSeconds = Math.floor(Date.now() / 1000)) {
+export function signedSlashCommand(target: SlashTarget, { command, text }: Slash, nowSeconds = Math.floor(Date.now() / 1000)) {
   const n = ++sequence;
   const body = new URLSearchParams({
     token: 'bench-verification-token',
@@ -41,7 +46,7 @@ export function signedSlashCommand(target: SlashTarget, text: string, nowSeconds
     channel_name: 'ops',
     user_id: `UBENCH${n % 50}`,
     user_name: `bench-user-${n % 50}`,
-    command: '/triage',
+    command,
     text,
     api_app_id: 'ABENCH',
     response_url: target.responseUrl(`${runId}-${n}`),
@@ -61,8 +66,8 @@ export function signedSlashCommand(target: SlashTarget, text: string, nowSeconds
 }
 
 /** One signed POST; resolves the status (or the failure) and the time to the complete response. */
-export function postSigned(target: SlashTarget, text: string, timeoutMs: number, agent?: Agent): Promise<{ status: number | string; ms: number; body: string }> {
-  const { body, headers } = signedSlashCommand(target, text);
+export function postSigned(target: SlashTarget, slash: Slash, timeoutMs: number, agent?: Agent): Promise<{ status: number | string; ms: number; body: string }> {
+  const { body, headers } = signedSlashCommand(target, slash);
   const started = performance.now();
   return new Promise((resolve) => {
     let settled = false;
@@ -96,20 +101,23 @@ export function postSigned(target: SlashTarget, text: string, timeoutMs: number,
  */
 export async function runAckLoad(
   target: SlashTarget,
-  options: { concurrency: number; durationMs: number; timeoutMs: number; text: string },
+  options: { concurrency: number; durationMs: number; timeoutMs: number; slash: Slash },
 ): Promise<AckFigures> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
   const latencies: number[] = [];
   const errorKinds: Record<string, number> = {};
   let ok = 0;
+  let busy = 0;
   const started = performance.now();
   const until = started + options.durationMs;
   const worker = async () => {
     while (performance.now() < until) {
-      const result = await postSigned(target, options.text, options.timeoutMs, agent);
+      const result = await postSigned(target, options.slash, options.timeoutMs, agent);
       latencies.push(result.ms);
-      if (result.status === 200) ok++;
-      else {
+      if (result.status === 200) {
+        ok++;
+        if (result.body.includes('busy')) busy++;
+      } else {
         const kind = typeof result.status === 'number' ? `HTTP ${result.status}` : result.status;
         errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
       }
@@ -126,6 +134,7 @@ export async function runAckLoad(
     sent: latencies.length,
     ok,
     errors: latencies.length - ok,
+    busy,
     errorKinds,
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),

@@ -71,19 +71,21 @@ export type TriageWithSlack = { triage: TriageProcess; target: SlashTarget };
 /**
  * Triage as `npm start` runs it, with Slack on over HTTP: bot token, signing secret and channel
  * set, its Web API pointed at the fake. Fails with "Slack adapter not available: …" when the
- * build has no Slack route, so a missing adapter is never mistaken for a slow one.
+ * build has no Slack route, so a missing adapter is never mistaken for a slow one. `entry` runs
+ * another build (e.g. a variant being compared with dist/).
  */
-export async function startTriageWithSlack(databaseUrl: string, signingSecret: string, slack: FakeSlack): Promise<TriageWithSlack> {
+export async function startTriageWithSlack(databaseUrl: string, signingSecret: string, slack: FakeSlack, entry?: string): Promise<TriageWithSlack> {
   let triage: TriageProcess;
   try {
     triage = await startTriageProcess(databaseUrl, {
+      ...(entry ? { entry } : {}),
       env: { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: signingSecret, SLACK_CHANNEL: 'C0BENCH', SLACK_API_URL: slack.apiUrl },
     });
   } catch (error) {
     throw new Error(`Slack adapter not available: Triage did not start with Slack configured: ${(error as Error).message}`);
   }
   const target = { url: `${triage.url}${SLACK_EVENTS_PATH}`, signingSecret, responseUrl: slack.responseUrl };
-  const probe = await postSigned(target, 'help', 10_000);
+  const probe = await postSigned(target, { command: '/triage', text: 'help' }, 10_000);
   if (probe.status !== 200) {
     await triage.stop();
     const why = probe.status === 404 ? 'Triage has no POST /slack/events route (is adapters/slack wired into src/main.ts?)' : `a signed /triage help got ${probe.status}`;
