@@ -2,6 +2,9 @@ import type { RespondFn } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { APOLOGY } from './reply.js';
 
+/** The answer when the post-ack queue is full: nothing was started, so trying again is safe. */
+export const BUSY = 'Triage is busy, try again in a moment. Nothing was done.';
+
 /**
  * The adapter's one error boundary (STYLE.md): whatever a handler throws after its ack, the
  * person gets a short private apology and the log gets the error with what was being done.

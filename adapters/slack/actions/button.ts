@@ -1,41 +1,49 @@
-import type { AllMiddlewareArgs, App, BlockAction as BoltBlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, BlockAction as BoltBlockAction, RespondFn, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { Actor } from '../../../src/actor.js';
-import { withBoundary } from '../boundary.js';
+import { BUSY, withBoundary } from '../boundary.js';
 import { messageIdOf } from '../channels.js';
 import type { SlackHandlerDeps } from '../handler-deps.js';
 import { BlockAction } from '../payloads.js';
 import { sendReply } from '../reply.js';
+import { postAckQueue } from '../work-queue.js';
 
 type Args = SlackActionMiddlewareArgs<BoltBlockAction> & AllMiddlewareArgs;
 
 /**
  * Every button → the core's click. The card changes only through the outbox (the core publishes
- * the dismissed card), so this answers the clicker and never edits the card itself.
+ * the dismissed card), so this answers the clicker and never edits the card itself. The click's
+ * work waits its turn in the adapter's bounded post-ack queue, as a command's does.
  */
 export function registerButtons(app: App, deps: SlackHandlerDeps): void {
   app.action<BoltBlockAction>({ type: 'block_actions' }, (args) => handleButton(deps, args));
 }
 
 export async function handleButton(deps: SlackHandlerDeps, { body, ack, respond }: Args): Promise<void> {
+  const context = { slack: 'block_action', action: body.actions[0]?.action_id };
+  const done = postAckQueue(deps).submit(() => withBoundary({ logger: deps.logger, respond }, context, () => click(deps, body, respond)));
   await ack();
-  await withBoundary({ logger: deps.logger, respond }, { slack: 'block_action', action: body.actions[0]?.action_id }, async () => {
-    const payload = BlockAction.parse(body);
-    const action = payload.actions[0]!;
-    const teamId = payload.team?.id ?? payload.user.team_id ?? '-';
-    // Slack stamps each click with its own action_ts: the same click redelivered has the same one.
-    if (!(await deps.deliveries.first(`action:${teamId}:${payload.user.id}:${action.action_ts}:${action.action_id}`))) {
-      deps.logger.info({ action: action.action_id, user: payload.user.id }, 'Slack redelivered a click; already handled');
-      return;
-    }
-    const slackChannel = payload.channel?.id ?? payload.container?.channel_id;
-    const ts = payload.message?.ts ?? payload.container?.message_ts;
-    if (!slackChannel || !ts) throw new Error('block action without a channel and message');
-    const reply = await deps.interactions.click({
-      actionId: action.action_id,
-      actor: Actor.parse({ platform: 'slack', userId: payload.user.id, teamId: payload.team?.id ?? payload.user.team_id, name: payload.user.name ?? payload.user.username }),
-      message: { platform: 'slack', channel: deps.channels.logicalOf(slackChannel, deps.defaultChannel), messageId: messageIdOf(slackChannel, ts) },
-      ...(action.value === undefined ? {} : { value: action.value }),
-    });
-    await sendReply(respond, reply);
+  // A click's ack cannot carry a message, so a full queue is said through response_url.
+  if (!done) return withBoundary({ logger: deps.logger }, context, () => respond({ response_type: 'ephemeral', replace_original: false, text: BUSY }).then(() => undefined));
+  await done;
+}
+
+async function click(deps: SlackHandlerDeps, body: Args['body'], respond: RespondFn): Promise<void> {
+  const payload = BlockAction.parse(body);
+  const action = payload.actions[0]!;
+  const teamId = payload.team?.id ?? payload.user.team_id ?? '-';
+  // Slack stamps each click with its own action_ts: the same click redelivered has the same one.
+  if (!(await deps.deliveries.first(`action:${teamId}:${payload.user.id}:${action.action_ts}:${action.action_id}`))) {
+    deps.logger.info({ action: action.action_id, user: payload.user.id }, 'Slack redelivered a click; already handled');
+    return;
+  }
+  const slackChannel = payload.channel?.id ?? payload.container?.channel_id;
+  const ts = payload.message?.ts ?? payload.container?.message_ts;
+  if (!slackChannel || !ts) throw new Error('block action without a channel and message');
+  const reply = await deps.interactions.click({
+    actionId: action.action_id,
+    actor: Actor.parse({ platform: 'slack', userId: payload.user.id, teamId: payload.team?.id ?? payload.user.team_id, name: payload.user.name ?? payload.user.username }),
+    message: { platform: 'slack', channel: deps.channels.logicalOf(slackChannel, deps.defaultChannel), messageId: messageIdOf(slackChannel, ts) },
+    ...(action.value === undefined ? {} : { value: action.value }),
   });
+  await sendReply(respond, reply);
 }

@@ -1,34 +1,42 @@
-import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { Actor } from '../../../src/actor.js';
-import { withBoundary } from '../boundary.js';
+import { BUSY, withBoundary } from '../boundary.js';
 import type { SlackHandlerDeps } from '../handler-deps.js';
 import { SlashCommand } from '../payloads.js';
 import { sendReply } from '../reply.js';
+import { postAckQueue } from '../work-queue.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 /**
  * Any slash command → the core's command list. Ack first (an empty 200 well inside Slack's 3 s),
- * then work, then answer through response_url.
+ * then work, then answer through response_url. The work waits its turn in the adapter's bounded
+ * post-ack queue; when that is full the ack itself says Triage is busy (Slack shows an ack's
+ * text to the person), which costs no extra request at the moment Triage has least to spare.
  */
 export const forwardCommand =
   (deps: SlackHandlerDeps) =>
   async ({ command, ack, respond }: Args): Promise<void> => {
+    const context = { slack: 'command', command: command.command };
+    const done = postAckQueue(deps).submit(() => withBoundary({ logger: deps.logger, respond }, context, () => runCommand(deps, command, respond)));
+    if (!done) return ack({ response_type: 'ephemeral', text: BUSY });
     await ack();
-    await withBoundary({ logger: deps.logger, respond }, { slack: 'command', command: command.command }, async () => {
-      const body = SlashCommand.parse(command);
-      // trigger_id is unique per invocation: a redelivered request carries the same one.
-      if (!(await deps.deliveries.first(`command:${body.team_id}:${body.trigger_id}`))) {
-        deps.logger.info({ command: body.command, trigger: body.trigger_id }, 'Slack redelivered a command; already handled');
-        return;
-      }
-      const reply = await deps.interactions.command({
-        command: body.command,
-        text: body.text,
-        actor: Actor.parse({ platform: 'slack', userId: body.user_id, teamId: body.team_id, name: body.user_name }),
-        channel: deps.channels.logicalOf(body.channel_id, deps.defaultChannel),
-        platform: 'slack',
-      });
-      await sendReply(respond, reply);
-    });
+    await done;
   };
+
+async function runCommand(deps: SlackHandlerDeps, command: Args['command'], respond: RespondFn): Promise<void> {
+  const body = SlashCommand.parse(command);
+  // trigger_id is unique per invocation: a redelivered request carries the same one.
+  if (!(await deps.deliveries.first(`command:${body.team_id}:${body.trigger_id}`))) {
+    deps.logger.info({ command: body.command, trigger: body.trigger_id }, 'Slack redelivered a command; already handled');
+    return;
+  }
+  const reply = await deps.interactions.command({
+    command: body.command,
+    text: body.text,
+    actor: Actor.parse({ platform: 'slack', userId: body.user_id, teamId: body.team_id, name: body.user_name }),
+    channel: deps.channels.logicalOf(body.channel_id, deps.defaultChannel),
+    platform: 'slack',
+  });
+  await sendReply(respond, reply);
+}
