@@ -18,11 +18,11 @@ export function actionCard(request: ActionRequest, progress: string): Card {
   const base = { title: what, fields: [], entities: [{ kind: request.targetKind, id: request.targetId }], context: `${who}${took}` };
   if (request.status === 'running') return { ...base, severity: 'info', state: 'pending', text: `⏳ ${progress}`, actions: [] };
   if (request.status === 'succeeded') return { ...base, severity: 'info', state: 'resolved', text: `✅ ${request.outcome ?? 'done'}`, actions: [] };
+  const failed = { ...base, severity: 'warning' as const, state: 'open' as const, text: `❌ ${request.outcome ?? 'failed'}` };
+  // A target that does not exist, or bad input, will fail the same way again: no Retry for those.
+  if (request.retryable === false) return { ...failed, actions: [] };
   return {
-    ...base,
-    severity: 'warning',
-    state: 'open',
-    text: `❌ ${request.outcome ?? 'failed'}`,
+    ...failed,
     actions: [
       {
         id: buildActionId({

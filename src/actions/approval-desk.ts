@@ -98,7 +98,11 @@ export function createApprovalDesk(deps: ApprovalDeskDeps) {
   /** A gated catalog action's button (force shutdown, rollback): asks for approval instead of acting. */
   async function requestGated(input: { action: 'force_restart_worker' | 'rollback_workstream'; targetId: string; actor: Actor; message: MessageRef }): Promise<InteractionReply> {
     const allowed = await deps.authoriser.authorise(input.actor, 'responder');
-    if (!allowed.ok) return privately(`Asking for this ${allowed.error.message}`);
+    if (!allowed.ok) {
+      const text = `Asking for this ${allowed.error.message}`;
+      await recordAudit(deps.db, { actor: input.actor, action: input.action, target: `${input.action === 'force_restart_worker' ? 'worker' : 'workstream'}:${input.targetId}`, outcome: 'refused', detail: text, sourceMessage: input.message });
+      return privately(text);
+    }
     const request =
       input.action === 'force_restart_worker'
         ? { kind: 'force_restart_worker' as const, targetKind: 'worker', targetId: input.targetId, params: { workerId: input.targetId } }

@@ -18,13 +18,14 @@ export const ActionRequest = z.object({
   sourceMessage: z.object({ platform: z.enum(['slack', 'discord', 'console']), channel: z.string(), messageId: z.string() }).nullable(),
   status: z.enum(['running', 'succeeded', 'failed']),
   outcome: z.string().nullable(),
+  retryable: z.boolean().nullable(),
   createdAt: z.date(),
   deadlineAt: z.date(),
   finishedAt: z.date().nullable(),
 });
 export type ActionRequest = z.infer<typeof ActionRequest>;
 
-export type NewRequest = Omit<ActionRequest, 'id' | 'status' | 'outcome' | 'finishedAt'>;
+export type NewRequest = Omit<ActionRequest, 'id' | 'status' | 'outcome' | 'retryable' | 'finishedAt'>;
 
 /**
  * - started: this click's row was inserted; it is the one that runs;
@@ -55,10 +56,14 @@ export async function claimRequest(db: Db, input: NewRequest): Promise<Claim> {
 }
 
 /** Settles a running request; undefined when the watchdog (or another replica) settled it first. */
-export async function finishRequest(db: Db, id: number, result: { status: 'succeeded' | 'failed'; outcome: string; at: Date }): Promise<ActionRequest | undefined> {
+export async function finishRequest(
+  db: Db,
+  id: number,
+  result: { status: 'succeeded' | 'failed'; outcome: string; retryable?: boolean; at: Date },
+): Promise<ActionRequest | undefined> {
   const [row] = await db
     .update(actionRequests)
-    .set({ status: result.status, outcome: result.outcome, finishedAt: result.at })
+    .set({ status: result.status, outcome: result.outcome, retryable: result.retryable ?? null, finishedAt: result.at })
     .where(and(eq(actionRequests.id, id), eq(actionRequests.status, 'running')))
     .returning();
   return row ? ActionRequest.parse(row) : undefined;
@@ -71,6 +76,8 @@ export async function expireOverdue(db: Db, now: Date): Promise<ActionRequest[]>
     .set({
       status: 'failed',
       outcome: sql`'no result before the deadline (' || extract(epoch from (${actionRequests.deadlineAt} - ${actionRequests.createdAt}))::int || ' s); marked failed by the watchdog'`,
+      // Nobody knows whether it worked: pressing again is the way to find out.
+      retryable: true,
       finishedAt: now,
     })
     .where(and(eq(actionRequests.status, 'running'), lt(actionRequests.deadlineAt, now)))

@@ -53,19 +53,21 @@ export function createRecoveryRunner(deps: RecoveryRunnerDeps) {
   };
 
   async function click(input: RecoveryClick): Promise<InteractionReply> {
-    const action = findRecoveryAction(input.action);
-    if (!action) return privately(`Triage has no "${input.action.replace(/_/g, ' ')}" action. Nothing was done.`);
     const target = `${input.target.kind}:${input.target.id}`;
     const audit = (outcome: Parameters<typeof recordAudit>[1]['outcome'], detail?: string, requestId?: number) =>
       recordAudit(deps.db, { actor: input.actor, action: input.action, target, outcome, sourceMessage: input.message, ...(detail ? { detail } : {}), ...(requestId ? { requestId } : {}) });
-    if (input.target.kind !== action.targetKind) return privately(`That button names a ${input.target.kind}, but ${actionInWords(input.action).toLowerCase()} acts on a ${action.targetKind}. Nothing was done.`);
+    // Every attempt is on the record, the ones refused before anything ran included.
+    const refuse = async (text: string) => {
+      await audit('refused', text);
+      return privately(text);
+    };
+    const action = findRecoveryAction(input.action);
+    if (!action) return refuse(`Triage has no "${input.action.replace(/_/g, ' ')}" action. Nothing was done.`);
+    if (input.target.kind !== action.targetKind) return refuse(`That button names a ${input.target.kind}, but ${actionInWords(input.action).toLowerCase()} acts on a ${action.targetKind}. Nothing was done.`);
     const allowed = await deps.authoriser.authorise(input.actor, requiredRole(input.action));
-    if (!allowed.ok) {
-      await audit('refused', allowed.error.message);
-      return privately(`${actionInWords(input.action)} ${allowed.error.message}`);
-    }
+    if (!allowed.ok) return refuse(`${actionInWords(input.action)} ${allowed.error.message}`);
     const params = action.params.safeParse(input.params ?? {});
-    if (!params.success) return privately(`${actionInWords(input.action)} needs different input: ${params.error.issues.map((i) => i.message).join('; ')}. Nothing was done.`);
+    if (!params.success) return refuse(`${actionInWords(input.action)} needs different input: ${params.error.issues.map((i) => i.message).join('; ')}. Nothing was done.`);
     const created = new Date(now());
     const claim = await claimRequest(deps.db, {
       idempotencyKey: input.deliveryId ?? `once:${randomUUID()}`,
@@ -90,7 +92,8 @@ export function createRecoveryRunner(deps: RecoveryRunnerDeps) {
       return privately(`${input.target.id} is already being handled: ${actionInWords(r.action).toLowerCase()}, pressed by ${actorLabel(r.actor)} at ${hhmm(r.createdAt)}. Nothing more was done; the card shows when it ends.`);
     }
     await audit('started', undefined, claim.request.id);
-    await show(claim.request, action);
+    // The action is claimed: a chat hiccup while showing its card must not leave it unrun.
+    await show(claim.request, action).catch((error: unknown) => deps.logger.warn({ err: error, request: claim.request.id }, 'could not show the action card; running it anyway'));
     const work = execute(claim.request, action).catch((error: unknown) => deps.logger.error({ err: error, request: claim.request.id }, 'recovery action failed outside its own handling'));
     inFlight.add(work);
     void work.finally(() => inFlight.delete(work));
@@ -105,6 +108,7 @@ export function createRecoveryRunner(deps: RecoveryRunnerDeps) {
     const finished = await finishRequest(deps.db, request.id, {
       status: result.ok ? 'succeeded' : 'failed',
       outcome: result.ok ? result.value.text : result.error.text,
+      ...(result.ok ? {} : { retryable: result.error.retryable }),
       at: new Date(now()),
     });
     // The watchdog got there first: it has already reported this request as failed.

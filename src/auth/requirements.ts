@@ -3,6 +3,8 @@ import type { ActionKind } from '../insights/catalog/entry.js';
 import type { Role } from './roles.js';
 
 type Requirement = { role: Role; words: string };
+/** The decisions on the gated irreversible actions (src/approvals/card.ts APPROVAL_ACTIONS). */
+type GateDecision = `${'approve' | 'deny'}_${'force_restart_worker' | 'rollback_workstream'}`;
 
 /**
  * The role each button needs, and the action in words for the refusal ("Restarting a runtime
@@ -31,7 +33,11 @@ const REQUIREMENTS = {
   deny_budget_override: { role: 'approver', words: 'Denying a budget override' },
   force_restart_worker: { role: 'approver', words: 'Forcing a worker shutdown and reassigning its tasks' },
   rollback_workstream: { role: 'approver', words: 'Rolling back a workstream' },
-} as const satisfies Record<ActionKind | typeof RERUN_ACTION | typeof COPY_ACTION, Requirement>;
+  approve_force_restart_worker: { role: 'approver', words: 'Approving a forced worker shutdown' },
+  deny_force_restart_worker: { role: 'approver', words: 'Denying a forced worker shutdown' },
+  approve_rollback_workstream: { role: 'approver', words: 'Approving a workstream rollback' },
+  deny_rollback_workstream: { role: 'approver', words: 'Denying a workstream rollback' },
+} as const satisfies Record<ActionKind | typeof RERUN_ACTION | typeof COPY_ACTION | GateDecision, Requirement>;
 
 export type KnownAction = keyof typeof REQUIREMENTS;
 

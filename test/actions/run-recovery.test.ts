@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionCard } from '../../src/actions/action-card.js';
+import type { ActionRequest } from '../../src/actions/request-store.js';
 import { parseActionId } from '../../src/chat/action-id.js';
 import type { Simulator } from '../../src/platform/simulator/simulator.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -81,7 +83,7 @@ describe.each(databaseKinds())('a recovery button through the runner (%s)', (kin
     expect(cards.shown).toEqual([]);
     expect(await requestRows(database, 'bash-runtime-elena')).toEqual([]);
     const refused = (await auditRows(database)).filter((r) => r.actorKey === 'slack:U0OMAR');
-    expect(refused).toMatchObject([{ action: 'restart_runtime', target: 'runtime:bash-runtime-elena', outcome: 'refused', detail: words }]);
+    expect(refused).toMatchObject([{ action: 'restart_runtime', target: 'runtime:bash-runtime-elena', outcome: 'refused', detail: `Restarting a runtime ${words}` }]);
   });
 
   it('lets a responder restart, and an approver too (roles include the ones below them)', async () => {
@@ -115,7 +117,7 @@ describe.each(databaseKinds())('a recovery button through the runner (%s)', (kin
     expect(audit[1]!.detail).toMatch(/^heartbeat detected/);
   });
 
-  it('a platform refusal ends on a failed card whose Retry button names the same action and target', async () => {
+  it('a runtime that does not exist ends on a failed card without Retry; a retryable failure offers Retry for the same action and target', async () => {
     const { press, runner, cards } = harness();
     await press(mike, 'bash-runtime-nobody', { subject: 'insight:42' });
     await runner.idle();
@@ -126,8 +128,11 @@ describe.each(databaseKinds())('a recovery button through the runner (%s)', (kin
     expect(shown.map((c) => c.state)).toEqual(['pending', 'open']);
     const failed = shown[1]!;
     expect(failed.text).toMatch(/^❌ .*no runtime named bash-runtime-nobody/);
-    expect(failed.actions.map((a) => a.label)).toEqual(['Retry']);
-    const retry = parseActionId(failed.actions[0]!.id);
+    // "No such runtime" fails the same way every time: pressing again cannot help.
+    expect(failed.actions).toEqual([]);
+    const retryable = actionCard({ ...row!, status: 'failed', retryable: true, outcome: 'no heartbeat after 60 s ❌' } as ActionRequest, 'restarting…');
+    expect(retryable.actions.map((a) => a.label)).toEqual(['Retry']);
+    const retry = parseActionId(retryable.actions[0]!.id);
     expect(retry).toEqual({
       ok: true,
       value: { action: 'restart_runtime', subject: { kind: 'insight', id: '42' }, target: { kind: 'runtime', id: 'bash-runtime-nobody' } },

@@ -23,6 +23,10 @@ const NEEDS: Record<string, Role> = {
   deny_budget_override: 'approver',
   force_restart_worker: 'approver',
   rollback_workstream: 'approver',
+  approve_force_restart_worker: 'approver',
+  deny_force_restart_worker: 'approver',
+  approve_rollback_workstream: 'approver',
+  deny_rollback_workstream: 'approver',
 };
 
 const people: Record<Role, Actor> = {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -30,6 +30,8 @@ export const actionRequests = pgTable(
     status: text('status').notNull(),
     /** Shown on the card: "heartbeat detected after 4.2 s", the platform's error... */
     outcome: text('outcome'),
+    /** For a failure: could pressing again help? Only then does the card offer Retry. */
+    retryable: boolean('retryable'),
     createdAt: at('created_at').notNull(),
     /** The watchdog marks a request still running after this as failed. */
     deadlineAt: at('deadline_at').notNull(),
