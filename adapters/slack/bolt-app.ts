@@ -24,7 +24,11 @@ export type SlackBolt = { app: App; http?: HTTPReceiver; socket?: SocketModeRece
  */
 export function createBolt(config: SlackConfig, logger: Logger): SlackBolt {
   const log = slackLogger(logger) as never;
-  const socket = config.appToken ? new SocketModeReceiver({ appToken: config.appToken, logger: log }) : undefined;
+  // installerOptions.clientOptions is how the receiver's own WebClient (apps.connections.open)
+  // gets SLACK_API_URL, timeouts and no hidden retries, like every other Slack call here.
+  const socket = config.appToken
+    ? new SocketModeReceiver({ appToken: config.appToken, logger: log, installerOptions: { clientOptions: webClientOptions(config) } })
+    : undefined;
   const http = socket
     ? undefined
     : new HTTPReceiver({
