@@ -149,9 +149,10 @@ async function measureTriage(adminUrl: string, secret: string, slack: FakeSlack,
       url = proxied.toString();
     }
     try {
+      // Counted from before start-up: its probe is a `/triage help` that is owed an answer too.
+      const before = (slack.counts().response_url ?? 0) - 1;
       const { triage, target } = await startTriageWithSlack(url, secret, slack);
       try {
-        const before = slack.counts().response_url ?? 0;
         const { cpu, ...measured } = await warmThenMeasure(target, slash, triage.cpuMs);
         const answered = await waitForAnswers(slack, before, measured, slowDatabase ? 0 : 5_000);
         return { figures: measured, cpu, answered, logLines: triage.logLines() };
@@ -170,6 +171,7 @@ async function measureTriage(adminUrl: string, secret: string, slack: FakeSlack,
 async function warmThenMeasure(target: SlashTarget, slash: Slash, targetCpuMs: () => number): Promise<AckFigures & { warmOwed: number; cpu: Cpu }> {
   const warm = await runAckLoad(target, { concurrency: CONCURRENCY, durationMs: WARMUP_MS, timeoutMs: REQUEST_TIMEOUT_MS, slash });
   if (warm.ok === 0) throw new Error(`every warm-up request failed: ${figures(warm)}`);
+  const hostLoad = loadavg()[0]!;
   const targetBefore = targetCpuMs();
   const generatorBefore = process.cpuUsage();
   const load = await runAckLoad(target, { concurrency: CONCURRENCY, durationMs: DURATION_MS, timeoutMs: REQUEST_TIMEOUT_MS, slash });
@@ -177,6 +179,7 @@ async function warmThenMeasure(target: SlashTarget, slash: Slash, targetCpuMs: (
   const cpu = {
     targetPct: (100 * (targetCpuMs() - targetBefore)) / load.ms,
     generatorPct: (100 * (generator.user + generator.system)) / 1000 / load.ms,
+    hostLoad,
   };
   if (load.ok === 0) throw new Error(`every request failed: ${figures(load)}`);
   return { ...load, warmOwed: warm.ok - warm.busy, cpu };

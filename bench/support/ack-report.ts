@@ -1,7 +1,10 @@
 import type { AckFigures } from './ack-load.js';
 
-/** CPU used during the measured window, in % of one core: the target's, and this generator's. */
-export type Cpu = { targetPct: number; generatorPct: number };
+/**
+ * CPU used during the measured window, in % of one core: the target's, and this generator's; and
+ * the host's 1-minute load average as it began, since other work on the host moves the figures.
+ */
+export type Cpu = { targetPct: number; generatorPct: number; hostLoad: number };
 
 export type Measured = {
   figures: AckFigures;
@@ -29,7 +32,9 @@ export function report(label: string, result: Measured | Error, durationMs: numb
 
 /** Triage, PostgreSQL and the generator share the host's CPUs: a saturated host shows up here. */
 export function reportCpu(label: string, cpu: Cpu, durationMs: number) {
-  say(`${label} used ${Math.round(cpu.targetPct)}% of a core during the ${durationMs / 1000} s, the load generator (with the fake Slack) ${Math.round(cpu.generatorPct)}%`);
+  say(
+    `${label} used ${Math.round(cpu.targetPct)}% of a core during the ${durationMs / 1000} s, the load generator (with the fake Slack) ${Math.round(cpu.generatorPct)}%; host load average ${cpu.hostLoad.toFixed(1)} as it began`,
+  );
 }
 
 export function reportAnswers(label: string, result: Measured) {
