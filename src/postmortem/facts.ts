@@ -1,0 +1,204 @@
+import { and, asc, eq, gte, inArray, lte, or } from 'drizzle-orm';
+import { z } from 'zod';
+import { actorLabel, Actor } from '../actor.js';
+import type { Db } from '../db/client.js';
+import { approvals, auditLog } from '../db/schema/actions.js';
+import { doctorRuns } from '../db/schema/doctor.js';
+import { incidentInsights, incidents } from '../db/schema/incidents.js';
+import { insightHistory, insights } from '../db/schema/insights.js';
+import type { Entity } from '../insights/catalog/entry.js';
+
+/**
+ * Everything the minutes and the timeline say about one incident, read once from the database as
+ * plain data. Both are pure functions of this, so the same incident gives the same minutes.
+ */
+export type IncidentFacts = {
+  incident: {
+    id: number;
+    title: string;
+    status: string;
+    origin: string;
+    openedBy: string;
+    resolvedBy?: string;
+    channel: string;
+    openedAt: Date;
+    mitigatedAt?: Date;
+    resolvedAt?: Date;
+  };
+  /** End of the window read: resolvedAt, or the time the facts were gathered. */
+  until: Date;
+  insights: InsightFact[];
+  history: HistoryFact[];
+  audit: AuditFact[];
+  approvals: ApprovalFact[];
+  doctorRuns: DoctorRunFact[];
+};
+
+export type InsightFact = {
+  id: number;
+  kind: string;
+  title: string;
+  severity: string;
+  status: string;
+  scope: string;
+  summary: string;
+  detail?: string;
+  facts: Record<string, string | number | boolean>;
+  entities: Entity[];
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  resolvedAt?: Date;
+};
+export type HistoryFact = { id: number; insightId: number; change: string; actor?: string; at: Date };
+export type AuditFact = { id: number; at: Date; actor: string; action: string; target: string; outcome: string; detail?: string; durationMs?: number };
+export type ApprovalFact = {
+  id: number;
+  kind: string;
+  target: string;
+  status: string;
+  rationale: string;
+  requestedBy: string;
+  createdAt: Date;
+  decidedBy?: string;
+  decidedAt?: Date;
+  outcome?: string;
+};
+export type DoctorRunFact = { id: number; requestedBy: string; trigger: string; overall: string; durationMs: number; startedAt: Date; finishedAt: Date };
+
+/** Detection JSON as stored; parsed because it is read back from the database (STYLE §5). */
+const StoredDetection = z.object({
+  summary: z.string().default(''),
+  detail: z.string().optional(),
+  entities: z.array(z.object({ kind: z.string(), id: z.string(), label: z.string().optional(), detail: z.string().optional() })).default([]),
+  facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+});
+
+/** A readable name for any stored actor: a person's name, a cron job, or the raw key as a last resort. */
+export function labelOf(json: unknown): string {
+  const actor = Actor.safeParse(json);
+  if (actor.success) return actorLabel(actor.data);
+  const cron = z.object({ platform: z.string(), job: z.string() }).safeParse(json);
+  return cron.success ? `${cron.data.platform}:${cron.data.job}` : 'unknown';
+}
+
+export async function gatherFacts(db: Db, incidentId: number, options: { now?: Date } = {}): Promise<IncidentFacts | undefined> {
+  const [row] = await db.select().from(incidents).where(eq(incidents.id, incidentId));
+  if (!row) return undefined;
+  const from = row.openedAt;
+  const until = row.resolvedAt ?? options.now ?? new Date();
+  const insightRows = await readInsights(db, incidentId);
+  const ids = insightRows.map((i) => i.id);
+  return {
+    incident: {
+      id: row.id,
+      title: row.title,
+      status: row.status,
+      origin: row.origin,
+      openedBy: labelOf(row.openedBy),
+      ...(row.resolvedBy ? { resolvedBy: labelOf(row.resolvedBy) } : {}),
+      channel: row.channel,
+      openedAt: row.openedAt,
+      ...(row.mitigatedAt ? { mitigatedAt: row.mitigatedAt } : {}),
+      ...(row.resolvedAt ? { resolvedAt: row.resolvedAt } : {}),
+    },
+    until,
+    insights: insightRows,
+    history: ids.length ? await readHistory(db, ids, from, until) : [],
+    audit: await readAudit(db, from, until),
+    approvals: await readApprovals(db, from, until),
+    doctorRuns: await readDoctorRuns(db, from, until),
+  };
+}
+
+async function readInsights(db: Db, incidentId: number): Promise<InsightFact[]> {
+  const rows = await db
+    .select({ insight: insights })
+    .from(incidentInsights)
+    .innerJoin(insights, eq(insights.id, incidentInsights.insightId))
+    .where(eq(incidentInsights.incidentId, incidentId))
+    .orderBy(asc(insights.firstSeenAt), asc(insights.id));
+  return rows.map(({ insight: i }) => {
+    const detection = StoredDetection.parse(i.detection);
+    return {
+      id: i.id,
+      kind: i.kind,
+      title: i.title,
+      severity: i.severity,
+      status: i.status,
+      scope: i.scope,
+      summary: detection.summary,
+      ...(detection.detail ? { detail: detection.detail } : {}),
+      facts: detection.facts,
+      entities: detection.entities as Entity[],
+      firstSeenAt: i.firstSeenAt,
+      lastSeenAt: i.lastSeenAt,
+      ...(i.resolvedAt ? { resolvedAt: i.resolvedAt } : {}),
+    };
+  });
+}
+
+async function readHistory(db: Db, ids: number[], from: Date, until: Date): Promise<HistoryFact[]> {
+  const rows = await db
+    .select()
+    .from(insightHistory)
+    .where(and(inArray(insightHistory.insightId, ids), gte(insightHistory.at, from), lte(insightHistory.at, until)))
+    .orderBy(asc(insightHistory.at), asc(insightHistory.id));
+  return rows.map((h) => ({ id: h.id, insightId: h.insightId, change: h.change, ...(h.actor ? { actor: labelOf(h.actor) } : {}), at: h.at }));
+}
+
+async function readAudit(db: Db, from: Date, until: Date): Promise<AuditFact[]> {
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(and(gte(auditLog.at, from), lte(auditLog.at, until)))
+    .orderBy(asc(auditLog.at), asc(auditLog.id));
+  return rows.map((a) => ({
+    id: a.id,
+    at: a.at,
+    actor: labelOf(a.actor),
+    action: a.action,
+    target: a.target,
+    outcome: a.outcome,
+    ...(a.detail ? { detail: a.detail } : {}),
+    ...(a.durationMs !== null ? { durationMs: a.durationMs } : {}),
+  }));
+}
+
+async function readApprovals(db: Db, from: Date, until: Date): Promise<ApprovalFact[]> {
+  // Requested before the incident but decided during it still belongs to it.
+  const inWindow = (column: typeof approvals.createdAt | typeof approvals.decidedAt) => and(gte(column, from), lte(column, until));
+  const rows = await db
+    .select()
+    .from(approvals)
+    .where(or(inWindow(approvals.createdAt), inWindow(approvals.decidedAt)))
+    .orderBy(asc(approvals.createdAt), asc(approvals.id));
+  return rows.map((a) => ({
+    id: a.id,
+    kind: a.kind,
+    target: `${a.targetKind}:${a.targetId}`,
+    status: a.status,
+    rationale: a.rationale,
+    requestedBy: labelOf(a.requestedBy),
+    createdAt: a.createdAt,
+    ...(a.decidedBy ? { decidedBy: labelOf(a.decidedBy) } : {}),
+    ...(a.decidedAt ? { decidedAt: a.decidedAt } : {}),
+    ...(a.outcome ? { outcome: a.outcome } : {}),
+  }));
+}
+
+async function readDoctorRuns(db: Db, from: Date, until: Date): Promise<DoctorRunFact[]> {
+  const rows = await db
+    .select()
+    .from(doctorRuns)
+    .where(and(gte(doctorRuns.startedAt, from), lte(doctorRuns.startedAt, until)))
+    .orderBy(asc(doctorRuns.startedAt), asc(doctorRuns.id));
+  return rows.map((d) => ({
+    id: d.id,
+    requestedBy: labelOf(d.requestedBy),
+    trigger: d.trigger,
+    overall: d.overall,
+    durationMs: d.durationMs,
+    startedAt: d.startedAt,
+    finishedAt: d.finishedAt,
+  }));
+}

@@ -1,0 +1,67 @@
+import type { Db } from '../db/client.js';
+import { gatherFacts, type IncidentFacts } from './facts.js';
+
+/**
+ * What happened during an incident, in order, with who did it: insights opening and changing,
+ * Doctor runs, actions and approvals. Built from the same facts as the minutes.
+ */
+export type TimelineEntry = { at: Date; kind: 'incident' | 'insight' | 'doctor' | 'action' | 'approval'; actor?: string; text: string };
+
+const words = (s: string): string => s.replace(/_/g, ' ');
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+function incidentEntries({ incident }: IncidentFacts): TimelineEntry[] {
+  const entries: TimelineEntry[] = [{ at: incident.openedAt, kind: 'incident', actor: incident.openedBy, text: `Incident opened (${incident.origin}): ${incident.title}` }];
+  if (incident.mitigatedAt) entries.push({ at: incident.mitigatedAt, kind: 'incident', text: 'Incident mitigated: all its insights resolved' });
+  if (incident.resolvedAt) entries.push({ at: incident.resolvedAt, kind: 'incident', ...(incident.resolvedBy ? { actor: incident.resolvedBy } : {}), text: 'Incident resolved' });
+  return entries;
+}
+
+function insightEntries(facts: IncidentFacts): TimelineEntry[] {
+  const byId = new Map(facts.insights.map((i) => [i.id, i]));
+  const opened = facts.insights.map((i): TimelineEntry => ({ at: i.firstSeenAt, kind: 'insight', text: `Insight opened (${i.severity}): ${i.title}` }));
+  // 'opened' is already the insight's first-seen time; later changes come from its history.
+  const changes = facts.history
+    .filter((h) => h.change !== 'opened')
+    .map((h): TimelineEntry => ({
+      at: h.at,
+      kind: 'insight',
+      ...(h.actor ? { actor: h.actor } : {}),
+      text: `Insight ${words(h.change)}${h.actor ? ` by ${h.actor}` : ''}: ${byId.get(h.insightId)?.title ?? `#${h.insightId}`}`,
+    }));
+  return [...opened, ...changes];
+}
+
+function otherEntries(facts: IncidentFacts): TimelineEntry[] {
+  const doctor = facts.doctorRuns.map((d): TimelineEntry => ({
+    at: d.startedAt,
+    kind: 'doctor',
+    actor: d.requestedBy,
+    text: `Doctor run (${d.trigger}): ${d.overall} in ${seconds(d.durationMs)}`,
+  }));
+  // Approval decisions are audited too; the audit row carries the decision, this the request.
+  const approvals = facts.approvals.map((a): TimelineEntry => ({
+    at: a.createdAt,
+    kind: 'approval',
+    actor: a.requestedBy,
+    text: `Approval requested: ${words(a.kind)} ${a.target} (${a.rationale})`,
+  }));
+  const actions = facts.audit.map((a): TimelineEntry => ({
+    at: a.at,
+    kind: ['approved', 'denied', 'requested'].includes(a.outcome) ? 'approval' : 'action',
+    actor: a.actor,
+    text: `${a.actor} ${words(a.action)} ${a.target}: ${a.outcome}${a.durationMs !== undefined ? ` (${seconds(a.durationMs)})` : ''}${a.detail ? ` — ${a.detail}` : ''}`,
+  }));
+  return [...doctor, ...approvals, ...actions];
+}
+
+/** Pure: the same facts give the same timeline; ties in time keep the kinds' order above. */
+export function timelineOf(facts: IncidentFacts): TimelineEntry[] {
+  const entries = [...incidentEntries(facts), ...insightEntries(facts), ...otherEntries(facts)];
+  return entries.map((e, i) => ({ e, i })).sort((a, b) => a.e.at.getTime() - b.e.at.getTime() || a.i - b.i).map(({ e }) => e);
+}
+
+export async function incidentTimeline(db: Db, incidentId: number, options: { now?: Date } = {}): Promise<TimelineEntry[]> {
+  const facts = await gatherFacts(db, incidentId, options);
+  return facts ? timelineOf(facts) : [];
+}

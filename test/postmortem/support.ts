@@ -1,0 +1,86 @@
+import { eq } from 'drizzle-orm';
+import { expect } from 'vitest';
+import { createConsoleAdapter } from '../../adapters/console/index.js';
+import type { Card } from '../../src/chat/card.js';
+import { parseActionId } from '../../src/chat/action-id.js';
+import { incidentInsights, incidents } from '../../src/db/schema/incidents.js';
+import { insights } from '../../src/db/schema/insights.js';
+import { findScenario } from '../../src/platform/scenarios/index.js';
+import { playScenario } from '../../src/platform/scenarios/player.js';
+import { eventually } from '../chat/support/drive.js';
+import type { DatabaseKind } from '../support/databases.js';
+import { startTestTriage, TEST_TOKEN, type TestTriage } from '../support/triage.js';
+
+type Message = { id: string; channel: string; card: Card };
+
+/**
+ * The seed incident played into a real Triage, recovered through the console's buttons (James
+ * restarts Mike's runtime, Elena approves the budget override), with an incident row linking its
+ * insights written directly: the incident module is built separately and not depended on here.
+ */
+export type SeedIncident = { triage: TestTriage; incidentId: number };
+
+export async function playSeedIncident(kind: DatabaseKind): Promise<SeedIncident> {
+  const triage = await startTestTriage(kind, { simulator: { restartHeartbeatDelayMs: 300 }, outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0 } } as never, {
+    adapters: [createConsoleAdapter],
+  });
+  const played = await playScenario({ scenario: findScenario('cascading-failure')!, url: triage.url, token: TEST_TOKEN, speed: 50 });
+  expect(played.ok).toBe(true);
+  await triage.writer.drain();
+  await triage.copilot.engine.idle();
+  await eventually(async () => (await triage.copilot.outbox.stats()).pending === 0, 15_000);
+  const incidentId = await openIncident(triage);
+
+  const restart = await find(triage, (m) => /unreachable/i.test(m.card.title) && m.card.entities.some((e) => e.id === 'bash-runtime-mike'));
+  await click(triage, 'james', restart, 'restart_runtime');
+  await eventually(async () => (await messages(triage)).some((m) => m.card.title === 'Restart runtime bash-runtime-mike' && m.card.state === 'resolved'), 15_000);
+  const approval = await find(triage, (m) => m.card.title === 'Budget override: daily-code-review');
+  await click(triage, 'elena', approval, 'approve_budget_override');
+  await eventually(async () => (await messages(triage)).some((m) => m.id === approval.id && m.card.state !== 'pending'), 10_000);
+  return { triage, incidentId };
+}
+
+/** Every insight of the played incident joins it, warnings too: the provider's degradation is one of them. */
+async function openIncident(triage: TestTriage): Promise<number> {
+  const { db } = triage.testDatabase;
+  const rows = await db.select().from(insights).orderBy(insights.firstSeenAt, insights.id);
+  const openedAt = rows[0]!.firstSeenAt;
+  const system = { platform: 'system', userId: 'triage', name: 'Triage' };
+  const [incident] = await db
+    .insert(incidents)
+    .values({ title: 'Cascading failure', status: 'open', origin: 'correlated', openedBy: system, channel: 'ops', openedAt, updatedAt: openedAt })
+    .returning();
+  await db.insert(incidentInsights).values(rows.map((r) => ({ incidentId: incident!.id, insightId: r.id, joinedAt: r.firstSeenAt })));
+  return incident!.id;
+}
+
+export async function resolveIncident(triage: TestTriage, incidentId: number): Promise<void> {
+  const now = new Date();
+  const resolvedBy = { platform: 'console', userId: 'elena', name: 'Elena' };
+  await triage.testDatabase.db.update(incidents).set({ status: 'resolved', resolvedAt: now, resolvedBy, updatedAt: now }).where(eq(incidents.id, incidentId));
+}
+
+async function messages(triage: TestTriage): Promise<Message[]> {
+  const res = await fetch(`${triage.url}/console/api/state?as=sofia`);
+  return ((await res.json()) as { messages: Message[] }).messages;
+}
+
+async function find(triage: TestTriage, test: (m: Message) => boolean): Promise<Message> {
+  const message = (await messages(triage)).find(test);
+  expect(message).toBeDefined();
+  return message!;
+}
+
+async function click(triage: TestTriage, personId: string, message: Message, action: string): Promise<void> {
+  const button = message.card.actions.find((a) => {
+    const ref = parseActionId(a.id);
+    return ref.ok && ref.value.action === action;
+  });
+  expect(button, `${action} on "${message.card.title}"`).toBeDefined();
+  const res = await fetch(`${triage.url}/console/api/click`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ actionId: button!.id, personId, channel: message.channel, messageId: message.id }),
+  });
+  expect(res.status).toBe(200);
+}
