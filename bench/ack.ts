@@ -4,7 +4,7 @@ import { openDatabase } from '../src/db/client.js';
 import type { Benchmark } from './support/benchmark.js';
 import { startFakeSlack, type FakeSlack } from './support/ack-fake-slack.js';
 import { runAckLoad, type AckFigures, type Slash, type SlashTarget } from './support/ack-load.js';
-import { figures, ms, report, say, type Cpu, type Measured } from './support/ack-report.js';
+import { cpuPerAck, figures, ms, report, say, type Cpu, type Measured } from './support/ack-report.js';
 import { startBareBolt, startTriageWithSlack } from './support/ack-targets.js';
 import { withTimeout } from './support/command.js';
 import { createFreshDatabase, openPostgresServer } from './support/postgres.js';
@@ -121,7 +121,11 @@ function judge(results: Map<TriageRun, Measured | Error>, bare: Measured | Error
   for (const [r, result] of results) {
     if (r.slowDatabase || result instanceof Error) continue;
     const ratio = result.figures.p99 / bare.figures.p99;
-    say(`${r.label}/bare p99 ratio ${ratio.toFixed(2)} (goal <= ${GOAL_P99_RATIO}); p50 ratio ${(result.figures.p50 / bare.figures.p50).toFixed(2)}; req/s ratio ${(result.figures.perSecond / bare.figures.perSecond).toFixed(2)}`);
+    const cpuRatio = cpuPerAck(result.cpu, result.figures) / cpuPerAck(bare.cpu, bare.figures);
+    say(
+      `${r.label}/bare p99 ratio ${ratio.toFixed(2)} (goal <= ${GOAL_P99_RATIO}); p50 ratio ${(result.figures.p50 / bare.figures.p50).toFixed(2)}; ` +
+        `req/s ratio ${(result.figures.perSecond / bare.figures.perSecond).toFixed(2)}; CPU per ack ratio ${cpuRatio.toFixed(2)}`,
+    );
     if (!(ratio <= GOAL_P99_RATIO)) misses.push(`${r.label}/bare p99 ratio ${ratio.toFixed(2)} > ${GOAL_P99_RATIO}`);
   }
   return misses;

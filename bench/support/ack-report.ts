@@ -26,14 +26,21 @@ export const figures = (f: AckFigures) =>
 export function report(label: string, result: Measured | Error, durationMs: number) {
   if (result instanceof Error) return say(`${label}: could not measure: ${result.message}`);
   say(`${label} ${figures(result.figures)}`);
-  reportCpu(label, result.cpu, durationMs);
+  reportCpu(label, result.cpu, durationMs, result.figures);
   reportAnswers(label, result);
 }
 
+/**
+ * The target's CPU per acked request, in ms. With the host's cores shared, latency follows CPU
+ * per request, and this figure moves far less from run to run than p99 does.
+ */
+export const cpuPerAck = (cpu: Cpu, f: AckFigures) => (cpu.targetPct * 10) / f.perSecond;
+
 /** Triage, PostgreSQL and the generator share the host's CPUs: a saturated host shows up here. */
-export function reportCpu(label: string, cpu: Cpu, durationMs: number) {
+export function reportCpu(label: string, cpu: Cpu, durationMs: number, f: AckFigures) {
   say(
-    `${label} used ${Math.round(cpu.targetPct)}% of a core during the ${durationMs / 1000} s, the load generator (with the fake Slack) ${Math.round(cpu.generatorPct)}%; host load average ${cpu.hostLoad.toFixed(1)} as it began`,
+    `${label} used ${Math.round(cpu.targetPct)}% of a core during the ${durationMs / 1000} s (${cpuPerAck(cpu, f).toFixed(3)} ms per ack), ` +
+      `the load generator (with the fake Slack) ${Math.round(cpu.generatorPct)}%; host load average ${cpu.hostLoad.toFixed(1)} as it began`,
   );
 }
 
