@@ -88,7 +88,7 @@ describe.each(databaseKinds())('post-mortem minutes of the seed incident on %s',
     expect(card.context).toBe('deterministic minutes');
   });
 
-  it('puts every insight, action and approval on a timeline in time order with its actor', async () => {
+  it('puts every insight, Doctor run, action and approval on a timeline in time order with its actor', async () => {
     const timeline = await incidentTimeline(seed.triage.testDatabase.db, seed.incidentId);
     const times = timeline.map((e) => e.at.getTime());
     expect(times).toEqual([...times].sort((a, b) => a - b));
@@ -99,6 +99,7 @@ describe.each(databaseKinds())('post-mortem minutes of the seed incident on %s',
         expect.objectContaining({ kind: 'action', actor: 'James', text: expect.stringMatching(/restart runtime runtime:bash-runtime-mike: succeeded/) }),
         expect.objectContaining({ kind: 'approval', actor: 'Elena', text: expect.stringMatching(/approve budget override approval:\d+: approved/) }),
         expect.objectContaining({ kind: 'approval', text: expect.stringMatching(/^Approval requested: budget override routine:daily-code-review/) }),
+        expect.objectContaining({ kind: 'doctor', actor: 'Sofia', text: expect.stringMatching(/^Doctor run \(command\): (CRITICAL|WARNING|HEALTHY) in \d+\.\d s$/) }),
       ]),
     );
     expect(timeline.at(-1)).toMatchObject({ kind: 'incident', actor: 'Elena', text: 'Incident resolved' });

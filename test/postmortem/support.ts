@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { createConsoleAdapter } from '../../adapters/console/index.js';
 import type { Card } from '../../src/chat/card.js';
 import { parseActionId } from '../../src/chat/action-id.js';
+import { doctorRuns } from '../../src/db/schema/doctor.js';
 import { incidentInsights, incidents } from '../../src/db/schema/incidents.js';
 import { insights } from '../../src/db/schema/insights.js';
 import { findScenario } from '../../src/platform/scenarios/index.js';
@@ -15,7 +16,7 @@ type Message = { id: string; channel: string; card: Card };
 
 /**
  * The seed incident played into a real Triage, recovered through the console's buttons (James
- * restarts Mike's runtime, Elena approves the budget override), with an incident row linking its
+ * restarts Mike's runtime, Elena approves the budget override, Sofia runs the Doctor), with an incident row linking its
  * insights written directly: the incident module is built separately and not depended on here.
  */
 export type SeedIncident = { triage: TestTriage; incidentId: number };
@@ -37,6 +38,13 @@ export async function playSeedIncident(kind: DatabaseKind): Promise<SeedIncident
   const approval = await find(triage, (m) => m.card.title === 'Budget override: daily-code-review');
   await click(triage, 'elena', approval, 'approve_budget_override');
   await eventually(async () => (await messages(triage)).some((m) => m.id === approval.id && m.card.state !== 'pending'), 10_000);
+  const doctor = await fetch(`${triage.url}/console/api/command`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: '/doctor', personId: 'sofia', channel: 'ops' }),
+  });
+  expect(doctor.status).toBe(200);
+  await eventually(async () => (await triage.testDatabase.db.select().from(doctorRuns)).length > 0, 20_000);
   return { triage, incidentId };
 }
 
