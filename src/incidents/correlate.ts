@@ -1,4 +1,4 @@
-import { and, asc, eq, notExists, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, notExists, sql } from 'drizzle-orm';
 import { systemActor } from '../actor.js';
 import type { Db } from '../db/client.js';
 import { incidentInsights, incidents } from '../db/schema/incidents.js';
@@ -35,9 +35,11 @@ const MAX_ROUNDS = 4;
  */
 export async function correlateInsights(ctx: CorrelateContext, batch: Insight[]): Promise<Correlation> {
   const result: Correlation = { joined: [] };
-  const wanted = new Set(batch.filter((i) => i.severity === 'critical' && i.status === 'open').map((i) => i.id));
+  // Warnings join too: a degraded provider is part of the story (the minutes' tertiary cause),
+  // but only critical insights are enough to open an incident.
+  const wanted = new Set(batch.filter((i) => i.severity !== 'info' && i.status === 'open').map((i) => i.id));
   for (let round = 0; round < MAX_ROUNDS && wanted.size > 0; round++) {
-    const free = await freeCriticalInsights(ctx.db);
+    const free = await freeInsights(ctx.db);
     const pending = free.filter((i) => wanted.has(i.id));
     if (pending.length === 0) break;
     const current = await openCorrelatedIncident(ctx.db);
@@ -49,9 +51,12 @@ export async function correlateInsights(ctx: CorrelateContext, batch: Insight[])
       joined.forEach((j) => wanted.delete(j.insightId));
       continue;
     }
-    const group = cascadeOf(pending, free, ctx.windowMinutes * 60_000);
-    if (!group) break;
-    const opened = await open(ctx, group);
+    const windowMs = ctx.windowMinutes * 60_000;
+    const critical = (list: Insight[]) => list.filter((i) => i.severity === 'critical');
+    const cascade = cascadeOf(critical(pending), critical(free), windowMs);
+    if (!cascade) break;
+    const group = [...cascade, ...warningsAround(cascade, free, windowMs)];
+    const opened = await open(ctx, group, cascade);
     if (opened) {
       result.opened = opened;
       result.joined.push(...group.map((i) => ({ incident: opened, insightId: i.id })));
@@ -61,8 +66,16 @@ export async function correlateInsights(ctx: CorrelateContext, batch: Insight[])
   return result;
 }
 
-/** Critical insights still open and not in any open incident, oldest first. */
-async function freeCriticalInsights(db: Db): Promise<Insight[]> {
+/** Warnings that started within the window of the cascade: they belong to the same story. */
+function warningsAround(cascade: Insight[], free: Insight[], windowMs: number): Insight[] {
+  const starts = cascade.map((i) => i.firstSeenAt.getTime());
+  const from = Math.min(...starts) - windowMs;
+  const to = Math.max(...starts) + windowMs;
+  return free.filter((i) => i.severity === 'warning' && i.firstSeenAt.getTime() >= from && i.firstSeenAt.getTime() <= to);
+}
+
+/** Critical and warning insights still open and not in any open incident, oldest first. */
+async function freeInsights(db: Db): Promise<Insight[]> {
   const inOpenIncident = db
     .select({ one: sql`1` })
     .from(incidentInsights)
@@ -71,7 +84,7 @@ async function freeCriticalInsights(db: Db): Promise<Insight[]> {
   const rows = await db
     .select()
     .from(insights)
-    .where(and(eq(insights.severity, 'critical'), eq(insights.status, 'open'), notExists(inOpenIncident)))
+    .where(and(inArray(insights.severity, ['critical', 'warning']), eq(insights.status, 'open'), notExists(inOpenIncident)))
     .orderBy(asc(insights.firstSeenAt), asc(insights.id));
   return rows.map((r) => Insight.parse(r));
 }
@@ -95,12 +108,12 @@ export function cascadeOf(pending: Insight[], free: Insight[], windowMs: number)
 }
 
 /** Opens the correlated incident with its first insights, or returns undefined when another replica was first. */
-async function open(ctx: CorrelateContext, group: Insight[]): Promise<Incident | undefined> {
+async function open(ctx: CorrelateContext, group: Insight[], titledBy: Insight[]): Promise<Incident | undefined> {
   const now = nowOf(ctx);
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(incidents)
-      .values({ title: cascadeTitle(group), status: 'open', origin: 'correlated', openedBy: systemActor, channel: ctx.channel ?? 'ops', openedAt: now, updatedAt: now })
+      .values({ title: cascadeTitle(titledBy), status: 'open', origin: 'correlated', openedBy: systemActor, channel: ctx.channel ?? 'ops', openedAt: now, updatedAt: now })
       .onConflictDoNothing()
       .returning();
     if (!row) return undefined;

@@ -23,7 +23,7 @@ describe.each(databaseKinds())('correlating the seed cascade on %s', (kind) => {
   });
   afterAll(async () => triage?.close());
 
-  it('opens one cascading-failure incident with every critical insight, and a second replica adds nothing', async () => {
+  it('opens one cascading-failure incident with every critical insight and the warnings around them, and a second replica adds nothing', async () => {
     const db = triage.testDatabase.db;
     const live = await findLive(db);
     const critical = live.filter((i) => i.severity === 'critical' && i.status === 'open');
@@ -37,11 +37,13 @@ describe.each(databaseKinds())('correlating the seed cascade on %s', (kind) => {
     expect(all[0]!.title).toMatch(/^Cascading failure: /);
     expect(all[0]!.title.length).toBeLessThanOrEqual(80);
     const members = await incidentInsightIds(db, all[0]!.id);
-    expect([...members].sort()).toEqual(critical.map((i) => i.id).sort());
-    // The seed's cascade: the MCP pool, Mike's runtime and the paused routine are in it; warnings are not.
+    const warnings = live.filter((i) => i.severity === 'warning' && i.status === 'open');
+    expect([...members].sort()).toEqual([...critical, ...warnings].map((i) => i.id).sort());
+    // The seed's cascade: the MCP pool, Mike's runtime and the paused routine, and the degraded
+    // provider seen during it (the minutes' tertiary cause).
     const kinds = new Set(live.filter((i) => members.includes(i.id)).map((i) => i.kind));
     expect([...kinds]).toEqual(expect.arrayContaining(['mcp_pool_exhausted', 'runtime_unreachable', 'runtime_execution_failures', 'routine_budget_exhausted']));
-    expect(kinds.has('provider_degraded')).toBe(false);
+    expect(kinds.has('provider_degraded')).toBe(true);
     // Whichever replica got there (or the app's own wiring, if it correlated first), no join is reported twice.
     const reported = results.flatMap((r) => r.joined.map((j) => j.insightId));
     expect(new Set(reported).size).toBe(reported.length);
