@@ -47,7 +47,7 @@ function groupByTicket(signals: FailureSignal[]): Group[] {
   return [...groups.values()];
 }
 
-export function draftFor(group: Group, incidentId: number): TicketDraft {
+function draftFor(group: Group, incidentId: number): TicketDraft {
   const { template, signals } = group;
   const evidence = signals.map((s) => `- ${s.kind.replace(/_/g, ' ')}${s.scope ? ` (${s.scope})` : ''}: ${s.evidence}`);
   return {
