@@ -22,6 +22,7 @@ import type { ChatPlatform, ChatPort } from './chat/port.js';
 import type { ChatAdapterFactory } from './chat/adapter.js';
 import { pendingBudgetOverrides } from './approvals/list.js';
 import { buildChecks } from './doctor/checks/index.js';
+import { incidentRoutes } from './incidents/routes.js';
 import { findScenario } from './platform/scenarios/index.js';
 import { playScenario } from './platform/scenarios/player.js';
 
@@ -95,6 +96,7 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
       maxEventsPerBatch: config.intake.maxEventsPerBatch,
     }),
     ...(simulator ? platformRoutes(simulator, { token }) : []),
+    ...incidentRoutes({ desk: copilot.incidents, token }),
     ...adapters.flatMap((a) => a.routes(adapterContext)),
   ];
   const http = createHttpServer(routes, { metrics, logger });

@@ -9,6 +9,8 @@ import { createOutbox, type Outbox } from './chat/outbox/index.js';
 import type { ChatPlatform, ChatPort } from './chat/port.js';
 import type { Interactions } from './chat/interactions.js';
 import { createCommands } from './commands/index.js';
+import { createIncidents } from './incidents/setup.js';
+import type { IncidentDesk } from './incidents/desk.js';
 import type { DoctorCheck } from './doctor/check.js';
 import { DOCTOR_JOB, scheduledDoctor } from './doctor/schedule.js';
 import { createDoctor, type Doctor } from './doctor/service.js';
@@ -32,6 +34,7 @@ export type Copilot = {
   scheduler: Scheduler;
   doctor: Doctor;
   actions: ActionDesk;
+  incidents: IncidentDesk;
   stop(): Promise<void>;
 };
 
@@ -58,11 +61,15 @@ export async function startCopilot(deps: CopilotDeps): Promise<Copilot> {
   metrics.watchOutbox(() => outbox.stats());
   const platforms = () => [...deps.ports.keys()];
   const actions = createActionDesk({ config, database, platform: deps.platform, showCard: outboxCardSink(outbox, platforms), logger, ...(deps.groupsOf ? { groupsOf: deps.groupsOf } : {}) });
+  const scheduler = createScheduler({ database, logger });
+  const incidents = createIncidents({ config, database, showCard: outboxCardSink(outbox, platforms), scheduler, authoriser: actions.authoriser, logger });
   const publishCards = createInsightPublisher({ db: database.db, platforms, routing: config.routing, findEntry, kick: () => outbox.kick() });
   const publisher: Publisher = async (insights) => {
     await publishCards(insights);
-    // An exhausted budget asks for its override; a failure here must not hold back the cards.
+    // An exhausted budget asks for its override and a cascade opens an incident; a failure in
+    // either must not hold back the cards.
     await actions.approvals.fromInsights(insights).catch((error: unknown) => logger.error({ err: error }, 'could not ask for a budget override'));
+    await incidents.onInsights(insights).catch((error: unknown) => logger.error({ err: error }, 'could not correlate insights into an incident'));
   };
   const lifecycle = createInsightLifecycle({ database, publisher, suppressMinutes: config.insights.suppressMinutes });
   const engine = createInsightEngine({
@@ -78,7 +85,6 @@ export async function startCopilot(deps: CopilotDeps): Promise<Copilot> {
   await engine.start();
   outbox.start();
 
-  const scheduler = createScheduler({ database, logger });
   scheduler.schedule('insights-tick', config.insights.tickCron, () => engine.tick());
 
   const doctor = createDoctor({
@@ -96,8 +102,9 @@ export async function startCopilot(deps: CopilotDeps): Promise<Copilot> {
     requestBudget: actions.approvals.requestBudget,
     maxOverrideUsd: config.approvals.maxOverrideUsd,
     latestAudit: (limit) => latestAudit(database.db, limit),
+    incidents,
   });
-  const interactions = createInteractions({ commands, lifecycle, doctor, recovery: actions.recovery, approvals: actions.approvals, suppressMinutes: config.insights.suppressMinutes });
+  const interactions = createInteractions({ commands, lifecycle, doctor, recovery: actions.recovery, approvals: actions.approvals, incidents, suppressMinutes: config.insights.suppressMinutes });
   return {
     outbox,
     lifecycle,
@@ -106,6 +113,7 @@ export async function startCopilot(deps: CopilotDeps): Promise<Copilot> {
     scheduler,
     doctor,
     actions,
+    incidents,
     stop: async () => {
       await scheduler.stop();
       await actions.recovery.idle();

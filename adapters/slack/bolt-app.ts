@@ -6,6 +6,9 @@ import { registerOtherCommands } from './commands/any.js';
 import { AUDIT_COMMAND, registerAuditCommand } from './commands/audit.js';
 import { BUDGET_COMMAND, registerBudgetCommand } from './commands/budget.js';
 import { DOCTOR_COMMAND, registerDoctorCommand } from './commands/doctor.js';
+import { IMPROVE_COMMAND, registerImproveCommand } from './commands/improve.js';
+import { INCIDENT_COMMAND, registerIncidentCommand } from './commands/incident.js';
+import { POSTMORTEM_COMMAND, registerPostmortemCommand } from './commands/postmortem.js';
 import { registerTriageCommand, TRIAGE_COMMAND } from './commands/triage.js';
 import type { SlackHandlerDeps } from './handler-deps.js';
 import { slackLogger, webClientOptions } from './web-client.js';
@@ -13,7 +16,7 @@ import { slackLogger, webClientOptions } from './web-client.js';
 export const SLACK_EVENTS_PATH = '/slack/events';
 
 /** The slash commands with their own entries: manifest.yml registers exactly these. */
-export const SLACK_COMMANDS = [TRIAGE_COMMAND, DOCTOR_COMMAND, BUDGET_COMMAND, AUDIT_COMMAND];
+export const SLACK_COMMANDS = [TRIAGE_COMMAND, DOCTOR_COMMAND, BUDGET_COMMAND, AUDIT_COMMAND, INCIDENT_COMMAND, POSTMORTEM_COMMAND, IMPROVE_COMMAND];
 
 export type SlackBolt = { app: App; http?: HTTPReceiver; socket?: SocketModeReceiver };
 
@@ -56,6 +59,9 @@ export function registerHandlers(app: App, deps: SlackHandlerDeps): void {
   registerDoctorCommand(app, deps);
   registerBudgetCommand(app, deps);
   registerAuditCommand(app, deps);
+  registerIncidentCommand(app, deps);
+  registerPostmortemCommand(app, deps);
+  registerImproveCommand(app, deps);
   registerOtherCommands(app, deps, SLACK_COMMANDS);
   registerButtons(app, deps);
   app.error(async (error) => {

@@ -4,6 +4,8 @@ import type { Commands } from '../commands/index.js';
 import { COPY_ACTION, DOCTOR_SUBJECT, RERUN_ACTION } from '../doctor/card.js';
 import type { Doctor } from '../doctor/service.js';
 import { APPROVAL_SUBJECT, approvalDecisionOf, VIEW_LOGS_ACTION } from '../approvals/card.js';
+import { INCIDENT_SUBJECT, RESOLVE_INCIDENT_ACTION } from '../incidents/card.js';
+import type { IncidentDesk } from '../incidents/desk.js';
 import type { InsightLifecycle } from '../insights/lifecycle.js';
 import type { ApprovalDesk } from './approval-desk.js';
 import { copyDoctorReport, rerunDoctor } from './doctor-buttons.js';
@@ -21,6 +23,7 @@ export type InteractionDeps = {
   doctor?: Doctor;
   recovery?: RecoveryRunner;
   approvals?: ApprovalDesk;
+  incidents?: IncidentDesk;
   now?: () => Date;
 };
 
@@ -47,6 +50,11 @@ export function createInteractions(deps: InteractionDeps): Interactions {
       if (!Number.isSafeInteger(runId)) return privately('That button does not name a Doctor run. Nothing was done.');
       return action === RERUN_ACTION ? rerunDoctor(deps.doctor, { runId, actor: input.actor }) : copyDoctorReport(deps.doctor, { runId });
     }
+    if (action === RESOLVE_INCIDENT_ACTION && deps.incidents) {
+      const incidentId = numericId(INCIDENT_SUBJECT);
+      if (!Number.isSafeInteger(incidentId)) return privately('That button does not name an incident. Nothing was done.');
+      return resolveFromCard(deps.incidents, incidentId, input);
+    }
     if (deps.approvals) {
       const routed = await approvalClick(deps.approvals, parsed.value, input);
       if (routed) return routed;
@@ -59,6 +67,13 @@ export function createInteractions(deps: InteractionDeps): Interactions {
     click,
     command: (input) => deps.commands.run(input.command, input.text, { actor: input.actor, channel: input.channel, platform: input.platform }),
   };
+}
+
+/** Resolve on the header card: the same use case as /incident resolve, answered in the channel. */
+async function resolveFromCard(desk: IncidentDesk, incidentId: number, input: ClickInput): Promise<InteractionReply> {
+  const resolved = await desk.resolve({ incidentId, actor: input.actor });
+  if (!resolved.ok) return privately(resolved.error.message);
+  return { visibility: 'channel', text: `Incident #${incidentId} resolved by ${input.actor.name ?? input.actor.userId}. The minutes and the preventive tickets are in its thread.` };
 }
 
 /** Approve, Deny, View logs, and the gated actions' requests; undefined for any other button. */

@@ -33,11 +33,14 @@ const REQUIREMENTS = {
   deny_budget_override: { role: 'approver', words: 'Denying a budget override' },
   force_restart_worker: { role: 'approver', words: 'Forcing a worker shutdown and reassigning its tasks' },
   rollback_workstream: { role: 'approver', words: 'Rolling back a workstream' },
+  // An incident's state is what the whole team reads: responders open and close them.
+  declare_incident: { role: 'responder', words: 'Declaring an incident' },
+  resolve_incident: { role: 'responder', words: 'Resolving an incident' },
   approve_force_restart_worker: { role: 'approver', words: 'Approving a forced worker shutdown' },
   deny_force_restart_worker: { role: 'approver', words: 'Denying a forced worker shutdown' },
   approve_rollback_workstream: { role: 'approver', words: 'Approving a workstream rollback' },
   deny_rollback_workstream: { role: 'approver', words: 'Denying a workstream rollback' },
-} as const satisfies Record<ActionKind | typeof RERUN_ACTION | typeof COPY_ACTION | GateDecision, Requirement>;
+} as const satisfies Record<ActionKind | typeof RERUN_ACTION | typeof COPY_ACTION | GateDecision | 'declare_incident' | 'resolve_incident', Requirement>;
 
 export type KnownAction = keyof typeof REQUIREMENTS;
 

@@ -9,11 +9,14 @@ import { privately, type Command } from './command.js';
 
 export type TimelineEntry = { at: Date; actor?: string; text: string };
 
+/** Someone without the role: the words say which role and who has it. */
+type Forbidden = { code: 'forbidden'; message: string };
+
 export type IncidentCommandDeps = {
-  declare: (input: { title: string; actor: Actor; channel: string }) => Promise<Result<Incident, DeclareError>>;
+  declare: (input: { title: string; actor: Actor; channel: string }) => Promise<Result<Incident, DeclareError | Forbidden>>;
   /** The incident and its insights, or undefined when there is no such incident. */
   status: (incidentId: number) => Promise<{ incident: Incident; insights: IncidentSummary['insights'] } | undefined>;
-  resolve: (input: { incidentId: number; actor: Actor }) => Promise<Result<Incident, ResolveError>>;
+  resolve: (input: { incidentId: number; actor: Actor }) => Promise<Result<Incident, ResolveError | Forbidden>>;
   timeline: (incidentId: number) => Promise<TimelineEntry[]>;
   /** The latest incident not yet resolved: what the verbs act on without a number. */
   current: () => Promise<Incident | undefined>;

@@ -6,6 +6,8 @@ import { auditCommand } from './audit.js';
 import { budgetCommand, type BudgetCommandDeps } from './budget.js';
 import { privately, type Command, type CommandContext } from './command.js';
 import { doctorCommand } from './doctor.js';
+import { incidentCommands } from './incident-commands.js';
+import type { IncidentDesk } from '../incidents/desk.js';
 import { triageCommand } from './triage.js';
 
 /** The use cases commands call; each command takes only what it needs. */
@@ -14,6 +16,8 @@ export type CommandDeps = {
   requestBudget: BudgetCommandDeps['request'];
   maxOverrideUsd?: number;
   latestAudit: (limit: number) => Promise<AuditRecord[]>;
+  /** Absent in tests of other commands: /incident, /postmortem and /improve then say so. */
+  incidents?: IncidentDesk;
 };
 
 /** The one list of slash commands; adapters route every command text here. */
@@ -24,6 +28,7 @@ export function createCommands(deps: CommandDeps) {
     doctorCommand(deps.runDoctor),
     budgetCommand({ request: deps.requestBudget, ...(deps.maxOverrideUsd ? { maxOverrideUsd: deps.maxOverrideUsd } : {}) }),
     auditCommand(deps.latestAudit),
+    ...incidentCommands(deps.incidents),
   );
   const byName = new Map(commands.map((c) => [c.name, c]));
 

@@ -70,6 +70,6 @@ describe('clicks and commands through the core', () => {
 
   it('routes commands to the registry', async () => {
     const reply = await interactions.command({ command: '/nope', text: '', actor: james, channel: 'ops', platform: 'console' });
-    expect(reply).toEqual({ visibility: 'private', text: 'Unknown command /nope. Triage knows /triage, /doctor, /budget, /audit; try /triage help.' });
+    expect(reply).toEqual({ visibility: 'private', text: 'Unknown command /nope. Triage knows /triage, /doctor, /budget, /audit, /incident, /postmortem, /improve; try /triage help.' });
   });
 });

@@ -27,6 +27,8 @@ const NEEDS: Record<string, Role> = {
   deny_force_restart_worker: 'approver',
   approve_rollback_workstream: 'approver',
   deny_rollback_workstream: 'approver',
+  declare_incident: 'responder',
+  resolve_incident: 'responder',
 };
 
 const people: Record<Role, Actor> = {

@@ -16,7 +16,7 @@ describe('slash commands', () => {
 
   it('answers an unknown command with what exists and how to get help', async () => {
     const reply = await commands.run('/nope', '', ctx);
-    expect(reply).toEqual({ visibility: 'private', text: 'Unknown command /nope. Triage knows /triage, /doctor, /budget, /audit; try /triage help.' });
+    expect(reply).toEqual({ visibility: 'private', text: 'Unknown command /nope. Triage knows /triage, /doctor, /budget, /audit, /incident, /postmortem, /improve; try /triage help.' });
   });
 
   it('answers an unknown option of a known command precisely', async () => {
