@@ -30,7 +30,13 @@ describe.skipIf(missing)(missing ? `seed incident in the console (SKIPPED: ${CHR
     await triage?.close();
   });
 
-  const card = (title: RegExp) => page.getByTestId('messages').locator(':scope > [data-testid="message"]').filter({ has: page.getByTestId('card-title').getByText(title) });
+  // Insight cards only: the incident header the cascade opens names the same failures.
+  const card = (title: RegExp) =>
+    page
+      .getByTestId('messages')
+      .locator(':scope > [data-testid="message"]')
+      .filter({ has: page.getByTestId('card-title').getByText(title) })
+      .filter({ hasNot: page.getByTestId('card-title').getByText(/^🚨 Incident/) });
 
   it("the scenario button makes the seed's critical insights appear, once each, with their buttons", async () => {
     await expect.poll(() => page.getByTestId('connection').getAttribute('data-state')).toBe('live');
