@@ -60,9 +60,20 @@ export async function startCopilot(deps: CopilotDeps): Promise<Copilot> {
   const outbox = createOutbox({ database, ports: deps.ports, options: config.outbox, logger });
   metrics.watchOutbox(() => outbox.stats());
   const platforms = () => [...deps.ports.keys()];
-  const actions = createActionDesk({ config, database, platform: deps.platform, showCard: outboxCardSink(outbox, platforms), logger, ...(deps.groupsOf ? { groupsOf: deps.groupsOf } : {}) });
+  // Late-bound: the incident desk needs the authoriser, the actions need the incident's thread.
+  let mirror: IncidentDesk['mirror'] = async () => {};
+  const actions = createActionDesk({
+    config,
+    database,
+    platform: deps.platform,
+    showCard: outboxCardSink(outbox, platforms),
+    logger,
+    mirror: (key, title, text) => mirror(key, title, text),
+    ...(deps.groupsOf ? { groupsOf: deps.groupsOf } : {}),
+  });
   const scheduler = createScheduler({ database, logger });
   const incidents = createIncidents({ config, database, showCard: outboxCardSink(outbox, platforms), scheduler, authoriser: actions.authoriser, logger });
+  mirror = incidents.mirror;
   const publishCards = createInsightPublisher({ db: database.db, platforms, routing: config.routing, findEntry, kick: () => outbox.kick() });
   const publisher: Publisher = async (insights) => {
     await publishCards(insights);
@@ -98,7 +109,13 @@ export async function startCopilot(deps: CopilotDeps): Promise<Copilot> {
     scheduler.schedule(DOCTOR_JOB, config.doctor.schedule.cron, () => scheduledDoctor({ doctor, outbox, platforms, schedule: config.doctor.schedule }));
   }
   const commands = createCommands({
-    runDoctor: (input) => doctor.run({ ...input, trigger: 'command' }),
+    runDoctor: async (input) => {
+      const report = await doctor.run({ ...input, trigger: 'command' });
+      await incidents
+        .mirror(`doctor:${report.runId}`, `🩺 Doctor run #${report.runId}: ${report.overall}`, `Asked by ${report.requestedBy}: ${report.counts}`)
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not mirror the Doctor run'));
+      return report;
+    },
     requestBudget: actions.approvals.requestBudget,
     maxOverrideUsd: config.approvals.maxOverrideUsd,
     latestAudit: (limit) => latestAudit(database.db, limit),

@@ -30,6 +30,8 @@ export type ApprovalDeskDeps = {
   /** The logical channel approval cards go to. */
   channel: string;
   logger: Pick<Logger, 'error' | 'warn' | 'info'>;
+  /** Told when an approval is decided (the incident thread mirrors it). */
+  onDecided?: (approval: Approval) => Promise<void>;
   now?: () => number;
 };
 
@@ -71,6 +73,7 @@ export function createApprovalDesk(deps: ApprovalDeskDeps) {
       sourceMessage: input.message,
     });
     await show(approval);
+    await deps.onDecided?.(approval).catch((error: unknown) => deps.logger.warn({ err: error, approval: approval.id }, 'could not mirror the decision'));
     if (approval.status === 'failed') return privately(`You approved it, but the platform refused: ${approval.outcome}. The card says so; nothing changed.`);
     return privately(`${approval.status === 'approved' ? 'Approved' : 'Denied'}${approval.outcome ? `: ${approval.outcome}` : ''}. The card shows your decision to everyone.`);
   }

@@ -32,6 +32,8 @@ export type RecoveryRunnerDeps = {
   /** The card key of the card a subject is shown on, to thread the action card under it. */
   threadOf: (subject: string | undefined) => Promise<string | undefined>;
   logger: Pick<Logger, 'error' | 'warn'>;
+  /** Told when a request ends (the incident thread mirrors it). */
+  onFinished?: (request: ActionRequest) => Promise<void>;
   now?: () => number;
 };
 
@@ -123,6 +125,7 @@ export function createRecoveryRunner(deps: RecoveryRunnerDeps) {
       requestId: request.id,
     });
     await show(finished, action);
+    await deps.onFinished?.(finished).catch((error: unknown) => deps.logger.warn({ err: error, request: request.id }, 'could not mirror the action'));
   }
 
   return {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { Actor } from '../actor.js';
+import { actorLabel, type Actor } from '../actor.js';
+import { decisionLine } from '../approvals/card.js';
 import { createAuthoriser, type Authoriser } from '../auth/authoriser.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
@@ -7,6 +8,7 @@ import { cardKeyOf } from '../insights/insight.js';
 import { routeInsight } from '../insights/routing.js';
 import { guardPlatform, guardedCallBudgetMs, type GuardedPlatform } from '../platform/guarded.js';
 import type { Platform } from '../platform/port.js';
+import { actionWords } from './action-card.js';
 import { createApprovalDesk, type ApprovalDesk } from './approval-desk.js';
 import type { CardSink } from './card-sink.js';
 import { createRecoveryRunner, type RecoveryRunner } from './run-recovery.js';
@@ -25,8 +27,11 @@ export function createActionDesk(deps: {
   platform: Platform;
   showCard: CardSink;
   groupsOf?: (actor: Actor) => Promise<string[]>;
+  /** Posts a line in the open incident's thread (late-bound: incidents are built after this). */
+  mirror?: (key: string, title: string, text: string) => Promise<void>;
   logger: Logger;
 }): ActionDesk {
+  const mirror = deps.mirror ?? (async () => {});
   const { config, database, logger } = deps;
   const guard = {
     timeoutMs: config.actions.platformTimeoutMs,
@@ -56,6 +61,8 @@ export function createActionDesk(deps: {
     showCard: deps.showCard,
     threadOf: (subject) => insightCardKey(database, subject),
     logger,
+    onFinished: (r) =>
+      mirror(`action:${r.id}`, `${r.status === 'succeeded' ? '✅' : '❌'} ${actionWords(r.action)} ${r.targetId}`, `${actorLabel(r.actor)} pressed it: ${r.outcome ?? r.status}`),
   });
   const budgetEntry = { kind: 'routine_budget_exhausted', category: 'governance' as const, severity: 'warning' as const };
   const approvals = createApprovalDesk({
@@ -67,6 +74,7 @@ export function createActionDesk(deps: {
     showCard: deps.showCard,
     channel: routeInsight(config.routing, budgetEntry)[0] ?? config.routing.defaultChannel,
     logger,
+    onDecided: (a) => mirror(`approval:${a.id}`, `Approval #${a.id}: ${a.status}`, decisionLine(a)),
   });
   return { authoriser, platform, recovery, approvals };
 }

@@ -77,6 +77,15 @@ export function createIncidentDesk(deps: IncidentDeskDeps) {
   const inThread = (incident: Incident, key: string, card: Card) =>
     deps.showCard({ cardKey: `${incidentCardKey(incident.id)}:${key}`, channel: incident.channel, threadCardKey: incidentCardKey(incident.id) }, card);
 
+  /**
+   * Doctor runs, actions and decisions taken while an incident is open go into its thread too,
+   * so the thread reads as the incident's story; the key makes a repeat an update, not a post.
+   */
+  async function mirror(key: string, title: string, text: string): Promise<void> {
+    const incident = await currentIncident(deps.db);
+    if (incident) await inThread(incident, key, textCard(title, text));
+  }
+
   /** The Copilot publisher's hook: correlate, mirror joins in the thread, mitigate when clear. */
   async function onInsights(changed: Insight[]): Promise<void> {
     const correlation = await correlateInsights({ ...ctx, windowMinutes: deps.config.correlationMinutes, channel: deps.config.channel }, changed);
@@ -170,6 +179,6 @@ export function createIncidentDesk(deps: IncidentDeskDeps) {
     return m ? renderMarkdown(m) : undefined;
   }
 
-  return { onInsights, status, timeline: (id: number) => incidentTimeline(deps.db, id), declare, resolve, postMinutes, improve, markdown, showHeader, current: () => currentIncident(deps.db), currentOrLatest };
+  return { onInsights, mirror, status, timeline: (id: number) => incidentTimeline(deps.db, id), declare, resolve, postMinutes, improve, markdown, showHeader, current: () => currentIncident(deps.db), currentOrLatest };
 }
 export type IncidentDesk = ReturnType<typeof createIncidentDesk>;

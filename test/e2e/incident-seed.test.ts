@@ -67,7 +67,17 @@ describe.each(databaseKinds())('the seed incident from cascade to post-mortem on
     for (const card of runtimes) for (const a of card.card.actions.filter((x) => x.id.startsWith('v1|restart_runtime|'))) await press('james', card, 'restart_runtime', parseActionId(a.id).ok ? (parseActionId(a.id) as { value: { target: { id: string } } }).value.target.id : '');
     const approval = all.find((m) => m.card.title === 'Budget override: daily-code-review')!;
     expect((await press('elena', approval, 'approve_budget_override')).reply.text).toMatch(/^Approved/);
+    await post('/console/api/command', { text: '/doctor', personId: 'sofia', channel: 'ops' });
     await settle();
+    // What the team did while the incident was open is in its thread too.
+    const story = (await messages()).filter((m) => m.threadOf === header.id).map((m) => `${m.card.title} — ${m.card.text}`);
+    expect(story).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^✅ Restart runtime bash-runtime-mike — James pressed it: heartbeat detected/),
+        expect.stringMatching(/^Approval #\d+: approved — Approved by Elena at/),
+        expect.stringMatching(/^🩺 Doctor run #\d+: (CRITICAL|WARNING|HEALTHY) — Asked by Sofia/),
+      ]),
+    );
 
     const resolved = await post('/console/api/command', { text: '/incident resolve', personId: 'james', channel: 'ops' });
     expect(resolved.reply.text).toMatch(/resolved/i);
