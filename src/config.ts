@@ -305,8 +305,14 @@ function readIncidentsEnv(env: Env, fromFile: unknown, origin: Record<string, st
   let set = fromFile !== undefined;
   if (env.GITHUB_TOKEN || env.GITHUB_REPOSITORY) {
     const github = section('github');
-    if (env.GITHUB_TOKEN) (github.token = env.GITHUB_TOKEN), (origin['incidents.github'] = 'GITHUB_TOKEN');
-    if (env.GITHUB_REPOSITORY) (github.repository = env.GITHUB_REPOSITORY), (origin['incidents.github'] ??= 'GITHUB_REPOSITORY');
+    if (env.GITHUB_TOKEN) {
+      github.token = env.GITHUB_TOKEN;
+      origin['incidents.github'] = 'GITHUB_TOKEN';
+    }
+    if (env.GITHUB_REPOSITORY) {
+      github.repository = env.GITHUB_REPOSITORY;
+      origin['incidents.github'] ??= 'GITHUB_REPOSITORY';
+    }
     set = true;
   }
   if (env.TRIAGE_LLM_API_KEY) {

@@ -1,19 +1,17 @@
 import type { Logger } from 'pino';
 import { outboxCardSink } from './actions/card-sink.js';
-import { createInteractions } from './actions/interactions.js';
 import { createActionDesk, type ActionDesk } from './actions/setup.js';
 import { sweepOverdueActions } from './actions/watchdog.js';
 import type { Actor } from './actor.js';
-import { latestAudit } from './audit/log.js';
 import { createOutbox, type Outbox } from './chat/outbox/index.js';
 import type { ChatPlatform, ChatPort } from './chat/port.js';
 import type { Interactions } from './chat/interactions.js';
-import { createCommands } from './commands/index.js';
+import { createChatEntry } from './chat-entry.js';
 import { createIncidents } from './incidents/setup.js';
 import type { IncidentDesk } from './incidents/desk.js';
 import type { DoctorCheck } from './doctor/check.js';
-import { DOCTOR_JOB, scheduledDoctor } from './doctor/schedule.js';
-import { createDoctor, type Doctor } from './doctor/service.js';
+import { startDoctor } from './doctor/setup.js';
+import type { Doctor } from './doctor/service.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import type { EventWriter } from './intake/event-writer.js';
@@ -98,30 +96,9 @@ export async function startCopilot(deps: CopilotDeps): Promise<Copilot> {
 
   scheduler.schedule('insights-tick', config.insights.tickCron, () => engine.tick());
 
-  const doctor = createDoctor({
-    db: database.db,
-    checks: deps.doctorChecks,
-    timeoutMs: config.doctor.checkTimeoutMs,
-    rankOf: (kind) => findEntry(kind)?.recoveryRank,
-  });
   scheduler.schedule('actions-watchdog', config.insights.tickCron, () => sweepOverdueActions({ db: database.db, runner: actions.recovery, now: Date.now, logger }));
-  if (config.doctor.schedule.post !== 'never') {
-    scheduler.schedule(DOCTOR_JOB, config.doctor.schedule.cron, () => scheduledDoctor({ doctor, outbox, platforms, schedule: config.doctor.schedule }));
-  }
-  const commands = createCommands({
-    runDoctor: async (input) => {
-      const report = await doctor.run({ ...input, trigger: 'command' });
-      await incidents
-        .mirror(`doctor:${report.runId}`, `🩺 Doctor run #${report.runId}: ${report.overall}`, `Asked by ${report.requestedBy}: ${report.counts}`)
-        .catch((error: unknown) => logger.warn({ err: error }, 'could not mirror the Doctor run'));
-      return report;
-    },
-    requestBudget: actions.approvals.requestBudget,
-    maxOverrideUsd: config.approvals.maxOverrideUsd,
-    latestAudit: (limit) => latestAudit(database.db, limit),
-    incidents,
-  });
-  const interactions = createInteractions({ commands, lifecycle, doctor, recovery: actions.recovery, approvals: actions.approvals, incidents, suppressMinutes: config.insights.suppressMinutes });
+  const doctor = startDoctor({ config, database, checks: deps.doctorChecks, scheduler, outbox, platforms });
+  const interactions = createChatEntry({ config, database, doctor, actions, incidents, lifecycle, logger });
   return {
     outbox,
     lifecycle,

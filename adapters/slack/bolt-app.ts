@@ -2,21 +2,13 @@ import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bol
 import type { Logger } from 'pino';
 import type { SlackConfig } from '../../src/config.js';
 import { registerButtons } from './actions/button.js';
-import { registerOtherCommands } from './commands/any.js';
-import { AUDIT_COMMAND, registerAuditCommand } from './commands/audit.js';
-import { BUDGET_COMMAND, registerBudgetCommand } from './commands/budget.js';
-import { DOCTOR_COMMAND, registerDoctorCommand } from './commands/doctor.js';
-import { IMPROVE_COMMAND, registerImproveCommand } from './commands/improve.js';
-import { INCIDENT_COMMAND, registerIncidentCommand } from './commands/incident.js';
-import { POSTMORTEM_COMMAND, registerPostmortemCommand } from './commands/postmortem.js';
-import { registerTriageCommand, TRIAGE_COMMAND } from './commands/triage.js';
+import { registerCommands, SLACK_COMMANDS } from './commands/index.js';
 import type { SlackHandlerDeps } from './handler-deps.js';
 import { slackLogger, webClientOptions } from './web-client.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
-/** The slash commands with their own entries: manifest.yml registers exactly these. */
-export const SLACK_COMMANDS = [TRIAGE_COMMAND, DOCTOR_COMMAND, BUDGET_COMMAND, AUDIT_COMMAND, INCIDENT_COMMAND, POSTMORTEM_COMMAND, IMPROVE_COMMAND];
+export { SLACK_COMMANDS };
 
 export type SlackBolt = { app: App; http?: HTTPReceiver; socket?: SocketModeReceiver };
 
@@ -47,6 +39,9 @@ export function createBolt(config: SlackConfig, logger: Logger): SlackBolt {
     receiver,
     // A fixed authorize instead of `token`: Bolt would otherwise call auth.test on every start.
     authorize: async () => ({ botToken }),
+    // Bolt's default conversation store costs every request (an Error built per lookup) and
+    // nothing here uses conversation state.
+    convoStore: false,
     clientOptions: webClientOptions(config),
     logger: log,
   });
@@ -55,14 +50,7 @@ export function createBolt(config: SlackConfig, logger: Logger): SlackBolt {
 
 /** One registration per entry; each entry file owns its listener. */
 export function registerHandlers(app: App, deps: SlackHandlerDeps): void {
-  registerTriageCommand(app, deps);
-  registerDoctorCommand(app, deps);
-  registerBudgetCommand(app, deps);
-  registerAuditCommand(app, deps);
-  registerIncidentCommand(app, deps);
-  registerPostmortemCommand(app, deps);
-  registerImproveCommand(app, deps);
-  registerOtherCommands(app, deps, SLACK_COMMANDS);
+  registerCommands(app, deps);
   registerButtons(app, deps);
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'Slack request failed inside Bolt');
