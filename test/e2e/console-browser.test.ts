@@ -108,7 +108,7 @@ describe.skipIf(missing)(title, () => {
     await page.goto(server.url + '/');
     await page.getByTestId('empty').waitFor();
     await expect.poll(() => page.getByTestId('connection').getAttribute('data-state')).toBe('live');
-    expect(await page.getByTestId('person-picker').inputValue()).toBe('mike');
+    await expect.poll(() => page.getByTestId('person-picker').inputValue()).toBe('mike');
     expect(await page.getByTestId('person-picker').locator('option').allTextContents()).toContain('Priya — Data Scientist');
     expect(await page.getByTestId('play-scenario').textContent()).toBe('Play scenario: cascading-failure');
   });
@@ -196,6 +196,6 @@ describe.skipIf(missing)(title, () => {
     await expect.poll(() => page.getByTestId('private-label').count()).toBe(0);
     expect(await messages().count()).toBe(4);
     await page.reload();
-    expect(await page.getByTestId('person-picker').inputValue()).toBe('priya');
+    await expect.poll(() => page.getByTestId('person-picker').inputValue()).toBe('priya');
   });
 });

@@ -48,18 +48,21 @@ export async function playSeedIncident(kind: DatabaseKind): Promise<SeedIncident
   return { triage, incidentId };
 }
 
-/** Every insight of the played incident joins it, warnings too: the provider's degradation is one of them. */
+/**
+ * The cascade opens its incident by itself (the app correlates as insights arrive); every insight
+ * of the played story is in it, the ones that started outside the window joining here.
+ */
 async function openIncident(triage: TestTriage): Promise<number> {
   const { db } = triage.testDatabase;
+  let incidentId: number | undefined;
+  await eventually(async () => {
+    const [found] = await db.select({ id: incidents.id }).from(incidents).orderBy(incidents.id).limit(1);
+    incidentId = found?.id;
+    return incidentId !== undefined;
+  }, 15_000);
   const rows = await db.select().from(insights).orderBy(insights.firstSeenAt, insights.id);
-  const openedAt = rows[0]!.firstSeenAt;
-  const system = { platform: 'system', userId: 'triage', name: 'Triage' };
-  const [incident] = await db
-    .insert(incidents)
-    .values({ title: 'Cascading failure', status: 'open', origin: 'correlated', openedBy: system, channel: 'ops', openedAt, updatedAt: openedAt })
-    .returning();
-  await db.insert(incidentInsights).values(rows.map((r) => ({ incidentId: incident!.id, insightId: r.id, joinedAt: r.firstSeenAt })));
-  return incident!.id;
+  await db.insert(incidentInsights).values(rows.map((r) => ({ incidentId: incidentId!, insightId: r.id, joinedAt: r.firstSeenAt }))).onConflictDoNothing();
+  return incidentId!;
 }
 
 export async function resolveIncident(triage: TestTriage, incidentId: number): Promise<void> {
