@@ -34,15 +34,15 @@ describe.each(databaseKinds())('recovering the seed incident from the console on
     const res = await fetch(`${triage.url}/console/api/state?as=${as}`);
     return ((await res.json()) as { messages: Message[] }).messages;
   };
-  const click = async (personId: string, message: Message, action: string): Promise<Answer> => {
-    const { status, body } = await tryClick(personId, message, action);
+  const click = async (personId: string, message: Message, action: string, targetId?: string): Promise<Answer> => {
+    const { status, body } = await tryClick(personId, message, action, targetId);
     expect(status).toBe(200);
     return body as Answer;
   };
-  const tryClick = async (personId: string, message: Message, action: string): Promise<{ status: number; body: unknown }> => {
+  const tryClick = async (personId: string, message: Message, action: string, targetId?: string): Promise<{ status: number; body: unknown }> => {
     const button = message.card.actions.find((a) => {
       const ref = parseActionId(a.id);
-      return ref.ok && ref.value.action === action;
+      return ref.ok && ref.value.action === action && (targetId === undefined || ref.value.target?.id === targetId);
     });
     expect(button, `${action} on "${message.card.title}"`).toBeDefined();
     const res = await fetch(`${triage.url}/console/api/click`, {
@@ -73,6 +73,19 @@ describe.each(databaseKinds())('recovering the seed incident from the console on
     expect(progress!.card.context).toMatch(/pressed by James at \d\d:\d\d UTC · took \d+\.\d s/);
     const runtimes = await triage.platform.listRuntimes();
     expect(runtimes.ok && runtimes.value.find((r) => r.id === 'bash-runtime-mike')?.status).toBe('connected');
+  });
+
+  it("Cancel on ticket #55's loop (after its confirmation) cancels that loop on the platform, once", async () => {
+    const loopsCard = await find('james', (m) => /stuck agentic loops/.test(m.card.title) && m.threadOf === null);
+    const cancel = loopsCard!.card.actions.find((a) => a.label.startsWith('Cancel Ticket #55'));
+    expect(cancel?.confirm?.text).toMatch(/Its work so far is lost/);
+    const ref = parseActionId(cancel!.id);
+    const loopId = ref.ok ? ref.value.target!.id : '';
+    const answer = await click('james', loopsCard!, 'cancel_loop', loopId);
+    expect(answer.reply.visibility).toBe('private');
+    await eventually(async () => (await find('james', (m) => m.card.title === `Cancel loop ${loopId}` && m.card.state === 'resolved')) !== undefined, 10_000);
+    const loops = await triage.platform.listLoops();
+    expect(loops.ok && loops.value.find((l) => l.id === loopId)?.status).toBe('cancelled');
   });
 
   it('the budget override card was posted by itself; a responder cannot approve it, the tech lead can, once', async () => {
