@@ -122,13 +122,15 @@ export function commandBody(command: string, text: string, overrides: Record<str
 }
 
 let actionSeq = 0;
+const userName = (id = 'U0JAMES'): string => id.replace(/^U0/, '').toLowerCase();
 /** A block_actions payload for a button on a message in the ops channel. */
 export function blockAction(actionId: string, messageTs: string, options: { actionTs?: string; user?: string; channel?: string } = {}) {
   const channel = options.channel ?? OPS_CHANNEL;
   return {
     type: 'block_actions',
     team: { id: 'T0TEAM', domain: 'acme' },
-    user: { id: options.user ?? 'U0JAMES', username: 'james', name: 'james', team_id: 'T0TEAM' },
+    // U0ELENA clicks as "elena": the name Slack sends is what cards and the audit show.
+    user: { id: options.user ?? 'U0JAMES', username: userName(options.user), name: userName(options.user), team_id: 'T0TEAM' },
     api_app_id: 'A0TRIAGE',
     token: 'deprecated-verification-token',
     trigger_id: `1338.${++actionSeq}`,
