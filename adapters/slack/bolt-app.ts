@@ -20,9 +20,9 @@ export type SlackBolt = { app: App; http?: HTTPReceiver; socket?: SocketModeRece
 export function createBolt(config: SlackConfig, logger: Logger): SlackBolt {
   const log = slackLogger(logger) as never;
   // installerOptions.clientOptions is how the receiver's own WebClient (apps.connections.open)
-  // gets SLACK_API_URL, timeouts and no hidden retries, like every other Slack call here.
+  // gets SLACK_API_URL and the timeout, like every other Slack call here; its retries differ.
   const socket = config.appToken
-    ? new SocketModeReceiver({ appToken: config.appToken, logger: log, installerOptions: { clientOptions: webClientOptions(config) } })
+    ? new SocketModeReceiver({ appToken: config.appToken, logger: log, installerOptions: { clientOptions: connectionClientOptions(config) } })
     : undefined;
   const http = socket
     ? undefined
@@ -47,6 +47,16 @@ export function createBolt(config: SlackConfig, logger: Logger): SlackBolt {
   });
   return { app, http, socket };
 }
+
+/**
+ * apps.connections.open has no outbox behind it to retry: the SocketModeClient takes an HTTP or
+ * network error from it as final. At start that leaves Triage never connected; after Slack's
+ * routine `disconnect` (it recycles every socket every few hours) it is an unhandled rejection
+ * and no reconnect. So this one call rides out a bad few minutes itself, rate limits included.
+ */
+export const CONNECTION_RETRIES = { retries: 30, factor: 1.5, minTimeout: 1_000, maxTimeout: 30_000 };
+
+const connectionClientOptions = (config: SlackConfig) => ({ ...webClientOptions(config), retryConfig: CONNECTION_RETRIES, rejectRateLimitedCalls: false });
 
 /** One registration per entry; each entry file owns its listener. */
 export function registerHandlers(app: App, deps: SlackHandlerDeps): void {
