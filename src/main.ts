@@ -58,6 +58,9 @@ async function main(): Promise<void> {
       },
     );
   };
+  // A library's stray promise (Slack's Socket Mode reconnect chain has no catch) must not take
+  // down the process that on-call depends on: log it loudly and keep serving.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection (a bug; Triage keeps running)'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
