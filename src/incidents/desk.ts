@@ -90,17 +90,28 @@ export function createIncidentDesk(deps: IncidentDeskDeps) {
   async function onInsights(changed: Insight[]): Promise<void> {
     const correlation = await correlateInsights({ ...ctx, windowMinutes: deps.config.correlationMinutes, channel: deps.config.channel }, changed);
     const touched = new Map<number, Incident>();
-    for (const { incident, insightId } of correlation.joined) {
-      touched.set(incident.id, incident);
-      const insight = changed.find((i) => i.id === insightId);
-      if (insight) await inThread(incident, `insight:${insightId}`, textCard(`🔗 ${insight.title}`, `Part of this incident since ${new Date(ctx.now?.() ?? Date.now()).toISOString().slice(11, 16)} UTC.`));
-    }
+    for (const { incident } of correlation.joined) touched.set(incident.id, incident);
     const cleared = changed.filter((i) => i.status === 'resolved' || i.status === 'dismissed').map((i) => i.id);
     for (const id of cleared.length ? await openIncidentIdsOf(deps.db, cleared) : []) {
       const mitigated = await mitigateIfClear(ctx, id);
       if (mitigated) touched.set(id, mitigated);
     }
-    for (const incident of touched.values()) await showHeader((await findIncident(deps.db, incident.id)) ?? incident);
+    for (const incident of touched.values()) {
+      const current = (await findIncident(deps.db, incident.id)) ?? incident;
+      await showHeader(current);
+      await showMembers(current);
+    }
+  }
+
+  /**
+   * The insights in the incident, as ONE card in its thread updated in place: a storm of 50
+   * joining insights is one message that changes, not 50 replies competing for Slack's budget.
+   */
+  async function showMembers(incident: Incident): Promise<void> {
+    const members = await insightsOf(incident.id);
+    const icon = { critical: '🔴', warning: '⚠️', info: 'ℹ️' } as const;
+    const lines = members.map((i) => `${icon[i.severity]} ${i.title} — ${i.status}, first seen ${i.firstSeenAt.toISOString().slice(11, 16)} UTC`);
+    await inThread(incident, 'insights', textCard(`Insights in this incident (${members.length})`, lines.join('\n')));
   }
 
   async function allowed(actor: Actor, action: 'declare_incident' | 'resolve_incident'): Promise<Refused | undefined> {

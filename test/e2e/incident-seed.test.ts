@@ -52,13 +52,15 @@ describe.each(databaseKinds())('the seed incident from cascade to post-mortem on
     return post('/console/api/click', { actionId: button!.id, personId, channel: message.channel, messageId: message.id });
   };
 
-  it('the cascade opened one incident, with its insights mirrored in the thread', async () => {
+  it('the cascade opened one incident, with its insights listed on one card in the thread', async () => {
     const all = await messages();
     const headers = all.filter((m) => /^🚨 Incident #\d+/.test(m.card.title));
     expect(headers).toHaveLength(1);
     header = headers[0]!;
-    const mirrored = all.filter((m) => m.threadOf === header.id).map((m) => m.card.title);
-    expect(mirrored.some((t) => /MCP|pool/i.test(t))).toBe(true);
+    const members = all.filter((m) => m.threadOf === header.id && /^Insights in this incident \(\d+\)$/.test(m.card.title));
+    expect(members).toHaveLength(1);
+    expect(members[0]!.card.text).toMatch(/🔴 MCP pool exhausted: database-query/);
+    expect(members[0]!.card.text).toMatch(/⚠️ .*openai/i);
   });
 
   it('recovered with the buttons and resolved: the minutes rank MCP, then the runtime, then the provider, with who did what', async () => {
