@@ -2,8 +2,8 @@ import { actorLabel } from '../actor.js';
 import { buildActionId } from '../chat/action-id.js';
 import type { Card } from '../chat/card.js';
 import type { ActionRequest } from './request-store.js';
+import { utcClock } from '../clock.js';
 
-const hhmm = (d: Date): string => `${d.toISOString().slice(11, 16)} UTC`;
 export const actionWords = (action: string): string => action.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 
 /**
@@ -13,7 +13,7 @@ export const actionWords = (action: string): string => action.replace(/_/g, ' ')
  */
 export function actionCard(request: ActionRequest, progress: string): Card {
   const what = `${actionWords(request.action)} ${request.targetId}`;
-  const who = `pressed by ${actorLabel(request.actor)} at ${hhmm(request.createdAt)}`;
+  const who = `pressed by ${actorLabel(request.actor)} at ${utcClock(request.createdAt)}`;
   const took = request.finishedAt ? ` · took ${((request.finishedAt.getTime() - request.createdAt.getTime()) / 1000).toFixed(1)} s` : '';
   const base = { title: what, fields: [], entities: [{ kind: request.targetKind, id: request.targetId }], context: `${who}${took}` };
   if (request.status === 'running') return { ...base, severity: 'info', state: 'pending', text: `⏳ ${progress}`, actions: [] };

@@ -10,7 +10,7 @@ import { budgetApprovalFor, rationaleFromEvents, requestApproval } from '../appr
 import { recordAudit } from '../audit/log.js';
 import type { Authoriser } from '../auth/authoriser.js';
 import { actionInWords } from '../auth/requirements.js';
-import type { InteractionReply, MessageRef } from '../chat/interactions.js';
+import { privately, type InteractionReply, type MessageRef } from '../chat/interactions.js';
 import type { ApprovalsConfig } from '../config.js';
 import type { Db } from '../db/client.js';
 import { approvals } from '../db/schema/actions.js';
@@ -35,7 +35,6 @@ export type ApprovalDeskDeps = {
   now?: () => number;
 };
 
-const privately = (text: string): InteractionReply => ({ visibility: 'private', text });
 
 /**
  * The approval gate from chat: budget overrides asked for automatically or by /budget, the

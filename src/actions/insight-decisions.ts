@@ -1,9 +1,8 @@
 import type { Actor } from '../actor.js';
 import { actorLabel } from '../actor.js';
-import type { InteractionReply } from '../chat/interactions.js';
+import { privately, type InteractionReply } from '../chat/interactions.js';
 import type { InsightError, InsightLifecycle } from '../insights/lifecycle.js';
 
-const privately = (text: string): InteractionReply => ({ visibility: 'private', text });
 
 /** The words for an insight decision's outcome, in one place for every chat platform. */
 function refusal(error: InsightError): string {

@@ -1,5 +1,5 @@
 import { parseActionId, type ActionRef } from '../chat/action-id.js';
-import type { ClickInput, InteractionReply, Interactions } from '../chat/interactions.js';
+import { privately, type ClickInput, type InteractionReply, type Interactions } from '../chat/interactions.js';
 import type { Commands } from '../commands/index.js';
 import { COPY_ACTION, DOCTOR_SUBJECT, RERUN_ACTION } from '../doctor/card.js';
 import type { Doctor } from '../doctor/service.js';
@@ -13,7 +13,6 @@ import { acknowledgeInsight, dismissInsight } from './insight-decisions.js';
 import { findRecoveryAction } from './recovery/index.js';
 import type { RecoveryRunner } from './run-recovery.js';
 
-const privately = (text: string): InteractionReply => ({ visibility: 'private', text });
 const GATED = new Set(['force_restart_worker', 'rollback_workstream']);
 
 export type InteractionDeps = {

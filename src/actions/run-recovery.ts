@@ -5,12 +5,13 @@ import { recordAudit } from '../audit/log.js';
 import type { Authoriser } from '../auth/authoriser.js';
 import { actionInWords, requiredRole } from '../auth/requirements.js';
 import { actorKey } from '../auth/roles.js';
-import type { InteractionReply, MessageRef } from '../chat/interactions.js';
+import { privately, type InteractionReply, type MessageRef } from '../chat/interactions.js';
 import type { Db } from '../db/client.js';
 import { actionCard } from './action-card.js';
 import type { CardSink } from './card-sink.js';
 import { findRecoveryAction, type RecoveryAction, type RecoveryDeps } from './recovery/index.js';
 import { claimRequest, finishRequest, type ActionRequest } from './request-store.js';
+import { utcClock } from '../clock.js';
 
 export type RecoveryClick = {
   action: string;
@@ -37,8 +38,6 @@ export type RecoveryRunnerDeps = {
   now?: () => number;
 };
 
-const privately = (text: string): InteractionReply => ({ visibility: 'private', text });
-const hhmm = (d: Date): string => `${d.toISOString().slice(11, 16)} UTC`;
 
 /**
  * A recovery button, exactly once: authorised, stored (the row is the lock), answered at once,
@@ -91,7 +90,7 @@ export function createRecoveryRunner(deps: RecoveryRunnerDeps) {
     if (claim.outcome === 'busy') {
       const r = claim.request;
       await audit('busy', `request #${r.id} by ${actorLabel(r.actor)} still running`, r.id);
-      return privately(`${input.target.id} is already being handled: ${actionInWords(r.action).toLowerCase()}, pressed by ${actorLabel(r.actor)} at ${hhmm(r.createdAt)}. Nothing more was done; the card shows when it ends.`);
+      return privately(`${input.target.id} is already being handled: ${actionInWords(r.action).toLowerCase()}, pressed by ${actorLabel(r.actor)} at ${utcClock(r.createdAt)}. Nothing more was done; the card shows when it ends.`);
     }
     await audit('started', undefined, claim.request.id);
     // The action is claimed: a chat hiccup while showing its card must not leave it unrun.

@@ -4,6 +4,7 @@ import type { Card, CardAction, CardField, CardState, Severity } from '../chat/c
 import { percent, ratio, usd } from '../insights/catalog/helpers.js';
 import type { DecideError } from './decide.js';
 import type { Approval, ApprovalKind, ApprovalStatus, BudgetOverrideParams } from './model.js';
+import { utcClock } from '../clock.js';
 
 export const APPROVAL_SUBJECT = 'approval';
 export const VIEW_LOGS_ACTION = 'view_logs';
@@ -29,7 +30,7 @@ const STATE: Record<ApprovalStatus, CardState> = { pending: 'pending', approved:
 const SEVERITY: Record<ApprovalStatus, Severity> = { pending: 'warning', approved: 'info', denied: 'info', failed: 'critical' };
 const PERIOD = { day: 'per day', week: 'per week', month: 'per month' } as const;
 
-const clock = (date: Date): string => `${date.toISOString().slice(11, 16)} UTC`;
+const clock = utcClock;
 
 /**
  * Who decided, when, and how it ended, in one line: the card's context after a decision and the

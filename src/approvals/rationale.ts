@@ -1,6 +1,7 @@
 import { and, asc, gt, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { events } from '../db/schema/events.js';
+import { utcClock } from '../clock.js';
 
 const HOUR = 60 * 60_000;
 /** How far back to look for the moment the budget ran out (a routine can sit paused a while). */
@@ -16,7 +17,7 @@ const STORM_FAILURES = 3;
 
 type RoutineEvent = { type: string; at: number; attributes: Record<string, unknown> };
 
-const clock = (at: number): string => `${new Date(at).toISOString().slice(11, 16)} UTC`;
+const clock = (at: number): string => utcClock(new Date(at));
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 const mentionsBudget = (value: unknown): boolean => typeof value === 'string' && value.includes(BUDGET);
 

@@ -25,6 +25,9 @@ export type InteractionReply = {
   card?: Card;
 };
 
+/** An answer only the person who clicked or typed sees. */
+export const privately = (text: string): InteractionReply => ({ visibility: 'private', text });
+
 export type Interactions = {
   click(input: ClickInput): Promise<InteractionReply>;
   command(input: CommandInput): Promise<InteractionReply>;

@@ -11,4 +11,4 @@ export type Command = {
   run(args: string, ctx: CommandContext): Promise<InteractionReply>;
 };
 
-export const privately = (text: string): InteractionReply => ({ visibility: 'private', text });
+export { privately } from '../chat/interactions.js';

@@ -22,6 +22,7 @@ import { correlateInsights } from './correlate.js';
 import { declareIncident } from './declare.js';
 import { currentIncident, findIncident, incidentInsightIds, mitigateIfClear, openIncidentIdsOf, resolveIncident } from './lifecycle.js';
 import { parseIncident, type Incident } from './model.js';
+import { utcClock } from '../clock.js';
 
 export type IncidentDeskDeps = {
   db: Db;
@@ -110,7 +111,7 @@ export function createIncidentDesk(deps: IncidentDeskDeps) {
   async function showMembers(incident: Incident): Promise<void> {
     const members = await insightsOf(incident.id);
     const icon = { critical: '🔴', warning: '⚠️', info: 'ℹ️' } as const;
-    const lines = members.map((i) => `${icon[i.severity]} ${i.title} — ${i.status}, first seen ${i.firstSeenAt.toISOString().slice(11, 16)} UTC`);
+    const lines = members.map((i) => `${icon[i.severity]} ${i.title} — ${i.status}, first seen ${utcClock(i.firstSeenAt)}`);
     await inThread(incident, 'insights', textCard(`Insights in this incident (${members.length})`, lines.join('\n')));
   }
 

@@ -35,7 +35,7 @@ export type IncidentRow = typeof incidents.$inferSelect;
 export const parseIncident = (row: IncidentRow): Incident => Incident.parse(row);
 
 /** "14:32 UTC": how every incident message quotes a time. */
-export const clock = (date: Date): string => `${date.toISOString().slice(11, 16)} UTC`;
+export { utcClock as clock } from '../clock.js';
 
 /** "47 min", "2 h 05 min", "3 d 4 h": durations as people say them. */
 export function duration(from: Date, to: Date): string {

@@ -1,6 +1,7 @@
 import type { Card, CardAction } from '../chat/card.js';
 import type { ActionSpec, CatalogEntry } from './catalog/entry.js';
 import type { Insight } from './insight.js';
+import { utcClock } from '../clock.js';
 
 export type ActionIdFor = (spec: ActionSpec, insight: Insight) => string;
 
@@ -43,7 +44,7 @@ export function insightCard(entry: CatalogEntry | undefined, insight: Insight, a
 
 /** UTC clock time: one shared clock for an incident channel spanning time zones. */
 function time(date: Date | null): string {
-  return date ? `${date.toISOString().slice(11, 16)} UTC` : '—';
+  return date ? utcClock(date) : '—';
 }
 
 /** An open insight offers Acknowledge before Dismiss: "someone is on it", seen by the channel. */
