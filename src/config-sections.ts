@@ -1,0 +1,119 @@
+import { z } from 'zod';
+
+/*
+ * The sections of the config that belong to one concern each (Slack, roles, actions, approvals,
+ * incidents), apart from the loader in config.ts, which re-exports them.
+ */
+/**
+ * Slack is on when any of its credentials or SLACK_CHANNEL is set. A channel map alone does not
+ * turn it on: triage.config.yml is committed and shared, the tokens come per deployment.
+ * HTTP mode (Events API at POST /slack/events) needs the bot token, the signing secret and a
+ * channel; Socket Mode (SLACK_APP_TOKEN) needs the bot token, the app token and a channel.
+ */
+export const SlackConfig = z
+  .object({
+    botToken: z.string().startsWith('xoxb-', 'must be a bot token (xoxb-...)').optional(),
+    signingSecret: z.string().min(1).optional(),
+    appToken: z.string().startsWith('xapp-', 'must be an app-level token (xapp-...)').optional(),
+    apiUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** The Slack channel id every logical channel goes to unless `channels` names another. */
+    channel: z.string().min(1).optional(),
+    /** Logical channel (routing's 'ops', 'leads') → Slack channel id. */
+    channels: z.record(z.string(), z.string().min(1)).default({}),
+  })
+  .superRefine((slack, ctx) => {
+    const missing = missingSlackSettings(slack);
+    if (missing.length > 0) ctx.addIssue({ code: 'custom', message: `Slack is half-configured: missing ${missing.join(', ')}` });
+  });
+export type SlackConfig = z.infer<typeof SlackConfig>;
+
+export const slackEnabled = (slack: Pick<SlackConfig, 'botToken' | 'signingSecret' | 'appToken' | 'channel'>): boolean =>
+  Boolean(slack.botToken || slack.signingSecret || slack.appToken || slack.channel);
+
+function missingSlackSettings(slack: Omit<SlackConfig, 'channels'> & { channels?: Record<string, string> }): string[] {
+  if (!slackEnabled(slack)) return [];
+  const missing: string[] = [];
+  if (!slack.botToken) missing.push('SLACK_BOT_TOKEN');
+  // Socket Mode authenticates the connection with the app token instead of signing requests.
+  if (!slack.appToken && !slack.signingSecret) missing.push('SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)');
+  if (!slack.channel && Object.keys(slack.channels ?? {}).length === 0) missing.push('SLACK_CHANNEL (or slack.channels in triage.config.yml)');
+  return missing;
+}
+
+/**
+ * Who may do what. Members are `platform:userId` (`slack:U0123ABC`, `console:mike`), or a group:
+ * `slack-group:S0123ABC` (a Slack user group), `discord-role:123…`. Roles are ordered: an admin
+ * may do what an approver may, an approver what a responder may; everyone else is a viewer.
+ */
+export const RoleMember = z
+  .string()
+  .trim()
+  .regex(/^(slack|discord|console|slack-group|discord-role):[^\s,:]+$/, 'a member like slack:U0123ABC, console:mike or slack-group:S0123ABC');
+export const RolesConfig = z
+  .object({
+    responders: z.array(RoleMember).default([]),
+    approvers: z.array(RoleMember).default([]),
+    admins: z.array(RoleMember).default([]),
+    /** The requester of an approval cannot approve it themselves. */
+    twoPersonRule: z.boolean().default(true),
+  })
+  .prefault({});
+export type RolesConfig = z.infer<typeof RolesConfig>;
+
+/** How recovery actions call the platform and how long they may take. */
+export const ActionsConfig = z
+  .object({
+    /** A restarted runtime must send a heartbeat within this, or the restart is reported failed. */
+    heartbeatTimeoutSeconds: z.number().int().positive().max(600).default(60),
+    /** Each platform call's own deadline. */
+    platformTimeoutMs: z.number().int().positive().default(10_000),
+    /** Tries per platform call, the first included (full-jitter backoff between them). */
+    platformAttempts: z.number().int().min(1).max(10).default(3),
+    /** Consecutive failed calls that open the platform's circuit breaker, and for how long. */
+    breakerFailures: z.number().int().min(1).default(5),
+    breakerOpenSeconds: z.number().positive().default(30),
+  })
+  .prefault({});
+export type ActionsConfig = z.infer<typeof ActionsConfig>;
+
+export const ApprovalsConfig = z
+  .object({
+    /** The override requested when a routine exhausts its budget (the seed's +$5.00). */
+    budgetOverrideUsd: z.number().positive().default(5),
+    /** The most one /budget request may ask for: a typo of 5000 instead of 50 is refused. */
+    maxOverrideUsd: z.number().positive().default(1_000),
+  })
+  .prefault({});
+export type ApprovalsConfig = z.infer<typeof ApprovalsConfig>;
+
+/** Incidents, their post-mortem minutes and the improvement loop. */
+export const IncidentsConfig = z
+  .object({
+    /** Two or more critical insights within this window open (or join) one incident. */
+    correlationMinutes: z.number().positive().default(10),
+    /** Logical channel of incident header cards. */
+    channel: z.string().min(1).default('ops'),
+    /** Optional LLM that polishes the minutes' prose; deterministic minutes without it. */
+    llm: z
+      .object({
+        provider: z.enum(['openai', 'anthropic']),
+        /** OpenAI-compatible base URL (…/v1) or Anthropic's (https://api.anthropic.com). */
+        url: z.url({ protocol: /^https?$/ }),
+        model: z.string().min(1),
+        apiKey: z.string().min(1).optional(),
+        timeoutMs: z.number().int().positive().default(20_000),
+      })
+      .optional(),
+    github: z
+      .object({
+        token: z.string({ error: 'GITHUB_TOKEN is needed with GITHUB_REPOSITORY' }).min(1),
+        /** owner/name */
+        repository: z.string({ error: 'GITHUB_REPOSITORY (owner/name) is needed with GITHUB_TOKEN' }).regex(/^[\w.-]+\/[\w.-]+$/, 'owner/name'),
+        apiUrl: z.url({ protocol: /^https?$/ }).optional(),
+      })
+      .optional(),
+    /** node-cron expression for the weekly digest (default Monday 09:00); 'off' disables it. */
+    digestCron: z.string().default('0 9 * * 1'),
+  })
+  .prefault({});
+export type IncidentsConfig = z.infer<typeof IncidentsConfig>;
