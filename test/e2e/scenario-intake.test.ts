@@ -52,10 +52,14 @@ describe.each(databaseKinds())('scenarios through the real intake on %s', (kind)
     await expect
       .poll(async () => (await platformGet<Array<{ id: string; status: string }>>('runtimes')).find((r) => r.id === 'bash-runtime-mike')?.status, { timeout: 5000 })
       .toBe('connected');
-    const rows = await triage.database.query<{ n: number }>(
-      sql`select count(*)::int as n from events where source = 'simulator' and type = 'runtime.heartbeat' and attributes->>'runtime' = 'bash-runtime-mike'`,
-    );
-    expect(rows[0]!.n).toBeGreaterThanOrEqual(1);
+    // The heartbeat reaches the events table through the intake's coalescing writer: poll for it.
+    const heartbeats = async () =>
+      (
+        await triage.database.query<{ n: number }>(
+          sql`select count(*)::int as n from events where source = 'simulator' and type = 'runtime.heartbeat' and attributes->>'runtime' = 'bash-runtime-mike'`,
+        )
+      )[0]!.n;
+    await expect.poll(heartbeats, { timeout: 5000 }).toBeGreaterThanOrEqual(1);
   });
 
   it('every scenario is accepted whole by the real intake', async () => {
