@@ -10,6 +10,7 @@ import { createEventWriter, type EventWriter } from './intake/event-writer.js';
 import { resolveIngestToken } from './intake/ingest-token.js';
 import { intakeRoutes } from './intake/routes.js';
 import { createLogger, redactUrl } from './observability/logger.js';
+import { withTimeout } from './resilience/timeout.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { checkEvent } from './events/envelope.js';
 import type { TypedEvent } from './events/vocabulary.js';
@@ -119,7 +120,8 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
     stop: async () => {
       if (stopping) return;
       stopping = true;
-      for (const adapter of adapters) adapter.close();
+      // A socket's closing handshake gets a moment, never the whole shutdown budget.
+      await Promise.all(adapters.map((adapter) => withTimeout(async () => adapter.close(), 2_000, { label: 'closing a chat adapter' }).catch((error: unknown) => logger.warn({ err: error }, 'a chat adapter did not close in time'))));
       await http.close(8_000);
       simulator?.close();
       await writer.drain();

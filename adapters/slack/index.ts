@@ -49,9 +49,11 @@ export function createSlackAdapter(config: SlackConfig, options: { groupIds?: st
       ...(options.groupIds?.length
         ? { groupsOf: slackGroupsOf(client, options.groupIds, { onError: (error, group) => logger.warn({ err: error, group }, 'could not read a Slack user group; its members count as viewers until it answers') }) }
         : {}),
-      close: () => {
+      // Waits for Slack's side of the socket to close, so a stop is a normal closure (1000) and
+      // no reconnect starts behind it; the core bounds the wait.
+      close: async () => {
         if (!started) return;
-        bolt.app.stop().catch((error: unknown) => logger.warn({ err: error }, 'Slack Socket Mode did not stop cleanly'));
+        await bolt.socket!.client.disconnect().catch((error: unknown) => logger.warn({ err: error }, 'Slack Socket Mode did not stop cleanly'));
       },
     };
   };

@@ -26,7 +26,8 @@ export type ChatAdapterContext = {
 export type ChatAdapter = {
   port: ChatPort;
   routes(ctx: ChatAdapterContext): Route[];
-  close(): void;
+  /** Closes live connections; awaited (within a bound) when Triage stops. */
+  close(): void | Promise<void>;
   /** Doctor's Secrets check: is this platform's token still accepted? (Slack: auth.test). */
   probe?: { name: string; probe(signal: AbortSignal): Promise<Result<string, string>> };
   /** Groups the actor belongs to on this platform ('slack-group:S…'), for roles granted to a group. */

@@ -156,7 +156,10 @@ describe.each(databaseKinds())('Slack over Socket Mode on %s', (kind) => {
   }, 20_000);
 
   it('stop() closes the socket with a normal closure, and does not reconnect', async () => {
-    const connection = slack.connections.at(-1)!;
+    // The previous test's reconnect must have settled: one open socket, nothing reconnecting.
+    await eventually(() => slack.connections.filter((c) => !c.closed).length === 1, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const connection = slack.connections.find((c) => !c.closed)!;
     const opens = slack.calls('apps.connections.open').length;
     expect(connection.closed).toBeUndefined();
     await triage.stop();
