@@ -25,8 +25,10 @@ export function slackLogger(logger: Logger) {
   const child = logger.child({ component: 'slack-sdk' });
   let level = 'info';
   return {
-    debug: (...msg: unknown[]) => child.debug(msg.map(String).join(' ')),
-    info: (...msg: unknown[]) => child.info(msg.map(String).join(' ')),
+    // Bolt logs several debug lines per request: the text is built only when someone reads it,
+    // which keeps string work off the ack path at the usual level.
+    debug: (...msg: unknown[]) => child.isLevelEnabled('debug') && child.debug(msg.map(String).join(' ')),
+    info: (...msg: unknown[]) => child.isLevelEnabled('info') && child.info(msg.map(String).join(' ')),
     warn: (...msg: unknown[]) => child.warn(msg.map(String).join(' ')),
     error: (...msg: unknown[]) => child.error(msg.map(String).join(' ')),
     setLevel: (l: string) => void (level = l),
