@@ -10,6 +10,7 @@ import { insights as insightsTable } from '../db/schema/insights.js';
 import { findEntry } from '../insights/catalog/index.js';
 import { Insight } from '../insights/insight.js';
 import { gatherFacts } from '../postmortem/facts.js';
+import { rankRootCauses } from '../postmortem/root-causes.js';
 import { incidentTimeline } from '../postmortem/timeline.js';
 import { generateMinutes, minutesCard, renderMarkdown, type Minutes } from '../postmortem/minutes.js';
 import type { Polisher } from '../postmortem/polish.js';
@@ -168,7 +169,8 @@ export function createIncidentDesk(deps: IncidentDeskDeps) {
     if (!incident) return err({ message: incidentId === undefined ? 'There is no incident yet: /improve works on an incident\'s failures.' : `There is no incident #${incidentId}.` });
     // The critical failures ask for prevention; the warnings around them are context, not causes.
     // Filed in root-cause order, so the primary cause's ticket comes first (the seed's #61).
-    const order = (await minutes(incident.id))?.rootCauses.flatMap((c) => c.kinds) ?? [];
+    const facts = await gatherFacts(deps.db, incident.id, deps.now ? { now: new Date(deps.now()) } : {});
+    const order = facts ? rankRootCauses(facts.insights).flatMap((c) => c.kinds) : [];
     const rank = (kind: string) => (order.includes(kind) ? order.indexOf(kind) : order.length);
     const members = (await insightsOf(incident.id)).filter((i) => i.severity === 'critical').sort((a, b) => rank(a.kind) - rank(b.kind));
     const kinds = members.map((i) => ({ kind: i.kind, scope: i.scope, evidence: i.detection.summary }));
