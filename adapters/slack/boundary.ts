@@ -1,6 +1,6 @@
-import type { RespondFn } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { APOLOGY } from './reply.js';
+import type { Respond } from './respond.js';
 
 /** The answer when the post-ack queue is full: nothing was started, so trying again is safe. */
 export const BUSY = 'Triage is busy, try again in a moment. Nothing was done.';
@@ -11,7 +11,7 @@ export const BUSY = 'Triage is busy, try again in a moment. Nothing was done.';
  * Nothing is dropped silently, and a failing apology is logged too.
  */
 export async function withBoundary(
-  deps: { logger: Logger; respond?: RespondFn },
+  deps: { logger: Logger; respond?: Respond },
   context: Record<string, unknown>,
   work: () => Promise<void>,
 ): Promise<void> {

@@ -6,6 +6,7 @@ import { slackChannels } from './channels.js';
 import { createSlackChatPort } from './chat-port.js';
 import { createDeliveries } from './deliveries.js';
 import { slackTokenProbe } from './probe.js';
+import { createResponder } from './respond.js';
 import { slackGroupsOf } from './user-groups.js';
 import { createWebClient } from './web-client.js';
 
@@ -20,12 +21,14 @@ export function createSlackAdapter(config: SlackConfig, options: { groupIds?: st
     const client = createWebClient(config, logger);
     const port = createSlackChatPort({ client, channels, logger });
     const bolt = createBolt(config, logger);
+    const responder = createResponder();
     let started = false;
 
     const routes = (ctx: ChatAdapterContext): Route[] => {
       registerHandlers(bolt.app, {
         interactions: ctx.interactions,
         deliveries: createDeliveries(database, logger),
+        responder,
         channels,
         defaultChannel: ctx.channels[0] ?? 'ops',
         logger,
@@ -52,6 +55,7 @@ export function createSlackAdapter(config: SlackConfig, options: { groupIds?: st
       // Waits for Slack's side of the socket to close, so a stop is a normal closure (1000) and
       // no reconnect starts behind it; the core bounds the wait.
       close: async () => {
+        responder.close();
         if (!started) return;
         await bolt.socket!.client.disconnect().catch((error: unknown) => logger.warn({ err: error }, 'Slack Socket Mode did not stop cleanly'));
       },

@@ -1,10 +1,11 @@
-import type { AllMiddlewareArgs, App, BlockAction as BoltBlockAction, RespondFn, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, BlockAction as BoltBlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { Actor } from '../../../src/actor.js';
 import { BUSY, withBoundary } from '../boundary.js';
 import { messageIdOf } from '../channels.js';
 import type { SlackHandlerDeps } from '../handler-deps.js';
 import { BlockAction } from '../payloads.js';
 import { sendReply } from '../reply.js';
+import type { Respond } from '../respond.js';
 import { postAckQueue } from '../work-queue.js';
 
 type Args = SlackActionMiddlewareArgs<BoltBlockAction> & AllMiddlewareArgs;
@@ -18,16 +19,17 @@ export function registerButtons(app: App, deps: SlackHandlerDeps): void {
   app.action<BoltBlockAction>({ type: 'block_actions' }, (args) => handleButton(deps, args));
 }
 
-export async function handleButton(deps: SlackHandlerDeps, { body, ack, respond }: Args): Promise<void> {
+export async function handleButton(deps: SlackHandlerDeps, { body, ack }: Args): Promise<void> {
+  const respond = deps.responder.to(body.response_url);
   const context = { slack: 'block_action', action: body.actions[0]?.action_id };
   const done = postAckQueue(deps).submit(() => withBoundary({ logger: deps.logger, respond }, context, () => click(deps, body, respond)));
   await ack();
   // A click's ack cannot carry a message, so a full queue is said through response_url.
-  if (!done) return withBoundary({ logger: deps.logger }, context, () => respond({ response_type: 'ephemeral', replace_original: false, text: BUSY }).then(() => undefined));
+  if (!done) return withBoundary({ logger: deps.logger }, context, () => respond({ response_type: 'ephemeral', replace_original: false, text: BUSY }));
   await done;
 }
 
-async function click(deps: SlackHandlerDeps, body: Args['body'], respond: RespondFn): Promise<void> {
+async function click(deps: SlackHandlerDeps, body: Args['body'], respond: Respond): Promise<void> {
   const payload = BlockAction.parse(body);
   const action = payload.actions[0]!;
   const teamId = payload.team?.id ?? payload.user.team_id ?? '-';

@@ -1,9 +1,10 @@
-import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { Actor } from '../../../src/actor.js';
 import { BUSY, withBoundary } from '../boundary.js';
 import type { SlackHandlerDeps } from '../handler-deps.js';
 import { SlashCommand } from '../payloads.js';
 import { sendReply } from '../reply.js';
+import type { Respond } from '../respond.js';
 import { postAckQueue } from '../work-queue.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -16,7 +17,8 @@ type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
  */
 export const forwardCommand =
   (deps: SlackHandlerDeps) =>
-  async ({ command, ack, respond }: Args): Promise<void> => {
+  async ({ command, ack }: Args): Promise<void> => {
+    const respond = deps.responder.to(command.response_url);
     const context = { slack: 'command', command: command.command };
     const done = postAckQueue(deps).submit(() => withBoundary({ logger: deps.logger, respond }, context, () => runCommand(deps, command, respond)));
     if (!done) return ack({ response_type: 'ephemeral', text: BUSY });
@@ -24,7 +26,7 @@ export const forwardCommand =
     await done;
   };
 
-async function runCommand(deps: SlackHandlerDeps, command: Args['command'], respond: RespondFn): Promise<void> {
+async function runCommand(deps: SlackHandlerDeps, command: Args['command'], respond: Respond): Promise<void> {
   const body = SlashCommand.parse(command);
   // trigger_id is unique per invocation: a redelivered request carries the same one.
   if (!(await deps.deliveries.first(`command:${body.team_id}:${body.trigger_id}`))) {

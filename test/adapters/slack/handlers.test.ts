@@ -30,12 +30,12 @@ function harness(answer: (input: ClickInput) => Promise<InteractionReply>) {
     channels: slackChannels({ channel: OPS_CHANNEL, channels: { leads: 'C0LEADS' } }),
     defaultChannel: 'ops',
     logger: pino({ level: 'error' }, { write: (line: string) => void logged.push(line) }),
+    responder: { to: () => respond, close: () => {} },
   };
   const ack = async () => void order.push('ack');
   const respond = async (message: unknown) => {
     order.push('respond');
     responses.push(message as Record<string, unknown>);
-    return undefined as never;
   };
   return { deps, order, responses, logged, clicks, ack, respond };
 }
@@ -44,7 +44,7 @@ describe('Slack entries', () => {
   it('a click acks first, then calls the core with the Actor and message, then answers privately', async () => {
     const h = harness(async () => ({ visibility: 'private', text: 'Dismissed.' }));
     const body = blockAction('v1|dismiss|insight:7', '1700000001.000100');
-    await handleButton(h.deps, { body, ack: h.ack, respond: h.respond } as never);
+    await handleButton(h.deps, { body, ack: h.ack } as never);
     expect(h.order).toEqual(['ack', 'click', 'respond']);
     expect(h.clicks[0]).toEqual({
       actionId: 'v1|dismiss|insight:7',
@@ -58,7 +58,7 @@ describe('Slack entries', () => {
     const h = harness(async () => {
       throw new Error('database went away');
     });
-    await handleButton(h.deps, { body: blockAction('v1|dismiss|insight:7', '1.2'), ack: h.ack, respond: h.respond } as never);
+    await handleButton(h.deps, { body: blockAction('v1|dismiss|insight:7', '1.2'), ack: h.ack } as never);
     expect(h.order).toEqual(['ack', 'click', 'respond']);
     expect(h.responses).toEqual([{ response_type: 'ephemeral', replace_original: false, text: APOLOGY }]);
     expect(h.logged.join('\n')).toContain('Slack handler failed');
@@ -69,14 +69,14 @@ describe('Slack entries', () => {
   it('a command acks first and shows a channel reply in the channel', async () => {
     const h = harness(async () => ({ visibility: 'private', text: '' }));
     const command = Object.fromEntries(new URLSearchParams(commandBody('/triage', 'status', { channel_id: 'C0LEADS' })));
-    await forwardCommand(h.deps)({ command, ack: h.ack, respond: h.respond } as never);
+    await forwardCommand(h.deps)({ command, ack: h.ack } as never);
     expect(h.order).toEqual(['ack', 'command', 'respond']);
     expect(h.responses).toEqual([{ response_type: 'in_channel', replace_original: false, text: 'for everyone' }]);
   });
 
   it('a malformed payload is not passed on: apology and log, no core call', async () => {
     const h = harness(async () => ({ visibility: 'private', text: '' }));
-    await forwardCommand(h.deps)({ command: { command: '/triage', text: 'help', response_url: 'https://hooks.slack.test/x' }, ack: h.ack, respond: h.respond } as never);
+    await forwardCommand(h.deps)({ command: { command: '/triage', text: 'help', response_url: 'https://hooks.slack.test/x' }, ack: h.ack } as never);
     expect(h.order).toEqual(['ack', 'respond']);
     expect(h.responses[0]).toMatchObject({ response_type: 'ephemeral', text: APOLOGY });
   });
