@@ -1,4 +1,4 @@
-import { lt } from 'drizzle-orm';
+import { lt, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../../src/db/client.js';
 import { slackDeliveries } from '../../src/db/schema/slack.js';
@@ -14,6 +14,13 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 
 export function createDeliveries(database: Database, logger: Logger, now: () => number = Date.now): Deliveries {
   let lastPrune = 0;
+  // Built once: every command and click runs this, and drizzle rebuilds a query's SQL per call.
+  const insert = database.db
+    .insert(slackDeliveries)
+    .values({ key: sql.placeholder('key') })
+    .onConflictDoNothing()
+    .returning({ key: slackDeliveries.key })
+    .prepare('slack_delivery_first');
   const prune = () => {
     lastPrune = now();
     database.db
@@ -28,7 +35,7 @@ export function createDeliveries(database: Database, logger: Logger, now: () => 
     first: async (key) => {
       // Pruning rides on traffic: no timer to stop, and an idle install has nothing to prune.
       if (now() - lastPrune > PRUNE_EVERY_MS) prune();
-      const inserted = await database.db.insert(slackDeliveries).values({ key }).onConflictDoNothing().returning({ key: slackDeliveries.key });
+      const inserted = await insert.execute({ key });
       return inserted.length === 1;
     },
   };

@@ -19,7 +19,7 @@ export type BareBolt = { target: SlashTarget; cpuMs(): number; stop(): Promise<v
 export async function startBareBolt(signingSecret: string, slack: FakeSlack, readyTimeoutMs = 20_000): Promise<BareBolt> {
   const root = packageRoot();
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'support', 'ack-bare-bolt.ts')], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_BARE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean), '--import', 'tsx', join(root, 'bench', 'support', 'ack-bare-bolt.ts')], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', PORT: String(port), SLACK_SIGNING_SECRET: signingSecret },
     stdio: ['ignore', 'pipe', 'pipe'],
