@@ -17,17 +17,16 @@ export function createHttpServer(routes: Route[], deps: { metrics: Metrics; logg
   let inFlight = 0;
   let idle: (() => void) | null = null;
 
+  const observe = requestObserver(deps.metrics);
+
   const server = createServer(async (req, res) => {
-    const started = process.hrtime.bigint();
-    const url = new URL(req.url ?? '/', 'http://triage.local');
-    const match = router.match(req.method ?? 'GET', url.pathname);
+    const started = performance.now();
+    const pathname = pathnameOf(req.url);
+    const match = router.match(req.method ?? 'GET', pathname);
     // The route template, not the path: ids in paths would explode the metric's cardinality.
     const routeLabel = match && 'handler' in match ? match.route : 'unmatched';
     inFlight++;
-    res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      deps.metrics.requestSeconds.observe({ method: req.method ?? '', route: routeLabel, status: String(res.statusCode) }, seconds);
-    });
+    res.on('finish', () => observe(req.method ?? '', routeLabel, res.statusCode, (performance.now() - started) / 1000));
     res.on('close', () => {
       inFlight--;
       if (inFlight === 0) idle?.();
@@ -35,7 +34,7 @@ export function createHttpServer(routes: Route[], deps: { metrics: Metrics; logg
     try {
       if (!match) {
         req.resume();
-        return sendError(res, 404, 'not_found', `no route for ${req.method} ${url.pathname}`);
+        return sendError(res, 404, 'not_found', `no route for ${req.method} ${pathname}`);
       }
       if (!('handler' in match)) {
         req.resume();
@@ -44,7 +43,7 @@ export function createHttpServer(routes: Route[], deps: { metrics: Metrics; logg
       }
       await match.handler(req, res, match.params);
     } catch (error) {
-      deps.logger.error({ err: error, method: req.method, path: url.pathname }, 'request failed');
+      deps.logger.error({ err: error, method: req.method, path: pathname }, 'request failed');
       if (!res.headersSent) sendError(res, 500, 'internal_error', 'Triage failed to handle this request; it has been logged');
       else res.destroy();
     }
@@ -78,5 +77,31 @@ export function createHttpServer(routes: Route[], deps: { metrics: Metrics; logg
       server.closeAllConnections();
       await closed;
     },
+  };
+}
+
+/**
+ * The request target's path. Every request pays for this, Slack's acks included, so a plain
+ * origin-form target (`/slack/events`, `/events?x=1`) is cut at its query; anything a URL parser
+ * would change (escapes, spaces, dot segments, backslashes, absolute form) goes through URL.
+ */
+const PLAIN_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
+
+export function pathnameOf(target: string | undefined): string {
+  if (!target) return '/';
+  const end = target.search(/[?#]/);
+  const path = end === -1 ? target : target.slice(0, end);
+  if (PLAIN_PATH.test(path) && !path.includes('/.') && !path.includes('//')) return path;
+  return new URL(target, 'http://triage.local').pathname;
+}
+
+/** Request-duration observations through one cached child per label set (prom-client hashes labels per call otherwise). */
+function requestObserver(metrics: Metrics) {
+  const children = new Map<string, { observe(seconds: number): void }>();
+  return (method: string, route: string, status: number, seconds: number) => {
+    const key = `${method} ${status} ${route}`;
+    let child = children.get(key);
+    if (!child) children.set(key, (child = metrics.requestSeconds.labels(method, route, String(status))));
+    child.observe(seconds);
   };
 }
