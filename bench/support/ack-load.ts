@@ -26,6 +26,8 @@ export type AckFigures = {
   /** 200s per second of the measured window. */
   perSecond: number;
   ms: number;
+  /** Every request's latency, ascending: windows of several rounds are pooled from these. */
+  latencies: number[];
 };
 
 const runId = randomBytes(3).toString('hex');
@@ -128,20 +130,35 @@ export async function runAckLoad(
   } finally {
     agent.destroy();
   }
-  const ms = performance.now() - started;
+  return summarise(latencies, { ok, busy, errorKinds, ms: performance.now() - started });
+}
+
+function summarise(latencies: number[], counts: { ok: number; busy: number; errorKinds: Record<string, number>; ms: number }): AckFigures {
   latencies.sort((a, b) => a - b);
   return {
     sent: latencies.length,
-    ok,
-    errors: latencies.length - ok,
-    busy,
-    errorKinds,
+    ok: counts.ok,
+    errors: latencies.length - counts.ok,
+    busy: counts.busy,
+    errorKinds: counts.errorKinds,
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
     max: latencies[latencies.length - 1] ?? NaN,
-    perSecond: (ok * 1000) / ms,
-    ms,
+    perSecond: (counts.ok * 1000) / counts.ms,
+    ms: counts.ms,
+    latencies,
   };
+}
+
+/** Several windows of one target as one: every request's latency counts once, over their summed time. */
+export function pooled(windows: readonly AckFigures[]): AckFigures {
+  const errorKinds: Record<string, number> = {};
+  for (const w of windows) for (const [kind, n] of Object.entries(w.errorKinds)) errorKinds[kind] = (errorKinds[kind] ?? 0) + n;
+  const sum = (pick: (w: AckFigures) => number) => windows.reduce((total, w) => total + pick(w), 0);
+  return summarise(
+    windows.flatMap((w) => w.latencies),
+    { ok: sum((w) => w.ok), busy: sum((w) => w.busy), errorKinds, ms: sum((w) => w.ms) },
+  );
 }
 
 /** Nearest-rank percentile of an ascending array. */

@@ -44,7 +44,7 @@ export function reportCpu(label: string, cpu: Cpu, durationMs: number, f: AckFig
   );
 }
 
-export function reportAnswers(label: string, result: Measured) {
+export function reportAnswers(label: string, result: Pick<Measured, 'answered' | 'logLines'>) {
   const { answered, logLines: lines = [] } = result;
   if (answered) {
     const wait = answered.afterMs >= 50 ? ` ${(answered.afterMs / 1000).toFixed(1)} s after the load` : ' when the load stopped';

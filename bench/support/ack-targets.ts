@@ -14,12 +14,15 @@ export type BareBolt = { target: SlashTarget; cpuMs(): number; stop(): Promise<v
 
 /**
  * bench/support/ack-bare-bolt.ts as its own process, so Bolt's CPU is not the load generator's
- * (as Triage's is not). Resolves once it prints that it listens.
+ * (as Triage's is not). Resolves once it prints that it listens. Extra node flags (e.g.
+ * `--cpu-prof --cpu-prof-dir=/abs/dir`) come from BENCH_BARE_NODE_ARGS, as Triage's come from
+ * BENCH_TRIAGE_NODE_ARGS, so the two can be profiled under the same load.
  */
 export async function startBareBolt(signingSecret: string, slack: FakeSlack, readyTimeoutMs = 20_000): Promise<BareBolt> {
   const root = packageRoot();
   const port = await freePort();
-  const child = spawn(process.execPath, [...(process.env.BENCH_BARE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean), '--import', 'tsx', join(root, 'bench', 'support', 'ack-bare-bolt.ts')], {
+  const nodeArgs = (process.env.BENCH_BARE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, 'bench', 'support', 'ack-bare-bolt.ts')], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', PORT: String(port), SLACK_SIGNING_SECRET: signingSecret },
     stdio: ['ignore', 'pipe', 'pipe'],
