@@ -54,8 +54,8 @@ type SideBySide = { help: Window[]; doctor: Window[]; bare: Window[]; answered: 
  * and `/doctor` (whose checks run after the ack) are measured in rounds alternating with bare
  * Bolt, then both again with every database round trip slowed, because an ack that waits on
  * PostgreSQL would blow Slack's 3 s budget exactly when the database is having a bad day, which
- * is when on-call runs /doctor. Triage and bare Bolt are child processes; this process is the
- * load generator and the fake Slack they answer through.
+ * is when on-call runs /doctor. Triage, bare Bolt and the fake Slack they answer through are
+ * child processes; this process is only the load generator and its stopwatch.
  */
 async function run(): Promise<{ goalsMet: boolean }> {
   let buildFailure: Error | undefined;
@@ -83,7 +83,7 @@ async function measureAll(buildFailure: Error | undefined): Promise<{ goalsMet: 
     for (const r of SLOW_RUNS) slow.set(r.label, broken ?? (await attempt(() => measureSlow(server.adminUrl, secret, slack, r.label, r.slash))));
 
     const misses = [...judgeSideBySide(fast), ...judgeSlow(slow, broken)];
-    say(`fake Slack received ${Object.entries(slack.counts()).map(([method, n]) => `${method} ${n}`).join(', ') || 'nothing'}`);
+    say(`fake Slack received ${Object.entries(await slack.counts()).map(([method, n]) => `${method} ${n}`).join(', ') || 'nothing'}`);
     // Only a target that could not be measured at all fails the run; a missed goal is a result.
     const unmeasured = [fast, ...slow.values()].filter((r): r is Error => r instanceof Error);
     if (unmeasured.length) {
@@ -102,7 +102,7 @@ async function measureAll(buildFailure: Error | undefined): Promise<{ goalsMet: 
 async function measureSideBySide(adminUrl: string, secret: string, slack: FakeSlack): Promise<SideBySide> {
   const db = await createFreshDatabase(adminUrl, 'bench_ack');
   try {
-    const answers = answerTracker(slack);
+    const answers = await answerTracker(slack);
     const { triage, target } = await startTriageWithSlack(db.url, secret, slack);
     try {
       const bolt = await startBareBolt(secret, slack);
@@ -112,7 +112,7 @@ async function measureSideBySide(adminUrl: string, secret: string, slack: FakeSl
         const doctor: Contender = { label: 'triage /doctor', target, slash: DOCTOR, cpuMs: triage.cpuMs, settle };
         const bare: Contender = { label: 'bare bolt', target: bolt.target, slash: TRIAGE_HELP, cpuMs: bolt.cpuMs, settle: async () => {} };
         const windows = await interleave([help, doctor, bare], ROUNDS, WINDOW_MS, SHAPE);
-        return { help: windows.get(help)!, doctor: windows.get(doctor)!, bare: windows.get(bare)!, answered: answers.answered(), logLines: triage.logLines() };
+        return { help: windows.get(help)!, doctor: windows.get(doctor)!, bare: windows.get(bare)!, answered: await answers.answered(), logLines: triage.logLines() };
       } finally {
         await bolt.stop();
       }
@@ -140,14 +140,14 @@ async function measureSlow(adminUrl: string, secret: string, slack: FakeSlack, l
       const proxied = new URL(db.url);
       proxied.hostname = proxy.host;
       proxied.port = String(proxy.port);
-      const answers = answerTracker(slack);
+      const answers = await answerTracker(slack);
       const { triage, target } = await startTriageWithSlack(proxied.toString(), secret, slack);
       try {
         // Answers are slow here by design: counted, not waited for.
         const c: Contender = { label, target, slash, cpuMs: triage.cpuMs, settle: (w) => answers.owe(w) };
         await warmUp(c, SHAPE);
         const window = await measureWindow(c, SHAPE, SLOW_WINDOW_MS);
-        return { ...window, answered: answers.answered(), logLines: triage.logLines() };
+        return { ...window, answered: await answers.answered(), logLines: triage.logLines() };
       } finally {
         await triage.stop();
       }
@@ -163,9 +163,9 @@ async function measureSlow(adminUrl: string, secret: string, slack: FakeSlack, l
  * Did the acked commands really run? Each answers once through its response_url, after the ack.
  * Created before Triage starts: its start-up probe is owed an answer too.
  */
-function answerTracker(slack: FakeSlack) {
-  const before = slack.counts().response_url ?? 0;
-  const count = () => (slack.counts().response_url ?? 0) - before;
+async function answerTracker(slack: FakeSlack) {
+  const answers = async () => (await slack.counts()).response_url ?? 0;
+  const before = await answers();
   let owed = PROBES;
   let waitedMs = 0;
   return {
@@ -173,10 +173,10 @@ function answerTracker(slack: FakeSlack) {
     owe: async (f: AckFigures) => void (owed += f.ok - f.busy),
     waitForAll: async (waitMs: number) => {
       const started = performance.now();
-      while (count() < owed && performance.now() - started < waitMs) await new Promise((r) => setTimeout(r, 50));
+      while ((await answers()) - before < owed && performance.now() - started < waitMs) await new Promise((r) => setTimeout(r, 50));
       waitedMs = performance.now() - started;
     },
-    answered: () => ({ count: count(), expected: owed, afterMs: waitedMs }),
+    answered: async () => ({ count: (await answers()) - before, expected: owed, afterMs: waitedMs }),
   };
 }
 

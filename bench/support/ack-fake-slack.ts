@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { deferCleanup } from './cleanup.js';
+import { request } from 'node:http';
+import { startTsxChild } from './tsx-child.js';
 
 export type FakeSlack = {
   /** Give this to Triage as SLACK_API_URL (WebClient appends the method name). */
@@ -8,51 +7,44 @@ export type FakeSlack = {
   /** A response_url for one slash command; every post to it is counted as `response_url`. */
   responseUrl(id: string): string;
   /** Requests received so far, by Web API method (or `response_url`). */
-  counts(): Record<string, number>;
+  counts(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 };
 
-export const BENCH_BOT_USER = 'UBENCHBOT';
-
 /**
- * The far side of Triage's Slack calls, on loopback inside the bench process: just enough of the
- * Web API to say ok, so the benchmark measures Triage's ack path and never a network or Slack's
- * rate limits. It counts what it receives, which shows the commands really ran after their ack.
+ * The far side of Triage's Slack calls (ack-fake-slack-server.ts), on loopback in its own
+ * process: the bench measures Triage's ack path and never a network or Slack's rate limits. Not
+ * inside the load generator: serving Triage's answers there slowed the generator's own clock
+ * reading exactly when Triage answered most, and bare Bolt, which answers nothing, never paid it.
+ * It counts what it receives, which shows the commands really ran after their ack.
  */
 export async function startFakeSlack(): Promise<FakeSlack> {
-  const counts: Record<string, number> = {};
-  let nextTs = 1;
-  const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://fake').pathname;
-    const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/api\//, '');
-    counts[method] = (counts[method] ?? 0) + 1;
-    // Drain the body before answering: a client may wait for the request to be read.
-    req.resume();
-    req.on('end', () => {
-      const ts = `1700000000.${String(nextTs++).padStart(6, '0')}`;
-      const answer =
-        method === 'auth.test'
-          ? { ok: true, url: 'https://bench.slack.com/', team: 'bench', user: 'triage', team_id: 'TBENCH', user_id: BENCH_BOT_USER, bot_id: 'BBENCH' }
-          : method === 'response_url'
-            ? { ok: true }
-            : { ok: true, channel: 'C0BENCH', ts, message_ts: ts };
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
-    });
-  });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  const stop = deferCleanup('fake Slack Web API', async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  const child = await startTsxChild({ label: 'fake Slack Web API', script: 'ack-fake-slack-server.ts', env: {}, ready: /^listening \d+/ });
+  const base = `http://127.0.0.1:${child.readyLine.split(' ')[1]}`;
   return {
-    apiUrl: `http://127.0.0.1:${port}/api/`,
-    responseUrl: (id) => `http://127.0.0.1:${port}/response/${id}`,
-    counts: () => ({ ...counts }),
-    stop,
+    apiUrl: `${base}/api/`,
+    responseUrl: (id) => `${base}/response/${id}`,
+    counts: () => getJson(`${base}/__counts`),
+    stop: child.stop,
   };
+}
+
+function getJson(url: string): Promise<Record<string, number>> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { timeout: 5_000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(text) as Record<string, number>);
+        } catch (error) {
+          reject(error as Error);
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`the fake Slack did not tell its counts within 5 s`)));
+    req.on('error', reject);
+    req.end();
+  });
 }

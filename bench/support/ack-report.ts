@@ -40,7 +40,7 @@ export const cpuPerAck = (cpu: Cpu, f: AckFigures) => (cpu.targetPct * 10) / f.p
 export function reportCpu(label: string, cpu: Cpu, durationMs: number, f: AckFigures) {
   say(
     `${label} used ${Math.round(cpu.targetPct)}% of a core during the ${durationMs / 1000} s (${cpuPerAck(cpu, f).toFixed(3)} ms per ack), ` +
-      `the load generator (with the fake Slack) ${Math.round(cpu.generatorPct)}%; host load average ${cpu.hostLoad.toFixed(1)} as it began`,
+      `the load generator ${Math.round(cpu.generatorPct)}%; host load average ${cpu.hostLoad.toFixed(1)} as it began`,
   );
 }
 

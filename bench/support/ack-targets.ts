@@ -1,12 +1,8 @@
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../../src/paths.js';
 import type { FakeSlack } from './ack-fake-slack.js';
 import { postSigned, type SlashTarget } from './ack-load.js';
-import { deferCleanup } from './cleanup.js';
 import { freePort } from './free-port.js';
 import { startTriageProcess, type TriageProcess } from './triage-process.js';
+import { startTsxChild } from './tsx-child.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -19,54 +15,17 @@ export type BareBolt = { target: SlashTarget; cpuMs(): number; stop(): Promise<v
  * BENCH_TRIAGE_NODE_ARGS, so the two can be profiled under the same load.
  */
 export async function startBareBolt(signingSecret: string, slack: FakeSlack, readyTimeoutMs = 20_000): Promise<BareBolt> {
-  const root = packageRoot();
   const port = await freePort();
-  const nodeArgs = (process.env.BENCH_BARE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, 'bench', 'support', 'ack-bare-bolt.ts')], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), SLACK_SIGNING_SECRET: signingSecret },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = await startTsxChild({
+    label: 'bare Bolt process',
+    script: 'ack-bare-bolt.ts',
+    env: { PORT: String(port), SLACK_SIGNING_SECRET: signingSecret },
+    ready: /listening/,
+    nodeArgs: (process.env.BENCH_BARE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
+    readyTimeoutMs,
   });
-  let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-16_000));
-  child.stderr.on('data', keep);
-  let exitCode: number | string | null | undefined;
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', (code, signal) => {
-      exitCode = code ?? signal;
-      resolve();
-    }),
-  );
-  child.once('error', (error) => keep(Buffer.from(`spawn failed: ${error.message}\n`)));
-  const stop = deferCleanup('bare Bolt process', async () => {
-    if (exitCode !== undefined) return;
-    child.kill('SIGTERM');
-    if (await Promise.race([exited.then(() => false), sleep(5_000).then(() => true)])) {
-      child.kill('SIGKILL');
-      await Promise.race([exited, sleep(5_000)]);
-    }
-  });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`bare Bolt was not listening within ${readyTimeoutMs} ms:\n${output}`)), readyTimeoutMs);
-      child.stdout.on('data', (chunk: Buffer) => {
-        keep(chunk);
-        if (output.includes('listening')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      void exited.then(() => {
-        clearTimeout(timer);
-        reject(new Error(`bare Bolt exited (${exitCode}) before it listened:\n${output}`));
-      });
-    });
-  } catch (error) {
-    await stop();
-    throw error;
-  }
   const target = { url: `http://127.0.0.1:${port}${SLACK_EVENTS_PATH}`, signingSecret, responseUrl: slack.responseUrl };
-  return { target, cpuMs: () => processCpuMs(child.pid), stop };
+  return { target, cpuMs: child.cpuMs, stop: child.stop };
 }
 
 export type TriageWithSlack = { triage: TriageProcess; target: SlashTarget };
@@ -96,16 +55,3 @@ export async function startTriageWithSlack(databaseUrl: string, signingSecret: s
   }
   return { triage, target };
 }
-
-/** utime + stime of a live process from /proc/<pid>/stat, in ms (USER_HZ is 100 on Linux). */
-function processCpuMs(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
