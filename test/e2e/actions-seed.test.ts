@@ -4,7 +4,7 @@ import type { Card } from '../../src/chat/card.js';
 import { parseActionId } from '../../src/chat/action-id.js';
 import { findScenario } from '../../src/platform/scenarios/index.js';
 import { playScenario } from '../../src/platform/scenarios/player.js';
-import { eventually } from '../chat/support/drive.js';
+import { eventually, outboxSettled } from '../chat/support/drive.js';
 import { databaseKinds } from '../support/databases.js';
 import { startTestTriage, TEST_TOKEN, type TestTriage } from '../support/triage.js';
 
@@ -26,7 +26,7 @@ describe.each(databaseKinds())('recovering the seed incident from the console on
     expect(played.ok).toBe(true);
     await triage.writer.drain();
     await triage.copilot.engine.idle();
-    await eventually(async () => (await triage.copilot.outbox.stats()).pending === 0, 15_000);
+    await eventually(outboxSettled(triage.copilot.outbox), 15_000);
   });
   afterAll(async () => triage?.close());
 

@@ -7,7 +7,7 @@ import { findScenario } from '../../src/platform/scenarios/index.js';
 import { playScenario } from '../../src/platform/scenarios/player.js';
 import { builtinTickets } from '../../src/tickets/builtin.js';
 import { ticketFingerprint } from '../../src/tickets/improve.js';
-import { eventually } from '../chat/support/drive.js';
+import { eventually, outboxSettled } from '../chat/support/drive.js';
 import { databaseKinds } from '../support/databases.js';
 import { startTestTriage, TEST_TOKEN, type TestTriage } from '../support/triage.js';
 
@@ -39,7 +39,7 @@ describe.each(databaseKinds())('the seed incident from cascade to post-mortem on
     await triage.writer.drain();
     await triage.copilot.engine.idle();
     await triage.copilot.actions.recovery.idle();
-    await eventually(async () => (await triage.copilot.outbox.stats()).pending === 0, 15_000);
+    await eventually(outboxSettled(triage.copilot.outbox), 15_000);
   };
   const messages = async (): Promise<Message[]> => ((await (await fetch(`${triage.url}/console/api/state?as=james`)).json()) as { messages: Message[] }).messages;
   const post = async (path: string, body: unknown): Promise<Answer> => (await (await fetch(`${triage.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as Answer;

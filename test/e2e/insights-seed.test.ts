@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findScenario } from '../../src/platform/scenarios/index.js';
 import { playScenario } from '../../src/platform/scenarios/player.js';
 import { createFakeChat, type FakeChat } from '../chat/support/fake-chat.js';
-import { eventually } from '../chat/support/drive.js';
+import { eventually, outboxSettled } from '../chat/support/drive.js';
 import { databaseKinds } from '../support/databases.js';
 import { startTestTriage, TEST_TOKEN, type TestTriage } from '../support/triage.js';
 
@@ -27,7 +27,7 @@ describe.each(databaseKinds())('Copilot on the seed incident on %s', (kind) => {
     const played = await playScenario({ scenario: findScenario('cascading-failure')!, url: triage.url, token: TEST_TOKEN, speed: 50, start });
     expect(played.ok).toBe(true);
     await triage.copilot.engine.idle();
-    await eventually(async () => (await triage.copilot.outbox.stats()).pending === 0, 10_000);
+    await eventually(outboxSettled(triage.copilot.outbox), 10_000);
 
     const titles = posts().map((p) => p.card.title);
     const critical = posts().filter((p) => p.card.severity === 'critical');
@@ -54,7 +54,7 @@ describe.each(databaseKinds())('Copilot on the seed incident on %s', (kind) => {
     const played = await playScenario({ scenario: findScenario('cascading-failure')!, url: triage.url, token: TEST_TOKEN, speed: 50 });
     expect(played.ok).toBe(true);
     await triage.copilot.engine.idle();
-    await eventually(async () => (await triage.copilot.outbox.stats()).pending === 0, 10_000);
+    await eventually(outboxSettled(triage.copilot.outbox), 10_000);
     expect(posts().length).toBe(before);
   });
 });

@@ -8,7 +8,7 @@ import { incidentInsights, incidents } from '../../src/db/schema/incidents.js';
 import { insights } from '../../src/db/schema/insights.js';
 import { findScenario } from '../../src/platform/scenarios/index.js';
 import { playScenario } from '../../src/platform/scenarios/player.js';
-import { eventually } from '../chat/support/drive.js';
+import { eventually, outboxSettled } from '../chat/support/drive.js';
 import type { DatabaseKind } from '../support/databases.js';
 import { startTestTriage, TEST_TOKEN, type TestTriage } from '../support/triage.js';
 
@@ -29,7 +29,7 @@ export async function playSeedIncident(kind: DatabaseKind): Promise<SeedIncident
   expect(played.ok).toBe(true);
   await triage.writer.drain();
   await triage.copilot.engine.idle();
-  await eventually(async () => (await triage.copilot.outbox.stats()).pending === 0, 15_000);
+  await eventually(outboxSettled(triage.copilot.outbox), 15_000);
   const incidentId = await openIncident(triage);
 
   const restart = await find(triage, (m) => /unreachable/i.test(m.card.title) && m.card.entities.some((e) => e.id === 'bash-runtime-mike'));

@@ -36,3 +36,12 @@ export async function driveFor(outbox: Outbox, clock: { advance(ms: number): voi
     clock.advance(stepMs);
   }
 }
+
+/**
+ * Nothing left to deliver: no row waiting and none being posted. `pending === 0` alone is true
+ * while the last card is in flight, and a test reading the channel then misses it.
+ */
+export const outboxSettled = (outbox: Pick<Outbox, 'stats'>) => async (): Promise<boolean> => {
+  const { pending, inFlight } = await outbox.stats();
+  return pending === 0 && inFlight === 0;
+};
