@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, notExists, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, notExists, sql } from 'drizzle-orm';
 import { systemActor } from '../actor.js';
 import type { Db } from '../db/client.js';
 import { incidentInsights, incidents } from '../db/schema/incidents.js';
@@ -25,9 +25,11 @@ const MAX_TITLE = 80;
 const MAX_ROUNDS = 4;
 
 /**
- * Called with each batch of changed insights. A critical, open insight not yet in an open
- * incident joins the open correlated incident; without one, it opens one when at least two such
- * insights (itself included) started within the window of each other: a cascading failure.
+ * Called with each batch of changed insights. A critical or warning insight, open and not yet in
+ * an open incident, joins the incident in progress: the open correlated one, else the newest open
+ * declared one (on-call declared it for what is happening now, so what happens now belongs in its
+ * thread). With neither, two critical insights that started within the window of each other
+ * open a correlated incident: a cascading failure.
  *
  * Safe across replicas: the partial unique index allows one open correlated incident, so the
  * loser of two concurrent openings inserts nothing and joins the winner's; the primary key of
@@ -42,7 +44,7 @@ export async function correlateInsights(ctx: CorrelateContext, batch: Insight[])
     const free = await freeInsights(ctx.db);
     const pending = free.filter((i) => wanted.has(i.id));
     if (pending.length === 0) break;
-    const current = await openCorrelatedIncident(ctx.db);
+    const current = await incidentInProgress(ctx.db);
     if (current) {
       // Whatever did not join (another replica joined it first, or the incident closed in between)
       // is looked at again next round: no longer free, or free for the next incident.
@@ -89,12 +91,27 @@ async function freeInsights(db: Db): Promise<Insight[]> {
   return rows.map((r) => Insight.parse(r));
 }
 
-async function openCorrelatedIncident(db: Db): Promise<Incident | undefined> {
+/** The open correlated incident, else the newest open declared one. */
+async function incidentInProgress(db: Db): Promise<Incident | undefined> {
   const [row] = await db
     .select()
     .from(incidents)
-    .where(and(eq(incidents.origin, 'correlated'), eq(incidents.status, 'open')));
+    .where(eq(incidents.status, 'open'))
+    // 'correlated' sorts before 'declared': the cascade's own incident wins when both are open.
+    .orderBy(asc(incidents.origin), desc(incidents.openedAt), desc(incidents.id))
+    .limit(1);
   return row ? parseIncident(row) : undefined;
+}
+
+/**
+ * A declared incident takes in the insights that were live when it was declared: critical and
+ * warning ones, open, in no open incident, seen within the window before now. Those are usually
+ * why someone declared it, and without them its minutes would have no root causes.
+ */
+export async function adoptRecentInsights(ctx: CorrelateContext, incidentId: number): Promise<Joined[]> {
+  const since = nowOf(ctx).getTime() - ctx.windowMinutes * 60_000;
+  const recent = (await freeInsights(ctx.db)).filter((i) => i.lastSeenAt.getTime() >= since);
+  return recent.length ? join(ctx, incidentId, recent.map((i) => i.id)) : [];
 }
 
 /** The first pending insight with at least one other free critical insight within the window. */

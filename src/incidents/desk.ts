@@ -19,7 +19,7 @@ import { listTickets } from '../tickets/builtin.js';
 import { improvementSummary, improveFromIncident, ticketFingerprint, type Improvement } from '../tickets/improve.js';
 import type { Tickets } from '../tickets/port.js';
 import { incidentCard, incidentCardKey } from './card.js';
-import { correlateInsights } from './correlate.js';
+import { adoptRecentInsights, correlateInsights } from './correlate.js';
 import { declareIncident } from './declare.js';
 import { currentIncident, findIncident, incidentInsightIds, mitigateIfClear, openIncidentIdsOf, resolveIncident } from './lifecycle.js';
 import { parseIncident, type Incident } from './model.js';
@@ -56,6 +56,7 @@ const textCard = (title: string, text: string, context?: string): Card => ({
  */
 export function createIncidentDesk(deps: IncidentDeskDeps) {
   const ctx = { db: deps.db, ...(deps.now ? { now: deps.now } : {}) };
+  const correlationContext = () => ({ ...ctx, windowMinutes: deps.config.correlationMinutes, channel: deps.config.channel });
 
   async function insightsOf(incidentId: number): Promise<Insight[]> {
     const ids = await incidentInsightIds(deps.db, incidentId);
@@ -90,7 +91,7 @@ export function createIncidentDesk(deps: IncidentDeskDeps) {
 
   /** The Copilot publisher's hook: correlate, mirror joins in the thread, mitigate when clear. */
   async function onInsights(changed: Insight[]): Promise<void> {
-    const correlation = await correlateInsights({ ...ctx, windowMinutes: deps.config.correlationMinutes, channel: deps.config.channel }, changed);
+    const correlation = await correlateInsights(correlationContext(), changed);
     const touched = new Map<number, Incident>();
     for (const { incident } of correlation.joined) touched.set(incident.id, incident);
     const cleared = changed.filter((i) => i.status === 'resolved' || i.status === 'dismissed').map((i) => i.id);
@@ -125,7 +126,10 @@ export function createIncidentDesk(deps: IncidentDeskDeps) {
     const refused = await allowed(input.actor, 'declare_incident');
     if (refused) return err(refused);
     const declared = await declareIncident(ctx, { ...input, channel: input.channel || deps.config.channel });
-    if (declared.ok) await showHeader(declared.value);
+    if (!declared.ok) return declared;
+    const adopted = await adoptRecentInsights(correlationContext(), declared.value.id);
+    await showHeader(declared.value);
+    if (adopted.length) await showMembers(declared.value);
     return declared;
   }
 

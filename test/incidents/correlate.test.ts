@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { incidentInsights, incidents } from '../../src/db/schema/incidents.js';
 import { insightHistory, insights } from '../../src/db/schema/insights.js';
-import { cascadeTitle, correlateInsights } from '../../src/incidents/correlate.js';
+import { adoptRecentInsights, cascadeTitle, correlateInsights } from '../../src/incidents/correlate.js';
+import { declareIncident } from '../../src/incidents/declare.js';
 import { incidentInsightIds, resolveIncident } from '../../src/incidents/lifecycle.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { addInsight, elena, minutes, T0 } from './support.js';
@@ -105,6 +106,52 @@ describe.each(databaseKinds())('correlating critical insights on %s', (kind) => 
     } finally {
       if (replica !== database) await replica.close();
     }
+  });
+
+  describe('with an incident declared by hand', () => {
+    const declare = async (title: string, at: Date) => {
+      const declared = await declareIncident({ db: database.db, now: () => at.getTime() }, { title, actor: elena, channel: 'ops' });
+      return declared.ok ? declared.value : expect.unreachable(JSON.stringify(declared));
+    };
+
+    it('a cascade joins the declared incident instead of opening a correlated one beside it', async () => {
+      const declared = await declare('Checkout is slow', minutes(0));
+      const a = await addInsight(database.db, { kind: 'runtime_unreachable', scope: 'bash-runtime-mike', at: minutes(1) });
+      const b = await addInsight(database.db, { kind: 'mcp_pool_exhausted', scope: 'database-query', at: minutes(2) });
+      clock = minutes(2).getTime();
+      const result = await correlateInsights(ctx(), [a, b]);
+      expect(result.opened).toBeUndefined();
+      expect(result.joined.map((j) => [j.incident.id, j.insightId])).toEqual([[declared.id, a.id], [declared.id, b.id]]);
+      expect(await database.db.select().from(incidents)).toHaveLength(1);
+    });
+
+    it('the newest declared incident takes new insights; an open correlated one comes first', async () => {
+      const older = await declare('Checkout is slow', minutes(0));
+      const newer = await declare('Jira is down', minutes(1));
+      const first = await addInsight(database.db, { kind: 'credential_expired', scope: 'jira-api-token', at: minutes(2) });
+      expect((await correlateInsights(ctx(), [first])).joined.map((j) => j.incident.id)).toEqual([newer.id]);
+      await database.db.insert(incidents).values({ title: 'Cascading failure', status: 'open', origin: 'correlated', openedBy: elena, channel: 'ops', openedAt: minutes(3), updatedAt: minutes(3) });
+      const [correlated] = (await database.db.select().from(incidents)).filter((i) => i.origin === 'correlated');
+      const second = await addInsight(database.db, { kind: 'runtime_unreachable', scope: 'bash-runtime-priya', at: minutes(4) });
+      expect((await correlateInsights(ctx(), [second])).joined.map((j) => j.incident.id)).toEqual([correlated!.id]);
+      expect(await incidentInsightIds(database.db, older.id)).toEqual([]);
+    });
+
+    it('declaring adopts the live critical and warning insights of the last window, and nothing else', async () => {
+      const recent = await addInsight(database.db, { kind: 'credential_expired', scope: 'jira-api-token', at: minutes(-3) });
+      const warning = await addInsight(database.db, { kind: 'probe_failing', scope: 'tickets:jira', severity: 'warning', at: minutes(-2) });
+      await addInsight(database.db, { kind: 'backup_stale', scope: 'nightly', severity: 'info', at: minutes(-1) });
+      await addInsight(database.db, { kind: 'runtime_unreachable', scope: 'bash-runtime-mike', at: minutes(-45) });
+      const taken = await declare('Earlier incident', minutes(-40));
+      const inOther = await addInsight(database.db, { kind: 'loops_stuck', scope: 'workspace', at: minutes(-1) });
+      await correlateInsights(ctx(), [inOther]);
+      const declared = await declare('Jira is down', minutes(0));
+      const adopted = await adoptRecentInsights(ctx(), declared.id);
+      expect(adopted.map((j) => j.insightId)).toEqual([recent.id, warning.id]);
+      expect(await incidentInsightIds(database.db, declared.id)).toEqual([recent.id, warning.id]);
+      expect(await incidentInsightIds(database.db, taken.id)).toEqual([inOther.id]);
+      expect(await adoptRecentInsights(ctx(), declared.id), 'adopting twice joins nothing twice').toEqual([]);
+    });
   });
 });
 
