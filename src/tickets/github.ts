@@ -105,6 +105,13 @@ export function githubTickets(config: GitHubConfig, deps: GitHubDeps = {}): Tick
       }
       return ok(open);
     },
+    async lookup(id, fingerprint) {
+      const found = await callGitHub(`read issue #${id}`, (signal) => octokit.rest.issues.get({ owner, repo, issue_number: Number(id), request: { signal } }), options);
+      if (!found.ok) return found.error.code === 'invalid' ? ok(undefined) : found;
+      const issue = found.value.data as Issue;
+      // Only the issue this fingerprint was filed as counts: a reused number or an edited marker does not.
+      return ok(!issue.pull_request && MARKER.exec(issue.body ?? '')?.[1] === fingerprint ? fromIssue(issue, fingerprint) : undefined);
+    },
     async create(draft) {
       const existing = await findOne(draft.fingerprint);
       if (!existing.ok) return existing;

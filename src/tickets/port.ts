@@ -36,6 +36,12 @@ export type Tickets = {
   findOpen(fingerprints: string[]): Promise<Result<Ticket[], TicketError>>;
   /** Files the draft; when an open ticket with its fingerprint already exists, returns that one. */
   create(draft: TicketDraft): Promise<Result<Ticket, TicketError>>;
+  /**
+   * One ticket by its tracker id, read directly (undefined when the tracker has no such ticket).
+   * For trackers whose search lags behind their writes (GitHub's index): what a search missed,
+   * this still sees.
+   */
+  lookup?(id: string, fingerprint: string): Promise<Result<Ticket | undefined, TicketError>>;
 };
 
 /** "#61" for people; both trackers number their tickets. */
