@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, notExists, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, inArray, notExists, sql } from 'drizzle-orm';
 import { systemActor } from '../actor.js';
 import type { Db } from '../db/client.js';
 import { incidentInsights, incidents } from '../db/schema/incidents.js';
@@ -17,8 +17,11 @@ export type CorrelateContext = {
 };
 
 export type Joined = { incident: Incident; insightId: number };
-/** `joined` lists every insight that entered an incident in this call, the opened one's included. */
-export type Correlation = { opened?: Incident; joined: Joined[] };
+/**
+ * `joined` lists every insight that entered an incident in this call, the opened one's included;
+ * `reopened` the mitigated incidents one of their own insights came back to.
+ */
+export type Correlation = { opened?: Incident; joined: Joined[]; reopened?: Incident[] };
 
 const MAX_TITLE = 80;
 // Opening, then joining what is left, then one retry after losing a race to another replica.
@@ -36,10 +39,12 @@ const MAX_ROUNDS = 4;
  * incident_insights makes every join happen once, and only the call that made it reports it.
  */
 export async function correlateInsights(ctx: CorrelateContext, batch: Insight[]): Promise<Correlation> {
-  const result: Correlation = { joined: [] };
   // Warnings join too: a degraded provider is part of the story (the minutes' tertiary cause),
   // but only critical insights are enough to open an incident.
-  const wanted = new Set(batch.filter((i) => i.severity !== 'info' && i.status === 'open').map((i) => i.id));
+  const live = batch.filter((i) => i.severity !== 'info' && i.status === 'open').map((i) => i.id);
+  const reopened = await reopenOnRecurrence(ctx, live);
+  const result: Correlation = { joined: [], ...(reopened.length ? { reopened } : {}) };
+  const wanted = new Set(live);
   for (let round = 0; round < MAX_ROUNDS && wanted.size > 0; round++) {
     const free = await freeInsights(ctx.db);
     const pending = free.filter((i) => wanted.has(i.id));
@@ -66,6 +71,27 @@ export async function correlateInsights(ctx: CorrelateContext, batch: Insight[])
     }
   }
   return result;
+}
+
+/**
+ * mitigated → open when one of its own insights comes back: the fix did not hold, so the story
+ * goes on in the same thread instead of a new incident. Not a resolved one: its minutes are
+ * written and it stays closed; what recurs then is a new incident. One conditional update, so two
+ * replicas seeing the same recurrence reopen it once.
+ */
+async function reopenOnRecurrence(ctx: CorrelateContext, insightIds: number[]): Promise<Incident[]> {
+  if (insightIds.length === 0) return [];
+  const now = nowOf(ctx);
+  const member = ctx.db
+    .select({ one: sql`1` })
+    .from(incidentInsights)
+    .where(and(eq(incidentInsights.incidentId, incidents.id), inArray(incidentInsights.insightId, insightIds)));
+  const rows = await ctx.db
+    .update(incidents)
+    .set({ status: 'open', mitigatedAt: null, updatedAt: now })
+    .where(and(eq(incidents.status, 'mitigated'), exists(member)))
+    .returning();
+  return rows.map(parseIncident);
 }
 
 /** Warnings that started within the window of the cascade: they belong to the same story. */

@@ -93,6 +93,7 @@ export function createIncidentDesk(deps: IncidentDeskDeps) {
   async function onInsights(changed: Insight[]): Promise<void> {
     const correlation = await correlateInsights(correlationContext(), changed);
     const touched = new Map<number, Incident>();
+    for (const incident of correlation.reopened ?? []) touched.set(incident.id, incident);
     for (const { incident } of correlation.joined) touched.set(incident.id, incident);
     const cleared = changed.filter((i) => i.status === 'resolved' || i.status === 'dismissed').map((i) => i.id);
     for (const id of cleared.length ? await openIncidentIdsOf(deps.db, cleared) : []) {

@@ -1,12 +1,14 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { incidentInsights, incidents } from '../../src/db/schema/incidents.js';
 import { insightHistory, insights } from '../../src/db/schema/insights.js';
 import { adoptRecentInsights, cascadeTitle, correlateInsights } from '../../src/incidents/correlate.js';
 import { declareIncident } from '../../src/incidents/declare.js';
-import { incidentInsightIds, resolveIncident } from '../../src/incidents/lifecycle.js';
+import { findIncident, incidentInsightIds, mitigateIfClear, resolveIncident } from '../../src/incidents/lifecycle.js';
+import { findById } from '../../src/insights/store.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
-import { addInsight, elena, minutes, T0 } from './support.js';
+import { addInsight, elena, minutes, setInsightStatus, T0 } from './support.js';
 
 describe.each(databaseKinds())('correlating critical insights on %s', (kind) => {
   let database: TestDatabase;
@@ -106,6 +108,45 @@ describe.each(databaseKinds())('correlating critical insights on %s', (kind) => 
     } finally {
       if (replica !== database) await replica.close();
     }
+  });
+
+  describe('when an insight of a mitigated incident comes back', () => {
+    /** Two critical insights open an incident; both clear, so it is mitigated; then `back` recurs. */
+    const mitigatedCascade = async () => {
+      const a = await addInsight(database.db, { kind: 'runtime_unreachable', scope: 'bash-runtime-mike', at: minutes(0) });
+      const b = await addInsight(database.db, { kind: 'mcp_pool_exhausted', scope: 'database-query', at: minutes(1) });
+      clock = minutes(1).getTime();
+      const { opened } = await correlateInsights(ctx(), [a, b]);
+      for (const insight of [a, b]) await setInsightStatus(database.db, insight, 'resolved', minutes(5));
+      expect(await mitigateIfClear(at(6), opened!.id)).toMatchObject({ status: 'mitigated' });
+      await database.db.update(insights).set({ status: 'open', resolvedAt: null, episode: 2 }).where(eq(insights.id, a.id));
+      return { incident: opened!, back: (await findById(database.db, a.id))!, other: b };
+    };
+    const at = (n: number) => ({ db: database.db, now: () => minutes(n).getTime() });
+
+    it('reopens that incident, in the same thread, instead of counting as a new failure', async () => {
+      const { incident, back } = await mitigatedCascade();
+      clock = minutes(20).getTime();
+      const result = await correlateInsights(ctx(), [back]);
+      expect(result.reopened?.map((i) => [i.id, i.status, i.mitigatedAt])).toEqual([[incident.id, 'open', null]]);
+      expect(result.opened).toBeUndefined();
+      expect(await database.db.select().from(incidents)).toHaveLength(1);
+      // Reopening twice (another replica, the next evaluation) changes nothing more.
+      expect((await correlateInsights(ctx(), [back])).reopened).toBeUndefined();
+    });
+
+    it('a resolved incident stays closed: the recurrence is free to start a new one', async () => {
+      const { incident, back } = await mitigatedCascade();
+      await resolveIncident(at(10), { incidentId: incident.id, actor: elena });
+      clock = minutes(20).getTime();
+      const fresh = await addInsight(database.db, { kind: 'loops_stuck', scope: 'workspace', at: minutes(19) });
+      const also = await addInsight(database.db, { kind: 'provider_degraded', scope: 'openai', at: minutes(20) });
+      const result = await correlateInsights(ctx(), [back, fresh, also]);
+      expect(result.reopened).toBeUndefined();
+      expect((await findIncident(database.db, incident.id))?.status).toBe('resolved');
+      expect(result.opened?.id).not.toBe(incident.id);
+      expect(await incidentInsightIds(database.db, result.opened!.id)).toEqual(expect.arrayContaining([back.id, fresh.id, also.id]));
+    });
   });
 
   describe('with an incident declared by hand', () => {
