@@ -2,11 +2,12 @@ import { and, asc, eq, gte, inArray, lte, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { actorLabel, Actor } from '../actor.js';
 import type { Db } from '../db/client.js';
-import { approvals, auditLog } from '../db/schema/actions.js';
+import { actionRequests, approvals, auditLog } from '../db/schema/actions.js';
 import { doctorRuns } from '../db/schema/doctor.js';
 import { incidentInsights, incidents } from '../db/schema/incidents.js';
 import { insightHistory, insights } from '../db/schema/insights.js';
 import type { Entity } from '../insights/catalog/entry.js';
+import { approvalBelongs, auditBelongs, incidentScope, type IncidentScope } from './belonging.js';
 
 /**
  * Everything the minutes and the timeline say about one incident, read once from the database as
@@ -29,6 +30,7 @@ export type IncidentFacts = {
   until: Date;
   insights: InsightFact[];
   history: HistoryFact[];
+  /** In the window and traced to this incident (belonging.ts), not everything done meanwhile. */
   audit: AuditFact[];
   approvals: ApprovalFact[];
   doctorRuns: DoctorRunFact[];
@@ -88,25 +90,33 @@ export async function gatherFacts(db: Db, incidentId: number, options: { now?: D
   const until = row.resolvedAt ?? options.now ?? new Date();
   const insightRows = await readInsights(db, incidentId);
   const ids = insightRows.map((i) => i.id);
+  // The window says when; the scope says what: only rows traced to this incident are its facts.
+  const scope = incidentScope(incidentId, insightRows);
+  const approvalFacts = await readApprovals(db, scope, from, until);
   return {
-    incident: {
-      id: row.id,
-      title: row.title,
-      status: row.status,
-      origin: row.origin,
-      openedBy: labelOf(row.openedBy),
-      ...(row.resolvedBy ? { resolvedBy: labelOf(row.resolvedBy) } : {}),
-      channel: row.channel,
-      openedAt: row.openedAt,
-      ...(row.mitigatedAt ? { mitigatedAt: row.mitigatedAt } : {}),
-      ...(row.resolvedAt ? { resolvedAt: row.resolvedAt } : {}),
-    },
+    incident: incidentFact(row),
     until,
     insights: insightRows,
     history: ids.length ? await readHistory(db, ids, from, until) : [],
-    audit: await readAudit(db, from, until),
-    approvals: await readApprovals(db, from, until),
+    audit: await readAudit(db, scope, new Set(approvalFacts.map((a) => a.id)), from, until),
+    approvals: approvalFacts,
+    // A health check while the incident is open is about the incident: window only.
     doctorRuns: await readDoctorRuns(db, from, until),
+  };
+}
+
+function incidentFact(row: typeof incidents.$inferSelect): IncidentFacts['incident'] {
+  return {
+    id: row.id,
+    title: row.title,
+    status: row.status,
+    origin: row.origin,
+    openedBy: labelOf(row.openedBy),
+    ...(row.resolvedBy ? { resolvedBy: labelOf(row.resolvedBy) } : {}),
+    channel: row.channel,
+    openedAt: row.openedAt,
+    ...(row.mitigatedAt ? { mitigatedAt: row.mitigatedAt } : {}),
+    ...(row.resolvedAt ? { resolvedAt: row.resolvedAt } : {}),
   };
 }
 
@@ -146,25 +156,38 @@ async function readHistory(db: Db, ids: number[], from: Date, until: Date): Prom
   return rows.map((h) => ({ id: h.id, insightId: h.insightId, change: h.change, ...(h.actor ? { actor: labelOf(h.actor) } : {}), at: h.at }));
 }
 
-async function readAudit(db: Db, from: Date, until: Date): Promise<AuditFact[]> {
+async function readAudit(db: Db, scope: IncidentScope, approvalIds: ReadonlySet<number>, from: Date, until: Date): Promise<AuditFact[]> {
   const rows = await db
     .select()
     .from(auditLog)
     .where(and(gte(auditLog.at, from), lte(auditLog.at, until)))
     .orderBy(asc(auditLog.at), asc(auditLog.id));
-  return rows.map((a) => ({
-    id: a.id,
-    at: a.at,
-    actor: labelOf(a.actor),
-    action: a.action,
-    target: a.target,
-    outcome: a.outcome,
-    ...(a.detail ? { detail: a.detail } : {}),
-    ...(a.durationMs !== null ? { durationMs: a.durationMs } : {}),
-  }));
+  const subjects = await readSubjects(db, rows.flatMap((a) => (a.requestId === null ? [] : [a.requestId])));
+  return rows
+    .filter((a) => auditBelongs(scope, a, { subjects, approvalIds }))
+    .map((a) => ({
+      id: a.id,
+      at: a.at,
+      actor: labelOf(a.actor),
+      action: a.action,
+      target: a.target,
+      outcome: a.outcome,
+      ...(a.detail ? { detail: a.detail } : {}),
+      ...(a.durationMs !== null ? { durationMs: a.durationMs } : {}),
+    }));
 }
 
-async function readApprovals(db: Db, from: Date, until: Date): Promise<ApprovalFact[]> {
+/** What card each pressed button was on ('insight:42'), by action request id. */
+async function readSubjects(db: Db, requestIds: number[]): Promise<Map<number, string | null>> {
+  if (requestIds.length === 0) return new Map();
+  const rows = await db
+    .select({ id: actionRequests.id, subject: actionRequests.subject })
+    .from(actionRequests)
+    .where(inArray(actionRequests.id, [...new Set(requestIds)]));
+  return new Map(rows.map((r) => [r.id, r.subject]));
+}
+
+async function readApprovals(db: Db, scope: IncidentScope, from: Date, until: Date): Promise<ApprovalFact[]> {
   // Requested before the incident but decided during it still belongs to it.
   const inWindow = (column: typeof approvals.createdAt | typeof approvals.decidedAt) => and(gte(column, from), lte(column, until));
   const rows = await db
@@ -172,18 +195,20 @@ async function readApprovals(db: Db, from: Date, until: Date): Promise<ApprovalF
     .from(approvals)
     .where(or(inWindow(approvals.createdAt), inWindow(approvals.decidedAt)))
     .orderBy(asc(approvals.createdAt), asc(approvals.id));
-  return rows.map((a) => ({
-    id: a.id,
-    kind: a.kind,
-    target: `${a.targetKind}:${a.targetId}`,
-    status: a.status,
-    rationale: a.rationale,
-    requestedBy: labelOf(a.requestedBy),
-    createdAt: a.createdAt,
-    ...(a.decidedBy ? { decidedBy: labelOf(a.decidedBy) } : {}),
-    ...(a.decidedAt ? { decidedAt: a.decidedAt } : {}),
-    ...(a.outcome ? { outcome: a.outcome } : {}),
-  }));
+  return rows
+    .filter((a) => approvalBelongs(scope, a))
+    .map((a) => ({
+      id: a.id,
+      kind: a.kind,
+      target: `${a.targetKind}:${a.targetId}`,
+      status: a.status,
+      rationale: a.rationale,
+      requestedBy: labelOf(a.requestedBy),
+      createdAt: a.createdAt,
+      ...(a.decidedBy ? { decidedBy: labelOf(a.decidedBy) } : {}),
+      ...(a.decidedAt ? { decidedAt: a.decidedAt } : {}),
+      ...(a.outcome ? { outcome: a.outcome } : {}),
+    }));
 }
 
 async function readDoctorRuns(db: Db, from: Date, until: Date): Promise<DoctorRunFact[]> {
