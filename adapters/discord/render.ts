@@ -1,0 +1,68 @@
+import type { Card, CardState, Severity } from '../../src/chat/card.js';
+import type { DiscordMessage, Embed } from './message.js';
+import { actionRows } from './render/actions.js';
+import { embedBody, footerText } from './render/embed.js';
+import { MAX_AUTHOR_NAME, MAX_EMBED_TITLE, MAX_EMBED_TOTAL, MAX_FALLBACK_TEXT } from './render/limits.js';
+import { safeText, truncate } from './render/text.js';
+
+export type { ActionRow, Button, DiscordMessage, Embed, EmbedField } from './message.js';
+export * from './render/limits.js';
+export { breakMaskedLinks, neutralizeMentions, safeText } from './render/text.js';
+
+const SEVERITY: Record<Severity, string> = { critical: '🔴 CRITICAL', warning: '⚠️ WARNING', info: 'ℹ️ INFO' };
+
+/** Shown once a card is no longer open, so a stale card reads as one (same words as Slack's). */
+const STATE: Partial<Record<CardState, string>> = {
+  acknowledged: '👀 Acknowledged',
+  resolved: '✅ Resolved',
+  dismissed: '🔕 Dismissed',
+  pending: '⏳ Pending',
+  approved: '✅ Approved',
+  denied: '⛔ Denied',
+};
+
+/** The console's severity colours, so a card looks the same wherever it is read. */
+export const SEVERITY_COLOUR: Record<Severity, number> = { critical: 0xe01e5a, warning: 0xecb22e, info: 0x36c5f0 };
+/**
+ * A closed card stops shouting: green when the problem went away or the request went through,
+ * grey when someone set it aside. Acknowledged and pending keep their severity: still live.
+ */
+export const STATE_COLOUR: Partial<Record<CardState, number>> = {
+  resolved: 0x2bac76,
+  approved: 0x2bac76,
+  dismissed: 0x616061,
+  denied: 0x616061,
+};
+
+/**
+ * Card → the body of Discord's create/edit message. Always within Discord's limits whatever the
+ * card holds: text, entities and facts are cut to share the 6000-character embed, and an action
+ * that cannot be a button is named in the footer instead of breaking the message.
+ */
+export function renderCard(card: Card): DiscordMessage {
+  const { rows, leftOut } = actionRows(card.actions);
+  const title = truncate(safeText(card.title.trim() || 'Untitled'), MAX_EMBED_TITLE);
+  const status = truncate([SEVERITY[card.severity], card.category?.toUpperCase(), STATE[card.state]].filter(Boolean).join(' • '), MAX_AUTHOR_NAME);
+  const footer = footerText(card.context, leftOut);
+  const room = MAX_EMBED_TOTAL - title.length - status.length - (footer?.length ?? 0);
+  const { description, fields } = embedBody(card, room);
+  const embed: Embed = {
+    title,
+    ...(description ? { description } : {}),
+    color: STATE_COLOUR[card.state] ?? SEVERITY_COLOUR[card.severity],
+    author: { name: status },
+    fields,
+    ...(footer ? { footer: { text: footer } } : {}),
+  };
+  // Pings are off for the whole message, whatever the text says: nothing Triage posts is a page.
+  return { content: fallbackText(card), embeds: [embed], components: rows, allowed_mentions: { parse: [] } };
+}
+
+/**
+ * What a notification shows and what sits above the embed: "🔴 CRITICAL: <title>", with the state
+ * once closed. One line: the embed under it has everything else.
+ */
+export function fallbackText(card: Card): string {
+  const status = [SEVERITY[card.severity], STATE[card.state]].filter(Boolean).join(' • ');
+  return truncate(`${status}: ${safeText(card.title.replace(/\s+/g, ' ').trim() || 'Untitled')}`, MAX_FALLBACK_TEXT);
+}
