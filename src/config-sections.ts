@@ -40,6 +40,41 @@ function missingSlackSettings(slack: Omit<SlackConfig, 'channels'> & { channels?
   return missing;
 }
 
+/** Discord ids (snowflakes) are decimal digits. */
+const Snowflake = z.string().regex(/^\d{5,25}$/, 'a Discord id (digits, e.g. 1234567890123456789)');
+
+export const DiscordConfig = z
+  .object({
+    botToken: z.string().min(20, 'must be the bot token from the Developer Portal (Bot → Reset Token)').optional(),
+    /** The application's public key: interactions are signed with its private half (Ed25519). */
+    publicKey: z.string().regex(/^[0-9a-f]{64}$/i, 'must be the 64-hex-character Public Key from General Information').optional(),
+    applicationId: Snowflake.optional(),
+    /** Registers the slash commands in this server only, where they appear at once. */
+    guildId: Snowflake.optional(),
+    apiUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** The Discord channel id every logical channel goes to unless `channels` names another. */
+    channel: Snowflake.optional(),
+    channels: z.record(z.string(), Snowflake).default({}),
+  })
+  .superRefine((discord, ctx) => {
+    const missing = missingDiscordSettings(discord);
+    if (missing.length > 0) ctx.addIssue({ code: 'custom', message: `Discord is half-configured: missing ${missing.join(', ')}` });
+  });
+export type DiscordConfig = z.infer<typeof DiscordConfig>;
+
+export const discordEnabled = (discord: Pick<DiscordConfig, 'botToken' | 'publicKey' | 'applicationId' | 'channel'>): boolean =>
+  Boolean(discord.botToken || discord.publicKey || discord.applicationId || discord.channel);
+
+function missingDiscordSettings(discord: Omit<DiscordConfig, 'channels'> & { channels?: Record<string, string> }): string[] {
+  if (!discordEnabled(discord)) return [];
+  const missing: string[] = [];
+  if (!discord.botToken) missing.push('DISCORD_BOT_TOKEN');
+  if (!discord.publicKey) missing.push('DISCORD_PUBLIC_KEY');
+  if (!discord.applicationId) missing.push('DISCORD_APPLICATION_ID');
+  if (!discord.channel && Object.keys(discord.channels ?? {}).length === 0) missing.push('DISCORD_CHANNEL (or discord.channels in triage.config.yml)');
+  return missing;
+}
+
 /**
  * Who may do what. Members are `platform:userId` (`slack:U0123ABC`, `console:mike`), or a group:
  * `slack-group:S0123ABC` (a Slack user group), `discord-role:123…`. Roles are ordered: an admin

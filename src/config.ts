@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { OutboxOptions } from './chat/outbox/model.js';
 import { DoctorConfig } from './doctor/config.js';
 import { Routing } from './insights/routing.js';
-import { ActionsConfig, ApprovalsConfig, IncidentsConfig, RolesConfig, SlackConfig } from './config-sections.js';
+import { ActionsConfig, ApprovalsConfig, DiscordConfig, IncidentsConfig, RolesConfig, SlackConfig } from './config-sections.js';
 import { type Result, ok, err } from './result.js';
 
 export * from './config-sections.js';
@@ -53,6 +53,7 @@ export const Config = z.object({
     })
     .prefault({}),
   slack: SlackConfig.prefault({}),
+  discord: DiscordConfig.prefault({}),
   doctor: DoctorConfig,
   roles: RolesConfig,
   actions: ActionsConfig,
@@ -90,6 +91,16 @@ const SLACK_ENV_KEYS = {
   SLACK_CHANNEL: { key: 'channel', secret: false },
 } as const;
 
+/** Env var → key inside `discord`, merged over the file's `discord:` section. */
+const DISCORD_ENV_KEYS = {
+  DISCORD_BOT_TOKEN: { key: 'botToken', secret: true },
+  DISCORD_PUBLIC_KEY: { key: 'publicKey', secret: false },
+  DISCORD_APPLICATION_ID: { key: 'applicationId', secret: false },
+  DISCORD_GUILD_ID: { key: 'guildId', secret: false },
+  DISCORD_API_URL: { key: 'apiUrl', secret: false },
+  DISCORD_CHANNEL: { key: 'channel', secret: false },
+} as const;
+
 const SECRET_KEYS = new Set<string>([
   ...Object.values(ENV_KEYS)
     .filter((v) => v.secret)
@@ -97,6 +108,9 @@ const SECRET_KEYS = new Set<string>([
   ...Object.values(SLACK_ENV_KEYS)
     .filter((v) => v.secret)
     .map((v) => `slack.${v.key}`),
+  ...Object.values(DISCORD_ENV_KEYS)
+    .filter((v) => v.secret)
+    .map((v) => `discord.${v.key}`),
 ]);
 /** Tokens inside nested sections: GITHUB_TOKEN, the LLM's API key. */
 const NESTED_SECRETS = new Set(['incidents.github.token', 'incidents.llm.apiKey']);
@@ -108,7 +122,7 @@ const isSecretPath = (path: PropertyKey[]): boolean =>
   (path[0] === 'incidents' && path.length <= 2 && (path[1] === 'github' || path[1] === 'llm')) ||
   SECRET_KEYS.has(path.slice(0, 2).map(String).join('.')) ||
   // The whole section holds tokens: a problem reported on it shows none of its values.
-  (path[0] === 'slack' && path.length < 2);
+  ((path[0] === 'slack' || path[0] === 'discord') && path.length < 2);
 
 export type ConfigError = { code: 'invalid_config'; message: string; problems: string[] };
 
@@ -126,19 +140,20 @@ export function loadConfig(env: Env = process.env): Result<Config, ConfigError> 
       origin[key] = name;
     }
   }
-  const slack = readSlackEnv(env, file.value.data.slack, origin);
+  const slack = readSectionEnv('slack', SLACK_ENV_KEYS, env, file.value.data.slack, origin);
+  const discord = readSectionEnv('discord', DISCORD_ENV_KEYS, env, file.value.data.discord, origin);
   const roles = readRolesEnv(env, file.value.data.roles, origin);
   const incidents = readIncidentsEnv(env, file.value.data.incidents, origin);
   const environmentNames = Object.keys(env).filter((name) => env[name] !== undefined && env[name] !== '');
-  const merged = { ...file.value.data, ...fromEnv, ...(slack === undefined ? {} : { slack }), ...(roles === undefined ? {} : { roles }), ...(incidents === undefined ? {} : { incidents }), environmentNames };
+  const merged = { ...file.value.data, ...fromEnv, ...(slack === undefined ? {} : { slack }), ...(discord === undefined ? {} : { discord }), ...(roles === undefined ? {} : { roles }), ...(incidents === undefined ? {} : { incidents }), environmentNames };
   const parsed = Config.safeParse(merged);
   if (parsed.success) return ok(parsed.data);
   const problems = parsed.error.issues.map((issue) => {
     const path = issue.path.join('.');
     const top = String(issue.path[0] ?? '');
     const where = origin[path] ?? origin[issue.path.slice(0, 2).join('.')] ?? origin[top] ?? (path ? `${file.value.path ?? 'config'}: ${path}` : 'config');
-    // A half-configured Slack names what is missing; there is nothing found to show.
-    if (path === 'slack' && issue.code === 'custom') return issue.message;
+    // A half-configured Slack or Discord names what is missing; there is nothing found to show.
+    if ((path === 'slack' || path === 'discord') && issue.code === 'custom') return issue.message;
     const found = isSecretPath(issue.path) ? '(hidden)' : describe(valueAt(merged, issue.path));
     return `${where}: ${issue.message}; found ${found}`;
   });
@@ -149,18 +164,18 @@ export function loadConfig(env: Env = process.env): Result<Config, ConfigError> 
   });
 }
 
-/** The file's `slack:` mapping with SLACK_* variables over it; undefined when neither sets anything. */
-function readSlackEnv(env: Env, fromFile: unknown, origin: Record<string, string>): unknown {
+/** The file's `slack:` (or `discord:`) mapping with its variables over it; undefined when neither sets anything. */
+function readSectionEnv(section: string, keys: Record<string, { key: string }>, env: Env, fromFile: unknown, origin: Record<string, string>): unknown {
   // Not a mapping: hand it to zod as it is, which names the problem.
   if (fromFile !== undefined && (fromFile === null || typeof fromFile !== 'object' || Array.isArray(fromFile))) return fromFile;
-  const slack: Record<string, unknown> = { ...(fromFile ?? {}) };
-  for (const [name, { key }] of Object.entries(SLACK_ENV_KEYS)) {
+  const merged: Record<string, unknown> = { ...(fromFile ?? {}) };
+  for (const [name, { key }] of Object.entries(keys)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    slack[key] = value;
-    origin[`slack.${key}`] = name;
+    merged[key] = value;
+    origin[`${section}.${key}`] = name;
   }
-  return Object.keys(slack).length > 0 || fromFile !== undefined ? slack : undefined;
+  return Object.keys(merged).length > 0 || fromFile !== undefined ? merged : undefined;
 }
 
 /** The file's `roles:` mapping with TRIAGE_RESPONDERS / _APPROVERS / _ADMINS over it. */
