@@ -1,9 +1,10 @@
 import { createConsoleAdapter } from '../adapters/console/index.js';
+import { createDiscordAdapter } from '../adapters/discord/index.js';
 import { createSlackAdapter } from '../adapters/slack/index.js';
 import { slackGroupIds } from '../adapters/slack/user-groups.js';
 import { startTriage } from './app.js';
 import type { ChatAdapterFactory } from './chat/adapter.js';
-import { loadConfig, slackEnabled } from './config.js';
+import { discordEnabled, loadConfig, slackEnabled } from './config.js';
 import { createLogger } from './observability/logger.js';
 
 /** Composition root for the process: config, start, banner, signals. */
@@ -22,6 +23,12 @@ async function main(): Promise<void> {
     logger.info({ mode: config.slack.appToken ? 'socket' : 'http' }, 'Slack is on');
   } else {
     logger.info('Slack is off (set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_CHANNEL to turn it on)');
+  }
+  if (discordEnabled(config.discord)) {
+    adapters.push(createDiscordAdapter(config.discord));
+    logger.info('Discord is on');
+  } else {
+    logger.info('Discord is off (set DISCORD_BOT_TOKEN, DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID, DISCORD_CHANNEL to turn it on)');
   }
   const triage = await startTriage(config, { logger, adapters });
 

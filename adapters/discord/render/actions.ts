@@ -16,16 +16,20 @@ const STYLE: Record<CardAction['style'], ButtonStyle> = {
  * for mentions or markdown, so they need no escaping, only length (and never empty: Discord
  * rejects a button with neither label nor emoji).
  *
- * Discord buttons carry no confirmation dialog; `confirm` is for the interactions handler to ask
- * before it acts.
+ * Discord buttons carry no confirmation dialog: an action with `confirm` gets the `?` prefix, and
+ * the interactions handler asks (privately, with the card's own words) before it acts.
  */
+export const ASK_FIRST = '?';
+
+const customIdOf = (action: CardAction): string => (action.confirm ? `${ASK_FIRST}${action.id}` : action.id);
+
 export function button(action: CardAction): Button {
   return {
     type: ComponentType.Button,
     // `?? default`: a card that skipped Card.parse has no default style filled in.
     style: STYLE[action.style ?? 'default'] ?? ButtonStyle.Secondary,
     label: truncate(action.label.trim() || 'Action', MAX_BUTTON_LABEL),
-    custom_id: action.id,
+    custom_id: customIdOf(action),
   };
 }
 
@@ -48,7 +52,7 @@ export function actionRows(actions: readonly CardAction[]): Buttons {
   for (const action of actions) {
     if (seen.has(action.id)) continue;
     seen.add(action.id);
-    const fits = action.id.length >= 1 && action.id.length <= MAX_CUSTOM_ID;
+    const fits = action.id.length >= 1 && customIdOf(action).length <= MAX_CUSTOM_ID;
     if (fits && buttons.length < MAX_ACTION_ROWS * MAX_BUTTONS_PER_ROW) buttons.push(button(action));
     else leftOut.push(action);
   }

@@ -177,7 +177,8 @@ describe('renderCard: buttons', () => {
       ],
     });
     const unparsed = { ...parsed, actions: [{ id: 'a:4', label: 'Raw' } as Card['actions'][number]] };
-    expect(buttonsOf(renderCard(parsed)).map((b) => [b.custom_id, b.style])).toEqual([['a:1', 1], ['a:2', 4], ['a:3', 2]]);
+    // An action that asks for confirmation is marked `?`: the handler asks before it clicks.
+    expect(buttonsOf(renderCard(parsed)).map((b) => [b.custom_id, b.style])).toEqual([['a:1', 1], ['?a:2', 4], ['a:3', 2]]);
     expect(buttonsOf(renderCard(unparsed))).toEqual([{ type: 2, style: 2, label: 'Raw', custom_id: 'a:4' }]);
   });
 

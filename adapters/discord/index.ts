@@ -1,0 +1,61 @@
+import type { ChatAdapterFactory } from '../../src/chat/adapter.js';
+import { createWorkQueue } from '../../src/chat/work-queue.js';
+import type { DiscordConfig } from '../../src/config.js';
+import { discordChannels } from './channels.js';
+import { confirmations } from './confirm.js';
+import { createDiscordChatPort } from './chat-port.js';
+import { registerCommands } from './commands.js';
+import { followUps } from './follow-up.js';
+import { DISCORD_INTERACTIONS_PATH, interactionsHandler } from './interactions.js';
+import { memberRoles } from './member-roles.js';
+import { discordTokenProbe } from './probe.js';
+import { renderCard } from './render.js';
+import { createDiscordRest } from './rest.js';
+import { interactionVerifier } from './verify.js';
+
+export { DISCORD_INTERACTIONS_PATH };
+
+/** As Slack's: well under the database pool, and a burst of 64 people at once is served. */
+const CONCURRENCY = 8;
+const CAPACITY = 64;
+
+/**
+ * Discord as a chat adapter: a ChatPort over its REST API for the outbox, and its interactions
+ * endpoint (commands and buttons, signed with Ed25519) at POST /discord/interactions on
+ * Triage's one server. No gateway connection: everything Triage needs comes over HTTP.
+ */
+export function createDiscordAdapter(config: DiscordConfig): ChatAdapterFactory {
+  return ({ database, logger: parent }) => {
+    const logger = parent.child({ adapter: 'discord' });
+    const rest = createDiscordRest({ token: config.botToken ?? '', ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}) });
+    const channels = discordChannels(config);
+    const roles = memberRoles();
+    const queue = createWorkQueue({
+      concurrency: CONCURRENCY,
+      capacity: CAPACITY,
+      onError: (error) => logger.error({ err: error }, 'Discord post-ack work threw past its boundary'),
+    });
+    return {
+      port: createDiscordChatPort({ rest, channels, render: renderCard, logger }),
+      routes: (ctx) => {
+        void registerCommands(rest, { applicationId: config.applicationId ?? '', ...(config.guildId ? { guildId: config.guildId } : {}) }, logger);
+        const handler = interactionsHandler({
+          verify: interactionVerifier(config.publicKey ?? ''),
+          interactions: ctx.interactions,
+          channels,
+          defaultChannel: ctx.channels[0] ?? 'ops',
+          followUps: followUps(rest, config.applicationId ?? ''),
+          render: renderCard,
+          roles,
+          confirmations: confirmations(database),
+          queue,
+          logger,
+        });
+        return [{ method: 'POST', path: DISCORD_INTERACTIONS_PATH, handler }];
+      },
+      probe: discordTokenProbe(rest),
+      groupsOf: roles.groupsOf,
+      close: () => {},
+    };
+  };
+}

@@ -1,0 +1,185 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { Actor } from '../../src/actor.js';
+import type { Card } from '../../src/chat/card.js';
+import type { InteractionReply, Interactions } from '../../src/chat/interactions.js';
+import type { WorkQueue } from '../../src/chat/work-queue.js';
+import type { RouteHandler } from '../../src/http/router.js';
+import { messageIdOf, type DiscordChannels } from './channels.js';
+import { TEXT_OPTION } from './commands.js';
+import { asksFirst, NO, settled, YES, type Confirmations } from './confirm.js';
+import type { FollowUps } from './follow-up.js';
+import type { MemberRoles } from './member-roles.js';
+import { EPHEMERAL, Interaction, personOf, RESPONSE, type CommandInteraction, type ComponentInteraction } from './payloads.js';
+import type { InteractionVerifier } from './verify.js';
+
+export const DISCORD_INTERACTIONS_PATH = '/discord/interactions';
+export const BUSY = 'Triage is busy, try again in a moment. Nothing was done.';
+export const APOLOGY = 'Sorry, Triage could not handle that just now. Nothing more was done, and the problem has been logged; please try again in a moment.';
+const MAX_BODY_BYTES = 1024 * 1024;
+const CHANNEL_MESSAGE = 4;
+
+export type DiscordEntryDeps = {
+  verify: InteractionVerifier;
+  interactions: Interactions;
+  channels: DiscordChannels;
+  /** Routing's default channel: what DISCORD_CHANNEL stands for. */
+  defaultChannel: string;
+  followUps: FollowUps;
+  render: (card: Card) => { embeds: unknown[]; components: unknown[] };
+  roles: MemberRoles;
+  confirmations: Confirmations;
+  queue: WorkQueue;
+  logger: Logger;
+};
+
+/**
+ * POST /discord/interactions: Discord's one entry for commands and buttons. It must answer within
+ * 3 s, so every interaction is acknowledged at once (a deferred answer) and its work runs after,
+ * in the adapter's bounded queue; the answer then arrives through the interaction's webhook.
+ */
+export function interactionsHandler(deps: DiscordEntryDeps): RouteHandler {
+  return async (req, res) => {
+    const body = await readBody(req);
+    if (!body) return answer(res, 413, { error: `body over ${MAX_BODY_BYTES} bytes` });
+    const verified = deps.verify({ signature: header(req, 'x-signature-ed25519'), timestamp: header(req, 'x-signature-timestamp') }, body);
+    if (!verified.ok) return answer(res, 401, { error: verified.reason });
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      return answer(res, 400, { error: 'the body is not JSON' });
+    }
+    const parsed = Interaction.safeParse(json);
+    if (!parsed.success) return answer(res, 400, { error: 'not an interaction Triage handles (ping, slash command or button)' });
+    const interaction = parsed.data;
+    if (interaction.type === 1) return answer(res, 200, { type: RESPONSE.PONG });
+    let click: Clicked | undefined;
+    if (interaction.type === 3) {
+      const decided = await confirmationStep(deps, interaction);
+      if ('response' in decided) return answer(res, 200, decided.response);
+      click = decided;
+    }
+    const work = interaction.type === 3 ? () => runClick(deps, interaction, click!) : () => runCommand(deps, interaction);
+    const done = deps.queue.submit(() => withBoundary(deps, interaction, work));
+    // A full queue is said in the ack itself, privately: nothing was started, so trying again is safe.
+    if (!done) return answer(res, 200, { type: CHANNEL_MESSAGE, data: { content: BUSY, flags: EPHEMERAL } });
+    // A command's "thinking…" is private until the core says the answer is for the channel; a
+    // click's ack leaves the card as it is (the outbox changes it), and a confirmed question
+    // becomes what was confirmed.
+    answer(res, 200, interaction.type === 2 ? { type: RESPONSE.DEFERRED_WITH_SOURCE, data: { flags: EPHEMERAL } } : click?.confirmed ? settled('Confirmed. Working on it…') : { type: RESPONSE.DEFERRED_UPDATE });
+    await done;
+  };
+}
+
+function actorOf(deps: DiscordEntryDeps, interaction: CommandInteraction | ComponentInteraction): Actor {
+  const person = personOf(interaction);
+  if (!person) throw new Error('interaction without a user');
+  deps.roles.remember(person.userId, person.roles);
+  return Actor.parse({ platform: 'discord', userId: person.userId, ...(person.guildId ? { teamId: person.guildId } : {}), ...(person.name ? { name: person.name } : {}) });
+}
+
+async function runCommand(deps: DiscordEntryDeps, interaction: CommandInteraction): Promise<void> {
+  const text = interaction.data.options.find((o) => o.name === TEXT_OPTION)?.value;
+  const reply = await deps.interactions.command({
+    command: `/${interaction.data.name}`,
+    text: typeof text === 'string' ? text : '',
+    actor: actorOf(deps, interaction),
+    channel: deps.channels.logicalOf(interaction.channel_id ?? '', deps.defaultChannel),
+    platform: 'discord',
+  });
+  if (reply.visibility === 'private') return delivered(deps.followUps.editOriginal(interaction.token, message(deps, reply)));
+  // The deferred answer is private; the one for everyone is a follow-up of its own.
+  await delivered(deps.followUps.post(interaction.token, message(deps, reply)));
+  await delivered(deps.followUps.editOriginal(interaction.token, { content: 'Posted in the channel.' }));
+}
+
+/** What a button press asks the core to do, on which card: the pressed one, or the one a confirmed question was about. */
+type Clicked = { actionId: string; channelId: string; messageId: string; confirmed: boolean };
+
+/**
+ * Buttons marked to ask first are answered with the question (no work queued); Cancel settles it;
+ * Yes turns into the original click on the original card.
+ */
+async function confirmationStep(deps: DiscordEntryDeps, interaction: ComponentInteraction): Promise<Clicked | { response: object }> {
+  const customId = interaction.data.custom_id;
+  const channelId = interaction.message.channel_id ?? interaction.channel_id ?? '';
+  const toAsk = asksFirst(customId);
+  if (toAsk !== undefined) {
+    try {
+      return { response: await deps.confirmations.ask(toAsk, { channelId, messageId: interaction.message.id }) };
+    } catch (error) {
+      deps.logger.error({ err: error, action: toAsk }, 'could not ask a Discord user to confirm');
+      return { response: { type: CHANNEL_MESSAGE, data: { content: APOLOGY, flags: EPHEMERAL } } };
+    }
+  }
+  if (customId.startsWith(NO)) {
+    deps.confirmations.take(customId);
+    return { response: settled('Cancelled. Nothing was done.') };
+  }
+  if (customId.startsWith(YES)) {
+    const pending = deps.confirmations.take(customId);
+    if (!pending) return { response: settled('This question has expired, so nothing was done. Press the button on the card again.') };
+    return { ...pending, confirmed: true };
+  }
+  return { actionId: customId, channelId, messageId: interaction.message.id, confirmed: false };
+}
+
+async function runClick(deps: DiscordEntryDeps, interaction: ComponentInteraction, clicked: Clicked): Promise<void> {
+  const { channelId } = clicked;
+  const reply = await deps.interactions.click({
+    actionId: clicked.actionId,
+    actor: actorOf(deps, interaction),
+    message: { platform: 'discord', channel: deps.channels.logicalOf(channelId, deps.defaultChannel), messageId: messageIdOf(channelId, clicked.messageId) },
+    // Discord does not redeliver, but one click is still one interaction id.
+    deliveryId: `discord:${interaction.id}`,
+  });
+  await delivered(deps.followUps.post(interaction.token, { ...message(deps, reply), ...(reply.visibility === 'private' ? { flags: EPHEMERAL } : {}) }));
+}
+
+/** The core's reply as a Discord message; pings are off whatever the text says. */
+function message(deps: DiscordEntryDeps, reply: InteractionReply): object {
+  const rendered = reply.card ? deps.render(reply.card) : undefined;
+  return { content: reply.text.slice(0, 2000), ...(rendered ? { embeds: rendered.embeds, components: rendered.components } : {}), allowed_mentions: { parse: [] } };
+}
+
+async function delivered(call: Promise<{ ok: boolean; error?: unknown }>): Promise<void> {
+  const done = await call;
+  if (!done.ok) throw new Error(`Discord did not take the answer: ${JSON.stringify(done.error)}`);
+}
+
+/** Whatever fails after the ack, the person hears so privately and the log says what. */
+async function withBoundary(deps: DiscordEntryDeps, interaction: CommandInteraction | ComponentInteraction, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    const what = interaction.type === 2 ? { command: interaction.data.name } : { action: interaction.data.custom_id };
+    deps.logger.error({ err: error, discord: interaction.type === 2 ? 'command' : 'button', ...what }, 'Discord handler failed');
+    const told = await deps.followUps.post(interaction.token, { content: APOLOGY, flags: EPHEMERAL, allowed_mentions: { parse: [] } });
+    if (!told.ok) deps.logger.error({ ...what }, 'could not tell the Discord user their request failed');
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The raw body (the signature covers its exact bytes), or undefined past the limit (drained, so a 413 can still be sent). */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function answer(res: ServerResponse, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+}
