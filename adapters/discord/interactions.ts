@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { Actor } from '../../src/actor.js';
+import { APOLOGY, BUSY } from '../../src/chat/answers.js';
 import type { Card } from '../../src/chat/card.js';
 import type { InteractionReply, Interactions } from '../../src/chat/interactions.js';
 import type { WorkQueue } from '../../src/chat/work-queue.js';
@@ -14,8 +15,6 @@ import { EPHEMERAL, Interaction, personOf, RESPONSE, type CommandInteraction, ty
 import type { InteractionVerifier } from './verify.js';
 
 export const DISCORD_INTERACTIONS_PATH = '/discord/interactions';
-export const BUSY = 'Triage is busy, try again in a moment. Nothing was done.';
-export const APOLOGY = 'Sorry, Triage could not handle that just now. Nothing more was done, and the problem has been logged; please try again in a moment.';
 const MAX_BODY_BYTES = 1024 * 1024;
 const CHANNEL_MESSAGE = 4;
 

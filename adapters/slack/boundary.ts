@@ -1,9 +1,7 @@
 import type { Logger } from 'pino';
-import { APOLOGY } from './reply.js';
+import { APOLOGY } from '../../src/chat/answers.js';
 import type { Respond } from './respond.js';
 
-/** The answer when the post-ack queue is full: nothing was started, so trying again is safe. */
-export const BUSY = 'Triage is busy, try again in a moment. Nothing was done.';
 
 /**
  * The adapter's one error boundary (STYLE.md): whatever a handler throws after its ack, the

@@ -16,5 +16,3 @@ export async function sendReply(respond: Respond, reply: InteractionReply): Prom
     ...(rendered ? { blocks: rendered.blocks } : {}),
   });
 }
-
-export const APOLOGY = 'Sorry, Triage could not handle that just now. Nothing more was done, and the problem has been logged; please try again in a moment.';

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, App, BlockAction as BoltBlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { Actor } from '../../../src/actor.js';
-import { BUSY, withBoundary } from '../boundary.js';
+import { BUSY } from '../../../src/chat/answers.js';
+import { withBoundary } from '../boundary.js';
 import { messageIdOf } from '../channels.js';
 import type { SlackHandlerDeps } from '../handler-deps.js';
 import { BlockAction } from '../payloads.js';

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { Actor } from '../../../src/actor.js';
-import { BUSY, withBoundary } from '../boundary.js';
+import { BUSY } from '../../../src/chat/answers.js';
+import { withBoundary } from '../boundary.js';
 import type { SlackHandlerDeps } from '../handler-deps.js';
 import { SlashCommand } from '../payloads.js';
 import { sendReply } from '../reply.js';

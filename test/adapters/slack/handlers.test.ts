@@ -4,7 +4,7 @@ import { handleButton } from '../../../adapters/slack/actions/button.js';
 import { slackChannels } from '../../../adapters/slack/channels.js';
 import { forwardCommand } from '../../../adapters/slack/commands/forward.js';
 import type { SlackHandlerDeps } from '../../../adapters/slack/handler-deps.js';
-import { APOLOGY } from '../../../adapters/slack/reply.js';
+import { APOLOGY } from '../../../src/chat/answers.js';
 import type { ClickInput, InteractionReply } from '../../../src/chat/interactions.js';
 import { blockAction, commandBody, OPS_CHANNEL } from './support.js';
 

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { handleButton } from '../../../adapters/slack/actions/button.js';
-import { BUSY } from '../../../adapters/slack/boundary.js';
+import { BUSY } from '../../../src/chat/answers.js';
 import { slackChannels } from '../../../adapters/slack/channels.js';
 import { forwardCommand } from '../../../adapters/slack/commands/forward.js';
 import type { SlackHandlerDeps } from '../../../adapters/slack/handler-deps.js';
