@@ -84,13 +84,15 @@ async function runCommand(deps: DiscordEntryDeps, interaction: CommandInteractio
     command: `/${interaction.data.name}`,
     text: typeof text === 'string' ? text : '',
     actor: actorOf(deps, interaction),
-    channel: deps.channels.logicalOf(interaction.channel_id ?? '', deps.defaultChannel),
+    // In a DM there is no channel: the answer goes back to the person through the webhook anyway.
+    channel: interaction.channel_id ? deps.channels.logicalOf(interaction.channel_id, deps.defaultChannel) : deps.defaultChannel,
     platform: 'discord',
   });
   if (reply.visibility === 'private') return delivered(deps.followUps.editOriginal(interaction.token, message(deps, reply)));
-  // The deferred answer is private; the one for everyone is a follow-up of its own.
-  await delivered(deps.followUps.post(interaction.token, message(deps, reply)));
+  // The deferred answer is private, and Discord makes the first follow-up after a private defer
+  // private too: so the "thinking…" is settled first, and the answer for everyone comes second.
   await delivered(deps.followUps.editOriginal(interaction.token, { content: 'Posted in the channel.' }));
+  await delivered(deps.followUps.post(interaction.token, message(deps, reply)));
 }
 
 /** What a button press asks the core to do, on which card: the pressed one, or the one a confirmed question was about. */
