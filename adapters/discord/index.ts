@@ -27,7 +27,8 @@ const CAPACITY = 64;
 export function createDiscordAdapter(config: DiscordConfig): ChatAdapterFactory {
   return ({ database, logger: parent }) => {
     const logger = parent.child({ adapter: 'discord' });
-    const rest = createDiscordRest({ token: config.botToken ?? '', ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}) });
+    // 7 s a call: the first reply in a thread makes two, and both must fit the outbox's 15 s delivery timeout.
+    const rest = createDiscordRest({ token: config.botToken ?? '', timeoutMs: 7_000, ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}) });
     const channels = discordChannels(config);
     const roles = memberRoles();
     const queue = createWorkQueue({
