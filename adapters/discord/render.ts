@@ -1,4 +1,5 @@
 import type { Card, CardState, Severity } from '../../src/chat/card.js';
+import { SEVERITY_WORDS, STATE_WORDS, statusLine } from '../../src/chat/status-words.js';
 import type { DiscordMessage, Embed } from './message.js';
 import { actionRows } from './render/actions.js';
 import { embedBody, footerText } from './render/embed.js';
@@ -8,18 +9,6 @@ import { safeText, truncate } from './render/text.js';
 export type { ActionRow, Button, DiscordMessage, Embed, EmbedField } from './message.js';
 export * from './render/limits.js';
 export { breakMaskedLinks, neutralizeMentions, safeText } from './render/text.js';
-
-const SEVERITY: Record<Severity, string> = { critical: '🔴 CRITICAL', warning: '⚠️ WARNING', info: 'ℹ️ INFO' };
-
-/** Shown once a card is no longer open, so a stale card reads as one (same words as Slack's). */
-const STATE: Partial<Record<CardState, string>> = {
-  acknowledged: '👀 Acknowledged',
-  resolved: '✅ Resolved',
-  dismissed: '🔕 Dismissed',
-  pending: '⏳ Pending',
-  approved: '✅ Approved',
-  denied: '⛔ Denied',
-};
 
 /** The console's severity colours, so a card looks the same wherever it is read. */
 export const SEVERITY_COLOUR: Record<Severity, number> = { critical: 0xe01e5a, warning: 0xecb22e, info: 0x36c5f0 };
@@ -42,7 +31,7 @@ export const STATE_COLOUR: Partial<Record<CardState, number>> = {
 export function renderCard(card: Card): DiscordMessage {
   const { rows, leftOut } = actionRows(card.actions);
   const title = truncate(safeText(card.title.trim() || 'Untitled'), MAX_EMBED_TITLE);
-  const status = truncate([SEVERITY[card.severity], card.category?.toUpperCase(), STATE[card.state]].filter(Boolean).join(' • '), MAX_AUTHOR_NAME);
+  const status = truncate(statusLine(card), MAX_AUTHOR_NAME);
   const footer = footerText(card.context, leftOut);
   const room = MAX_EMBED_TOTAL - title.length - status.length - (footer?.length ?? 0);
   const { description, fields } = embedBody(card, room);
@@ -63,6 +52,6 @@ export function renderCard(card: Card): DiscordMessage {
  * once closed. One line: the embed under it has everything else.
  */
 export function fallbackText(card: Card): string {
-  const status = [SEVERITY[card.severity], STATE[card.state]].filter(Boolean).join(' • ');
+  const status = [SEVERITY_WORDS[card.severity], STATE_WORDS[card.state]].filter(Boolean).join(' • ');
   return truncate(`${status}: ${safeText(card.title.replace(/\s+/g, ' ').trim() || 'Untitled')}`, MAX_FALLBACK_TEXT);
 }

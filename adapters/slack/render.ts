@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
-import type { Card, CardState, Severity } from '../../src/chat/card.js';
+import type { Card } from '../../src/chat/card.js';
+import { SEVERITY_WORDS, statusLine } from '../../src/chat/status-words.js';
 import { actionRows } from './render/actions.js';
 import {
   MAX_BLOCKS_PER_MESSAGE,
@@ -28,18 +29,6 @@ export const MAX_FIELDS = 2 * MAX_SECTION_FIELDS;
 /** One runaway entity (a stack trace as `detail`) must not crowd out the others. */
 export const MAX_ENTITY_LINE = 300;
 
-const SEVERITY: Record<Severity, string> = { critical: '🔴 CRITICAL', warning: '⚠️ WARNING', info: 'ℹ️ INFO' };
-
-/** Shown after severity and category once a card is no longer open, so a stale card reads as one. */
-const STATE: Partial<Record<CardState, string>> = {
-  acknowledged: '👀 Acknowledged',
-  resolved: '✅ Resolved',
-  dismissed: '🔕 Dismissed',
-  pending: '⏳ Pending',
-  approved: '✅ Approved',
-  denied: '⛔ Denied',
-};
-
 /** verbatim: Slack must not auto-link or auto-mention inside text we did not write (see text.ts). */
 const mrkdwn = (text: string): MrkdwnElement => ({ type: 'mrkdwn', text, verbatim: true });
 const section = (text: string): SectionBlock => ({ type: 'section', text: mrkdwn(text) });
@@ -49,7 +38,7 @@ const section = (text: string): SectionBlock => ({ type: 'section', text: mrkdwn
  * card holds; when something must give, text and entities are cut before any button is.
  */
 export function renderCard(card: Card): SlackMessage {
-  const status = [SEVERITY[card.severity], card.category?.toUpperCase(), STATE[card.state]].filter(Boolean).join(' • ');
+  const status = statusLine(card);
   const head: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(card.title.trim() || 'Untitled', MAX_HEADER_TEXT), emoji: true } },
     { type: 'context', elements: [mrkdwn(status)] },
@@ -73,7 +62,7 @@ export function renderCard(card: Card): SlackMessage {
 /** What notifications and screen readers show: "🔴 CRITICAL: <title> — <first line of text>". */
 export function fallbackText(card: Card): string {
   const first = firstLine(card.text);
-  const raw = `${SEVERITY[card.severity]}: ${card.title.trim()}${first ? ` — ${first}` : ''}`;
+  const raw = `${SEVERITY_WORDS[card.severity]}: ${card.title.trim()}${first ? ` — ${first}` : ''}`;
   return truncate(safeMrkdwn(raw), MAX_FALLBACK_TEXT, { escaped: true });
 }
 
