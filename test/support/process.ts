@@ -42,3 +42,13 @@ export async function spawnTriage(env: Record<string, string>, readyTimeoutMs = 
   }
   return { child, url, output: () => output, exited };
 }
+
+/** Runs src/main.ts with exactly this environment until it exits: for start-ups that must refuse. */
+export async function runTriageToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: packageRoot(), env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, output };
+}

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
-import { packageRoot } from '../../../src/paths.js';
+import { runTriageToExit } from '../../support/process.js';
 
 const TOKEN = 'xoxb-1111-2222-secretsecret';
 const SIGNING = 'signing-secret-do-not-print';
@@ -44,15 +43,7 @@ describe('Slack configuration', () => {
   });
 
   it('start-up fails with the missing variables named and no secret printed', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: packageRoot(),
-      env: { PATH: process.env.PATH ?? '', TRIAGE_CONFIG: '/dev/null', PORT: '0', SLACK_BOT_TOKEN: TOKEN },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code, output } = await runTriageToExit({ TRIAGE_CONFIG: '/dev/null', PORT: '0', SLACK_BOT_TOKEN: TOKEN });
     expect(code).toBe(1);
     expect(output).toContain('Slack is half-configured: missing SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode), SLACK_CHANNEL');
     expect(output).not.toContain(TOKEN);
