@@ -53,22 +53,26 @@ export function interactionsHandler(deps: DiscordEntryDeps): RouteHandler {
     if (!parsed.success) return answer(res, 400, { error: 'not an interaction Triage handles (ping, slash command or button)' });
     const interaction = parsed.data;
     if (interaction.type === 1) return answer(res, 200, { type: RESPONSE.PONG });
-    let click: Clicked | undefined;
-    if (interaction.type === 3) {
-      const decided = await confirmationStep(deps, interaction);
-      if ('response' in decided) return answer(res, 200, decided.response);
-      click = decided;
-    }
-    const work = interaction.type === 3 ? () => runClick(deps, interaction, click!) : () => runCommand(deps, interaction);
-    const done = deps.queue.submit(() => withBoundary(deps, interaction, work));
+    const planned = await plan(deps, interaction);
+    if ('respond' in planned) return answer(res, 200, planned.respond);
+    const done = deps.queue.submit(() => withBoundary(deps, interaction, planned.work));
     // A full queue is said in the ack itself, privately: nothing was started, so trying again is safe.
     if (!done) return answer(res, 200, { type: CHANNEL_MESSAGE, data: { content: BUSY, flags: EPHEMERAL } });
-    // A command's "thinking…" is private until the core says the answer is for the channel; a
-    // click's ack leaves the card as it is (the outbox changes it), and a confirmed question
-    // becomes what was confirmed.
-    answer(res, 200, interaction.type === 2 ? { type: RESPONSE.DEFERRED_WITH_SOURCE, data: { flags: EPHEMERAL } } : click?.confirmed ? settled('Confirmed. Working on it…') : { type: RESPONSE.DEFERRED_UPDATE });
+    answer(res, 200, planned.ack);
     await done;
   };
+}
+
+/** Either an answer right away (a question, a cancel, an expired Yes), or work for after the ack and the ack itself. */
+type Planned = { respond: object } | { work: () => Promise<void>; ack: object };
+
+async function plan(deps: DiscordEntryDeps, interaction: CommandInteraction | ComponentInteraction): Promise<Planned> {
+  // A command's "thinking…" is private until the core says the answer is for the channel.
+  if (interaction.type === 2) return { work: () => runCommand(deps, interaction), ack: { type: RESPONSE.DEFERRED_WITH_SOURCE, data: { flags: EPHEMERAL } } };
+  const decided = await confirmationStep(deps, interaction);
+  if ('response' in decided) return { respond: decided.response };
+  // A click's ack leaves the card as it is (the outbox changes it); a confirmed question becomes what was confirmed.
+  return { work: () => runClick(deps, interaction, decided), ack: decided.confirmed ? settled('Confirmed. Working on it…') : { type: RESPONSE.DEFERRED_UPDATE } };
 }
 
 function actorOf(deps: DiscordEntryDeps, interaction: CommandInteraction | ComponentInteraction): Actor {

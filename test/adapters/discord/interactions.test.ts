@@ -72,6 +72,8 @@ describe.each(databaseKinds())('POST /discord/interactions on %s', (kind) => {
     expect(unsigned.status).toBe(401);
     expect((await post(undefined, { raw: 'not json' })).status).toBe(400);
     expect((await post({ type: 99, id: '1' })).status).toBe(400);
+    const huge = await post(undefined, { raw: JSON.stringify({ type: 1, pad: 'x'.repeat(1_100_000) }) });
+    expect(huge.status).toBe(413);
   });
 
   it('/triage help: deferred privately at once, then the help replaces "thinking…"', async () => {
