@@ -1,43 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseActionId } from '../../src/chat/action-id.js';
-import { findEntry } from '../../src/insights/catalog/index.js';
 import { insightCard } from '../../src/insights/card.js';
-import { hashDetection } from '../../src/insights/evaluate.js';
-import type { Insight } from '../../src/insights/insight.js';
 import { insightActionId } from '../../src/insights/publish.js';
-import { detect, stored } from '../support/signals.js';
+import { runtimeFailuresEntry, runtimeFailuresInsight } from '../support/seed-insight.js';
 
-const entry = findEntry('runtime_execution_failures')!;
-const [detection] = detect(entry, [
-  stored('runtime.execution_failed', 9, { runtime: 'bash-runtime-mike', reason: 'connection_refused', employee: 'Mike' }),
-  stored('runtime.execution_failed', 5, { runtime: 'bash-runtime-priya', reason: 'timeout', employee: 'Priya' }),
-  stored('runtime.execution_failed', 1, { runtime: 'bash-runtime-mike', reason: 'connection_refused', employee: 'Mike' }),
-]);
-
-const insight = (over: Partial<Insight> = {}): Insight => ({
-  id: 42,
-  fingerprint: 'runtime_execution_failures:workspace',
-  kind: entry.kind,
-  scope: 'workspace',
-  severity: 'critical',
-  category: 'operational',
-  status: 'open',
-  episode: 1,
-  title: entry.title(detection!),
-  detection: detection as Insight['detection'],
-  detectionHash: hashDetection(detection!),
-  count: 2,
-  version: 2,
-  publishedVersion: 1,
-  firstSeenAt: new Date('2026-05-03T14:32:00Z'),
-  lastSeenAt: new Date('2026-05-03T14:41:00Z'),
-  resolvedAt: null,
-  acknowledgedBy: null,
-  dismissedBy: null,
-  dismissedAt: null,
-  suppressedUntil: null,
-  ...over,
-});
+const entry = runtimeFailuresEntry;
+const insight = runtimeFailuresInsight;
 
 describe('insight cards', () => {
   it("carries the seed's content: severity, category, summary, runtimes with reasons, restart buttons", () => {

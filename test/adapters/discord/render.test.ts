@@ -10,12 +10,10 @@ import {
   type DiscordMessage,
 } from '../../../adapters/discord/render.js';
 import { Card, type CardInput } from '../../../src/chat/card.js';
-import { findEntry } from '../../../src/insights/catalog/index.js';
 import { insightCard } from '../../../src/insights/card.js';
-import { hashDetection } from '../../../src/insights/evaluate.js';
 import type { Insight } from '../../../src/insights/insight.js';
 import { insightActionId } from '../../../src/insights/publish.js';
-import { detect, stored } from '../../support/signals.js';
+import { runtimeFailuresEntry, runtimeFailuresInsight } from '../../support/seed-insight.js';
 
 const ZWSP = '\u200B';
 const card = (input: Partial<CardInput> = {}): Card => Card.parse({ title: 'A card', severity: 'critical', ...input });
@@ -68,37 +66,7 @@ function withinDiscordLimits(payload: DiscordMessage): string[] {
 
 /** The seed's runtime failures, detected from events and carded the way the publisher does. */
 function runtimeFailures(over: Partial<Insight> = {}): Card {
-  const entry = findEntry('runtime_execution_failures')!;
-  const [detection] = detect(entry, [
-    stored('runtime.execution_failed', 9, { runtime: 'bash-runtime-mike', reason: 'connection_refused', employee: 'Mike' }),
-    stored('runtime.execution_failed', 5, { runtime: 'bash-runtime-priya', reason: 'timeout', employee: 'Priya' }),
-    stored('runtime.execution_failed', 1, { runtime: 'bash-runtime-mike', reason: 'connection_refused', employee: 'Mike' }),
-  ]);
-  const insight: Insight = {
-    id: 42,
-    fingerprint: 'runtime_execution_failures:workspace',
-    kind: entry.kind,
-    scope: 'workspace',
-    severity: 'critical',
-    category: 'operational',
-    status: 'open',
-    episode: 1,
-    title: entry.title(detection!),
-    detection: detection as Insight['detection'],
-    detectionHash: hashDetection(detection!),
-    count: 2,
-    version: 2,
-    publishedVersion: 1,
-    firstSeenAt: new Date('2026-05-03T14:32:00Z'),
-    lastSeenAt: new Date('2026-05-03T14:41:00Z'),
-    resolvedAt: null,
-    acknowledgedBy: null,
-    dismissedBy: null,
-    dismissedAt: null,
-    suppressedUntil: null,
-    ...over,
-  };
-  return insightCard(entry, insight, insightActionId);
+  return insightCard(runtimeFailuresEntry, runtimeFailuresInsight(over), insightActionId);
 }
 
 describe('renderCard: a catalog card', () => {
