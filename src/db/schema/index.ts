@@ -8,3 +8,5 @@ export * from './slack.js';
 export * from './doctor.js';
 export * from './actions.js';
 export * from './incidents.js';
+export * from './cluster.js';
+export * from './discord.js';
