@@ -4,9 +4,11 @@ const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' 
 
 /**
  * One row per scheduled job. `lastTickAt` is what makes a tick run once across replicas even when
- * their clocks differ: the advisory lock stops overlapping runs, but a fast job finishes (and
- * releases the lock) before a replica whose timer fired 50 ms later asks for it; that replica
- * then finds the tick already taken. Also what Doctor reads to say "last ran at".
+ * their clocks differ: the job's lease (`job:<name>` in `leases`, src/jobs/lock.ts) stops
+ * overlapping runs, but a fast job finishes (and releases the lease) before a replica whose timer
+ * fired 50 ms later asks for it; that replica then finds the tick already taken. Also what Doctor
+ * reads to say "last ran at". Written by single statements before and after a run, never by a
+ * transaction that spans it.
  */
 export const scheduledJobs = pgTable('scheduled_jobs', {
   name: text('name').primaryKey(),
