@@ -1,35 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { outboxCardSink } from './actions/card-sink.js';
+import { createActionDesk, type ActionDesk } from './actions/setup.js';
+import { sweepOverdueActions } from './actions/watchdog.js';
 import type { Actor } from './actor.js';
+import { pendingBudgetOverrides } from './approvals/list.js';
+import { authoriserFromConfig } from './auth/from-config.js';
+import type { ChatAdapterFactory } from './chat/adapter.js';
+import type { Interactions } from './chat/interactions.js';
+import { createOutbox, type Outbox } from './chat/outbox/index.js';
+import type { ChatPlatform, ChatPort } from './chat/port.js';
+import { createChatEntry } from './chat-entry.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
+import { buildChecks } from './doctor/checks/index.js';
+import type { Doctor } from './doctor/service.js';
+import { startDoctor } from './doctor/setup.js';
 import { healthRoutes } from './http/health-routes.js';
 import type { Route } from './http/router.js';
 import { createHttpServer } from './http/server.js';
+import type { IncidentDesk } from './incidents/desk.js';
+import { incidentRoutes } from './incidents/routes.js';
+import { createIncidents } from './incidents/setup.js';
+import { catalog, findEntry } from './insights/catalog/index.js';
+import { createEvaluator, type Evaluator } from './insights/evaluator.js';
+import { createInsightLifecycle, type InsightLifecycle, type Publisher } from './insights/lifecycle.js';
+import { createInsightPublisher } from './insights/publish.js';
+import { checkThresholds } from './insights/thresholds.js';
 import { createEventWriter, type EventWriter } from './intake/event-writer.js';
 import { resolveIngestToken } from './intake/ingest-token.js';
 import { intakeRoutes } from './intake/routes.js';
+import { createScheduler, type Scheduler } from './jobs/scheduler.js';
 import { createLogger, redactUrl } from './observability/logger.js';
-import { withTimeout } from './resilience/timeout.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
-import { checkEvent } from './events/envelope.js';
-import type { TypedEvent } from './events/vocabulary.js';
-import { createHttpPlatform } from './platform/http-client.js';
+import { connectPlatform } from './platform/connect.js';
 import type { Platform } from './platform/port.js';
 import { platformRoutes } from './platform/rest-routes.js';
-import { createSimulator, type Simulator } from './platform/simulator/simulator.js';
-import { checkThresholds, startCopilot, type Copilot } from './copilot.js';
-import type { ChatPlatform, ChatPort } from './chat/port.js';
-import type { ChatAdapterFactory } from './chat/adapter.js';
-import { pendingBudgetOverrides } from './approvals/list.js';
-import { buildChecks } from './doctor/checks/index.js';
-import { incidentRoutes } from './incidents/routes.js';
 import { findScenario } from './platform/scenarios/index.js';
 import { playScenario } from './platform/scenarios/player.js';
+import type { Simulator } from './platform/simulator/simulator.js';
+import { withTimeout } from './resilience/timeout.js';
 
 export type RunningTriage = {
   url: string;
   port: number;
+  /** Names this process in leases, scheduled jobs and logs. */
+  replicaId: string;
   ingestToken: string;
   /** True when the token was generated or read from the data directory rather than configured. */
   ingestTokenFromDataDir: boolean;
@@ -38,7 +56,14 @@ export type RunningTriage = {
   platform: Platform;
   /** The embedded simulator, when no PLATFORM_URL is configured. */
   simulator?: Simulator;
-  copilot: Copilot;
+  evaluator: Evaluator;
+  outbox: Outbox;
+  lifecycle: InsightLifecycle;
+  interactions: Interactions;
+  scheduler: Scheduler;
+  doctor: Doctor;
+  actions: ActionDesk;
+  incidents: IncidentDesk;
   metrics: Metrics;
   logger: Logger;
   stop(): Promise<void>;
@@ -47,15 +72,19 @@ export type RunningTriage = {
 export type StartOptions = {
   logger?: Logger;
   database?: Database;
-  /** Chat adapters built by the composition root (src/main.ts): the console, later Slack. */
+  /** Chat adapters built by src/main.ts: the console, Slack, Discord. */
   adapters?: ChatAdapterFactory[];
   /** Bare chat ports with no inbound side (tests pass fakes standing in for Slack's far side). */
   chatPorts?: ChatPort[];
+  /** Overrides the leader lease's timings (tests of takeover). */
+  leadership?: Parameters<typeof createEvaluator>[0]['leadership'];
 };
 
 /**
- * Wires one Triage instance: database, intake, platform, HTTP. main.ts adds process concerns
- * (signals, banner); tests call this directly with port 0 to run the real thing in-process.
+ * The composition root: every part of one Triage instance is built here, in dependency order,
+ * each from the parts above it; nothing is bound late. main.ts adds what belongs to the process
+ * (picking adapters from config, signals, the banner); tests call this with port 0 to run the
+ * real thing in-process. docs/architecture.md walks a Restart click through these parts.
  */
 export async function startTriage(config: Config, options: StartOptions = {}): Promise<RunningTriage> {
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -63,20 +92,70 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   if (!thresholds.ok) throw new Error(`Invalid configuration:\n  - ${thresholds.error.join('\n  - ')}`);
   const { token, generated } = resolveIngestToken(config.ingestToken, config.dataDir);
   const database = options.database ?? (await openConfiguredDatabase(config, logger));
-  await database.migrate();
-
+  logger.info({ migrations: await database.migrate() }, 'database schema is up to date');
+  const replicaId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const metrics = createMetrics();
-  const writer = createEventWriter(database, { maxRowsPerFlush: config.intake.maxRowsPerFlush });
   let stopping = false;
-  const { platform, simulator, applied } = await connectPlatform(config, database, writer, logger);
+
+  // Intake and the platform.
+  const writer = createEventWriter(database, { maxRowsPerFlush: config.intake.maxRowsPerFlush });
+  const connected = await connectPlatform(config, database, writer, logger);
+  const { platform, simulator } = connected;
+
+  // Chat: adapters, their ports, the outbox every card goes through.
   const adapters = await Promise.all((options.adapters ?? []).map((create) => create({ database, logger })));
   const ports = new Map<ChatPlatform, ChatPort>([...adapters.map((a) => a.port), ...(options.chatPorts ?? [])].map((p) => [p.platform, p]));
-  const chatProbes = adapters.flatMap((a) => (a.probe ? [a.probe] : []));
-  const doctorChecks = buildChecks({ config, database, platform, chatProbes, pendingOverrides: () => pendingBudgetOverrides(database.db) });
+  const platforms = () => [...ports.keys()];
+  const outbox = createOutbox({ database, ports, options: config.outbox, logger });
+  metrics.watchOutbox(() => outbox.stats());
+  const showCard = outboxCardSink(outbox, platforms);
+
+  // Who may press what; then incidents, then the actions that mirror into an incident's thread.
   const groupLookups = adapters.flatMap((a) => (a.groupsOf ? [a.groupsOf] : []));
   // Each adapter answers for its own platform's users and gives [] for everyone else's.
   const groupsOf = async (actor: Actor) => (await Promise.all(groupLookups.map((lookup) => lookup(actor)))).flat();
-  const copilot = await startCopilot({ config, database, platform, writer, ports, metrics, logger, doctorChecks, groupsOf });
+  const authoriser = authoriserFromConfig({ config, platform, groupsOf, logger });
+  const scheduler = createScheduler({ database, logger, replicaId });
+  const incidents = createIncidents({ config, database, showCard, scheduler, authoriser, logger });
+  const actions = createActionDesk({ config, database, platform, authoriser, showCard, mirror: incidents.mirror, logger });
+  scheduler.schedule('actions-watchdog', config.insights.tickCron, () => sweepOverdueActions({ db: database.db, runner: actions.recovery, now: Date.now, logger }));
+
+  // Insights: one evaluation for the whole deployment, on the replica holding the lease.
+  const publishCards = createInsightPublisher({ db: database.db, platforms, routing: config.routing, findEntry, kick: () => outbox.kick() });
+  const publisher: Publisher = async (insights) => {
+    await publishCards(insights);
+    // An exhausted budget asks for its override and a cascade opens an incident; a failure in
+    // either must not hold back the cards.
+    await actions.approvals.fromInsights(insights).catch((error: unknown) => logger.error({ err: error }, 'could not ask for a budget override'));
+    await incidents.onInsights(insights).catch((error: unknown) => logger.error({ err: error }, 'could not correlate insights into an incident'));
+  };
+  const lifecycle = createInsightLifecycle({ database, publisher, suppressMinutes: config.insights.suppressMinutes });
+  const evaluator = createEvaluator({
+    database,
+    platform,
+    catalog,
+    lifecycle,
+    thresholds: config.insights.thresholds,
+    tickCron: config.insights.tickCron,
+    holder: replicaId,
+    logger,
+    alsoFollow: connected.follow ? [connected.follow] : [],
+    onRuleFailure: (kind) => metrics.insightRuleFailures.inc({ kind }),
+    ...(options.leadership ? { leadership: options.leadership } : {}),
+  });
+  writer.onStored((events, tx) => evaluator.stored(events, tx));
+  metrics.watchEvaluator(async () => {
+    const status = await evaluator.status();
+    return { leading: status.leading, lagSeconds: status.lagSeconds };
+  });
+
+  // Doctor, then what chat adapters call: commands and buttons over the use cases.
+  const chatProbes = adapters.flatMap((a) => (a.probe ? [a.probe] : []));
+  const checks = buildChecks({ config, database, platform, chatProbes, pendingOverrides: () => pendingBudgetOverrides(database.db), evaluator: () => evaluator.status() });
+  const doctor = startDoctor({ config, database, checks, scheduler, outbox, platforms });
+  const interactions = createChatEntry({ config, database, doctor, actions, incidents, lifecycle, logger });
+
+  // HTTP: health, intake, the simulator's REST face, incidents, and each adapter's entry points.
   let selfUrl = '';
   const startScenario = async (name: string): Promise<void> => {
     const scenario = findScenario(name);
@@ -84,50 +163,56 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
     const played = await playScenario({ scenario, url: selfUrl, token, speed: 1 });
     if (!played.ok) logger.error({ scenario: name, error: played.error.message }, 'scenario did not finish');
   };
-  const adapterContext = { interactions: copilot.interactions, platform, logger, channels: [config.routing.defaultChannel], startScenario };
-
+  const adapterContext = { interactions, platform, logger, channels: [config.routing.defaultChannel], startScenario };
   const routes: Route[] = [
     ...healthRoutes({ database, metrics, isStopping: () => stopping }),
-    ...intakeRoutes({
-      writer,
-      token,
-      metrics,
-      logger,
-      maxBodyBytes: config.intake.maxBodyBytes,
-      maxEventsPerBatch: config.intake.maxEventsPerBatch,
-    }),
+    ...intakeRoutes({ writer, token, metrics, logger, maxBodyBytes: config.intake.maxBodyBytes, maxEventsPerBatch: config.intake.maxEventsPerBatch }),
     ...(simulator ? platformRoutes(simulator, { token }) : []),
-    ...incidentRoutes({ desk: copilot.incidents, token }),
+    ...incidentRoutes({ desk: incidents, token }),
     ...adapters.flatMap((a) => a.routes(adapterContext)),
   ];
   const http = createHttpServer(routes, { metrics, logger });
   const { url, port } = await http.listen(config.port, config.host);
   selfUrl = url;
-  logger.info({ url, database: database.kind }, 'triage listening');
+  outbox.start();
+  await evaluator.start();
+  logger.info({ url, database: database.kind, replica: replicaId }, 'triage listening');
 
   return {
     url,
     port,
+    replicaId,
     ingestToken: token,
     ingestTokenFromDataDir: !config.ingestToken || generated,
     database,
     writer,
     platform,
     simulator,
-    copilot,
+    evaluator,
+    outbox,
+    lifecycle,
+    interactions,
+    scheduler,
+    doctor,
+    actions,
+    incidents,
     metrics,
     logger,
     stop: async () => {
       if (stopping) return;
       stopping = true;
+      // The lease first: another replica takes over at once instead of after its expiry.
+      await evaluator.stop();
       // A socket's closing handshake gets a moment, never the whole shutdown budget.
       await Promise.all(adapters.map((adapter) => withTimeout(async () => adapter.close(), 2_000, { label: 'closing a chat adapter' }).catch((error: unknown) => logger.warn({ err: error }, 'a chat adapter did not close in time'))));
       await http.close(8_000);
       simulator?.close();
       await writer.drain();
       // The simulator's model must not be half-updated when the database closes under it.
-      await applied?.();
-      await copilot.stop();
+      await connected.applied();
+      await scheduler.stop();
+      await actions.recovery.idle();
+      await outbox.stop();
       metrics.stop();
       if (!options.database) await database.close();
     },
@@ -142,44 +227,4 @@ async function openConfiguredDatabase(config: Config, logger: Logger): Promise<D
   const dataDir = join(config.dataDir, 'pgdata');
   logger.info({ dataDir }, 'using embedded PGlite (set DATABASE_URL for PostgreSQL)');
   return openDatabase({ kind: 'pglite', dataDir });
-}
-
-/**
- * A real platform over HTTP when PLATFORM_URL is set; otherwise the embedded simulator, whose
- * own events (a restarted runtime's heartbeat) enter through the same writer as everyone's, and
- * which folds every stored event back into its model so scenarios change its state.
- */
-async function connectPlatform(
-  config: Config,
-  database: Database,
-  writer: EventWriter,
-  logger: Logger,
-): Promise<{ platform: Platform; simulator?: Simulator; applied?: () => Promise<void> }> {
-  if (config.platformUrl) {
-    logger.info({ platformUrl: config.platformUrl }, 'using the platform at PLATFORM_URL');
-    return { platform: createHttpPlatform({ baseUrl: config.platformUrl, token: config.platformToken }) };
-  }
-  const emit = async (events: TypedEvent[]): Promise<void> => {
-    const accepted = events.flatMap((e, i) => {
-      const checked = checkEvent(e, i);
-      return checked.ok ? [checked.event] : [];
-    });
-    if (accepted.length !== events.length) logger.error({ events: events.map((e) => e.type) }, 'simulator emitted an invalid event');
-    await writer.write(accepted);
-  };
-  const simulator = await createSimulator({
-    database,
-    emit,
-    restartHeartbeatDelayMs: config.simulator.restartHeartbeatDelayMs,
-    onError: (error, context) => logger.error({ err: error, context }, 'simulator error'),
-  });
-  // Applied one batch at a time, in commit order: two overlapping applies could let an older
-  // batch's state land after a newer one's.
-  let applying = Promise.resolve();
-  writer.onStored((events) => {
-    applying = applying
-      .then(() => simulator.applyEvents(events))
-      .catch((error: unknown) => logger.error({ err: error }, 'simulator could not apply events'));
-  });
-  return { platform: simulator, simulator, applied: () => applying };
 }

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     triage.ingestTokenFromDataDir
       ? `  ingest token: ${triage.ingestToken}  (kept in ${config.dataDir}/ingest-token)`
       : '  ingest token: from INGEST_TOKEN',
-    ...triage.copilot.actions.authoriser.describe().map((line) => `  roles: ${line}`),
+    ...triage.actions.authoriser.describe().map((line) => `  roles: ${line}`),
     `  try: npm run scenario -- cascading-failure`,
     '',
   ];

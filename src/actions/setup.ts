@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import { actorLabel, type Actor } from '../actor.js';
+import { actorLabel } from '../actor.js';
 import { decisionLine } from '../approvals/card.js';
-import { createAuthoriser, type Authoriser } from '../auth/authoriser.js';
+import type { Authoriser } from '../auth/authoriser.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { cardKeyOf } from '../insights/insight.js';
@@ -18,37 +18,27 @@ import { eq } from 'drizzle-orm';
 export type ActionDesk = { authoriser: Authoriser; platform: GuardedPlatform; recovery: RecoveryRunner; approvals: ApprovalDesk };
 
 /**
- * The action side of Copilot, built from config: who may press what, the platform behind a
- * breaker with bounded retries, the exactly-once runner for recovery buttons, the approval gate.
+ * The action side, built from config: the platform behind a breaker with bounded retries, the
+ * exactly-once runner for recovery buttons, the approval gate. Who may press what is decided by
+ * the authoriser it is given.
  */
 export function createActionDesk(deps: {
   config: Config;
   database: Database;
   platform: Platform;
+  authoriser: Authoriser;
   showCard: CardSink;
-  groupsOf?: (actor: Actor) => Promise<string[]>;
-  /** Posts a line in the open incident's thread (late-bound: incidents are built after this). */
-  mirror?: (key: string, title: string, text: string) => Promise<void>;
+  /** Posts a line in the open incident's thread (the incident desk's mirror). */
+  mirror: (key: string, title: string, text: string) => Promise<void>;
   logger: Logger;
 }): ActionDesk {
-  const mirror = deps.mirror ?? (async () => {});
-  const { config, database, logger } = deps;
+  const { config, database, logger, authoriser, mirror } = deps;
   const guard = {
     timeoutMs: config.actions.platformTimeoutMs,
     attempts: config.actions.platformAttempts,
     breaker: { failureThreshold: config.actions.breakerFailures, openMs: config.actions.breakerOpenSeconds * 1000 },
   };
   const platform = guardPlatform(deps.platform, guard);
-  const authoriser = createAuthoriser({
-    roles: config.roles,
-    ...(deps.groupsOf ? { groupsOf: deps.groupsOf } : {}),
-    employees: async () => {
-      const listed = await deps.platform.listEmployees();
-      if (!listed.ok) throw new Error(listed.error.message);
-      return listed.value;
-    },
-    onLookupError: (error, what) => logger.warn({ err: error, what }, 'role lookup failed; deciding without it'),
-  });
   const recovery = createRecoveryRunner({
     db: database.db,
     authoriser,

@@ -1,19 +1,13 @@
-import { and, asc, eq, gte } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Database } from '../db/client.js';
-import { events } from '../db/schema/events.js';
-import { checkEvent } from '../events/envelope.js';
 import type { StoredEvent } from '../intake/event-writer.js';
 import type { Platform } from '../platform/port.js';
 import type { CatalogEntry } from './catalog/entry.js';
 import { evaluate, type RuleThresholds } from './evaluate.js';
-import type { InsightLifecycle } from './lifecycle.js';
+import type { Fence, InsightLifecycle } from './lifecycle.js';
 import { emptySnapshot, takeSnapshot, type PlatformSnapshot } from './platform-snapshot.js';
 import { SignalWindow } from './signal-window.js';
 
 export type InsightEngine = {
-  /** Loads recent events from the database so a restart sees what happened before it. */
-  start(): Promise<void>;
   onStored(events: StoredEvent[]): void;
   /** The periodic pass for time-based rules ("running > 30 min", "no heartbeat"). */
   tick(): Promise<void>;
@@ -22,8 +16,11 @@ export type InsightEngine = {
 };
 
 export type EngineDeps = {
-  database: Database;
   platform?: Platform;
+  /** The window's starting content: the newest events of the log (src/events/log.ts readRecent). */
+  restored?: StoredEvent[];
+  /** Checked inside each evaluation's write: false once this replica's tenure is over. */
+  fence?: Fence;
   catalog: readonly CatalogEntry[];
   lifecycle: InsightLifecycle;
   thresholds?: RuleThresholds;
@@ -36,6 +33,7 @@ export type EngineDeps = {
 };
 
 /**
+ * One leader tenure's evaluation of the catalog (src/insights/evaluator.ts makes one per tenure).
  * Evaluations are coalesced: while one runs, any number of new batches only mark the engine
  * dirty, and one more evaluation follows. A storm of 20,000 events is a handful of evaluations.
  */
@@ -43,6 +41,7 @@ export function createInsightEngine(deps: EngineDeps): InsightEngine {
   const now = deps.now ?? Date.now;
   const retentionMs = deps.retentionMs ?? 6 * 60 * 60 * 1000;
   const window = new SignalWindow(retentionMs);
+  window.add(deps.restored ?? []);
   let snapshot: PlatformSnapshot = emptySnapshot();
   let running: Promise<void> | null = null;
   let dirty = false;
@@ -54,7 +53,7 @@ export function createInsightEngine(deps: EngineDeps): InsightEngine {
       deps.logger.error({ kind: failure.kind, error: failure.error }, 'insight rule failed; other rules still ran');
       deps.onRuleFailure?.(failure.kind);
     }
-    await deps.lifecycle.reconcile(evaluation, new Date(at));
+    await deps.lifecycle.reconcile(evaluation, new Date(at), deps.fence);
   };
 
   // In a storm every pass re-detects the same fingerprints with slightly newer evidence; the
@@ -81,23 +80,6 @@ export function createInsightEngine(deps: EngineDeps): InsightEngine {
   };
 
   return {
-    async start() {
-      const since = new Date(now() - retentionMs);
-      const rows = await deps.database.db
-        .select()
-        .from(events)
-        .where(and(eq(events.known, true), gte(events.occurredAt, since)))
-        .orderBy(asc(events.occurredAt))
-        .limit(500_000);
-      const restored: StoredEvent[] = [];
-      for (const row of rows) {
-        const checked = checkEvent({ type: row.type, source: row.source, occurredAt: row.occurredAt.toISOString(), attributes: row.attributes }, 0);
-        if (checked.ok) restored.push({ ...checked.event, id: row.eventKey, eventKey: row.eventKey });
-      }
-      window.add(restored);
-      deps.logger.info({ events: restored.length }, 'insight window restored');
-      await this.tick();
-    },
     onStored(stored) {
       window.add(stored);
       schedule();

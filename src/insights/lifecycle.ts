@@ -10,10 +10,13 @@ export type InsightError = {
   insight?: Insight;
 };
 export type Publisher = (insights: Insight[]) => Promise<void>;
-export type ReconcileOutcome = { opened: number; changed: number; reopened: number; resolved: number; suppressed: number };
+export type ReconcileOutcome = { opened: number; changed: number; reopened: number; resolved: number; suppressed: number; fenced?: boolean };
+/** The leader's fencing check, run first inside the evaluation's transaction (src/cluster/lease.ts holdsLease). */
+export type Fence = (tx: store.Tx) => Promise<boolean>;
 
 export type InsightLifecycle = {
-  reconcile(evaluation: Evaluation, now: Date): Promise<ReconcileOutcome>;
+  /** With a fence that answers false nothing is written and the outcome says `fenced`. */
+  reconcile(evaluation: Evaluation, now: Date, fence?: Fence): Promise<ReconcileOutcome>;
   dismiss(id: number, actor: Actor, now: Date): Promise<Result<Insight, InsightError>>;
   acknowledge(id: number, actor: Actor, now: Date): Promise<Result<Insight, InsightError>>;
   /** Hands every insight whose card changed to the publisher; safe to call any time. */
@@ -28,9 +31,10 @@ export type InsightLifecycle = {
 export function createInsightLifecycle(deps: { database: Database; publisher: Publisher; suppressMinutes: number }): InsightLifecycle {
   const { db } = deps.database;
 
-  const reconcile = async (evaluation: Evaluation, now: Date): Promise<ReconcileOutcome> => {
+  const reconcile = async (evaluation: Evaluation, now: Date, fence?: Fence): Promise<ReconcileOutcome> => {
     const outcome: ReconcileOutcome = { opened: 0, changed: 0, reopened: 0, resolved: 0, suppressed: 0 };
-    await db.transaction(async (tx) => {
+    const written = await db.transaction(async (tx) => {
+      if (fence && !(await fence(tx))) return false;
       const existing = await store.findByFingerprints(tx, evaluation.detections.map((d) => d.fingerprint));
       const untouched: number[] = [];
       const fresh: store.NewInsight[] = [];
@@ -60,7 +64,9 @@ export function createInsightLifecycle(deps: { database: Database; publisher: Pu
         const resolved = await store.changeStatus(tx, live.id, ['open', 'acknowledged'], 'resolved', { resolvedAt: now }, null, now);
         if (resolved) outcome.resolved++;
       }
+      return true;
     });
+    if (!written) return { opened: 0, changed: 0, reopened: 0, resolved: 0, suppressed: 0, fenced: true };
     await publishPending();
     return outcome;
   };

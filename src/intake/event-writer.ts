@@ -11,8 +11,11 @@ export type StoredEvent = AcceptedEvent & { eventKey: string };
 export type EventWriter = {
   /** Resolves once the events are durably stored (or rejects: then none of them were). */
   write(events: AcceptedEvent[]): Promise<WriteOutcome>;
-  /** Listeners see newly stored events (never duplicates) after their transaction commits. */
-  onStored(listener: (events: StoredEvent[]) => void): void;
+  /**
+   * Listeners see newly stored events (never duplicates) after their transaction commits, with
+   * that transaction's id (events.tx): a write is one transaction.
+   */
+  onStored(listener: StoredListener): void;
   /** Waits for every write already handed in; used on shutdown. */
   drain(): Promise<void>;
 };
@@ -22,6 +25,8 @@ export type WriterOptions = {
   /** Statements in flight at once; PostgreSQL overlaps one's commit with the next one's work. */
   maxFlushesInFlight?: number;
 };
+
+export type StoredListener = (events: StoredEvent[], tx: number) => void;
 
 type Pending = { events: StoredEvent[]; resolve(o: WriteOutcome): void; reject(e: unknown): void };
 type Row = { event: StoredEvent; owner: Pending; id: string };
@@ -43,7 +48,7 @@ type Row = { event: StoredEvent; owner: Pending; id: string };
  */
 export function createEventWriter(database: Database, options: WriterOptions): EventWriter {
   const queue: Pending[] = [];
-  const listeners: Array<(events: StoredEvent[]) => void> = [];
+  const listeners: StoredListener[] = [];
   const maxInFlight = database.kind === 'pglite' ? 1 : (options.maxFlushesInFlight ?? 2);
   let inFlight = 0;
   let scheduled = false;
@@ -65,12 +70,12 @@ export function createEventWriter(database: Database, options: WriterOptions): E
   // stream read in time (insight windows, the simulator) sees no more disorder than one flight makes.
   let taken = 0;
   let delivered = 0;
-  const finished = new Map<number, StoredEvent[]>();
-  const deliver = (ticket: number, stored: StoredEvent[]): void => {
-    finished.set(ticket, stored);
+  const finished = new Map<number, { stored: StoredEvent[]; tx: number }>();
+  const deliver = (ticket: number, stored: StoredEvent[], tx = 0): void => {
+    finished.set(ticket, { stored, tx });
     for (let next = finished.get(delivered); next; next = finished.get(delivered)) {
       finished.delete(delivered++);
-      if (next.length) for (const listener of listeners) safely(() => listener(next));
+      if (next.stored.length) for (const listener of listeners) safely(() => listener(next.stored, next.tx));
     }
   };
 
@@ -88,7 +93,7 @@ export function createEventWriter(database: Database, options: WriterOptions): E
     }
     const ordered = maxInFlight > 1 ? [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) : rows;
     try {
-      const inserted = await insertRows(ordered.map((r) => r.event));
+      const { inserted, tx } = await insertRows(ordered.map((r) => r.event));
       const accepted = new Map<Pending, number>();
       // Arrival order, not the sorted insert order: listeners read streams of events in time.
       const stored: StoredEvent[] = [];
@@ -101,7 +106,7 @@ export function createEventWriter(database: Database, options: WriterOptions): E
         const n = accepted.get(pending) ?? 0;
         pending.resolve({ accepted: n, duplicates: pending.events.length - n });
       }
-      deliver(ticket, stored);
+      deliver(ticket, stored, tx);
     } catch (error) {
       deliver(ticket, []);
       for (const pending of batch) pending.reject(error);
@@ -109,20 +114,19 @@ export function createEventWriter(database: Database, options: WriterOptions): E
   };
 
   /** 'all' when the plain INSERT went through; otherwise the ids the conflict-aware one stored. */
-  const insertRows = async (events: StoredEvent[]): Promise<'all' | Set<string>> => {
-    if (!events.length) return new Set();
+  const insertRows = async (events: StoredEvent[]): Promise<{ inserted: 'all' | Set<string>; tx: number }> => {
+    if (!events.length) return { inserted: new Set(), tx: 0 };
     if (!expectDuplicates) {
       try {
-        await insertAll(database, events);
-        return 'all';
+        return { inserted: 'all', tx: await insertAll(database, events) };
       } catch (error) {
         // Unique violation (or a deadlock, should one ever happen): that statement rolled back.
         if (!isRetryable(error)) throw error;
       }
     }
-    const inserted = await insertNew(database, events);
-    expectDuplicates = inserted.size < events.length;
-    return inserted;
+    const { ids, tx } = await insertNew(database, events);
+    expectDuplicates = ids.size < events.length;
+    return { inserted: ids, tx: tx ?? 0 };
   };
 
   const pump = (): void => {

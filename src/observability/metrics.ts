@@ -67,9 +67,33 @@ export function createMetrics() {
       for (const status of ['pending', 'inFlight', 'sent', 'failed'] as const) this.set({ status }, stats[status]);
     },
   });
+  // Read from the database at scrape time, so every replica reports the deployment's lag, and a
+  // dead leader's lag keeps growing where someone looks (src/insights/evaluator.ts).
+  type EvaluatorView = { leading: boolean; lagSeconds: number | undefined };
+  let evaluatorView: (() => Promise<EvaluatorView>) | null = null;
+  const lag = new Gauge({
+    name: 'triage_evaluator_lag_seconds',
+    help: 'Age of the oldest stored event the leader has not evaluated yet (0 when caught up)',
+    registers: [],
+  });
+  new Gauge({
+    name: 'triage_evaluator_leader',
+    help: '1 while this replica is the leader that evaluates the catalog',
+    registers: [registry],
+    async collect() {
+      if (!evaluatorView) return;
+      const view = await evaluatorView();
+      this.set(view.leading ? 1 : 0);
+      if (view.lagSeconds !== undefined) lag.set(view.lagSeconds);
+    },
+  });
+  registry.registerMetric(lag);
   return {
     registry,
     insightRuleFailures,
+    watchEvaluator: (view: () => Promise<EvaluatorView>) => {
+      evaluatorView = view;
+    },
     watchOutbox: (stats: () => Promise<OutboxCounts>) => {
       outboxStats = stats;
     },

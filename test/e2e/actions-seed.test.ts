@@ -25,8 +25,8 @@ describe.each(databaseKinds())('recovering the seed incident from the console on
     const played = await playScenario({ scenario: findScenario('cascading-failure')!, url: triage.url, token: TEST_TOKEN, speed: 50 });
     expect(played.ok).toBe(true);
     await triage.writer.drain();
-    await triage.copilot.engine.idle();
-    await eventually(outboxSettled(triage.copilot.outbox), 15_000);
+    await triage.evaluator.idle();
+    await eventually(outboxSettled(triage.outbox), 15_000);
   });
   afterAll(async () => triage?.close());
 

@@ -24,8 +24,8 @@ describe.each(databaseKinds())('a declared incident collects its insights on %s'
 
   const settle = async () => {
     await triage.writer.drain();
-    await triage.copilot.engine.idle();
-    await eventually(outboxSettled(triage.copilot.outbox), 15_000);
+    await triage.evaluator.idle();
+    await eventually(outboxSettled(triage.outbox), 15_000);
   };
   const play = async (name: string) => {
     expect((await playScenario({ scenario: findScenario(name)!, url: triage.url, token: TEST_TOKEN, speed: 50 })).ok).toBe(true);

@@ -37,9 +37,9 @@ describe.each(databaseKinds())('the seed incident from cascade to post-mortem on
 
   const settle = async () => {
     await triage.writer.drain();
-    await triage.copilot.engine.idle();
-    await triage.copilot.actions.recovery.idle();
-    await eventually(outboxSettled(triage.copilot.outbox), 15_000);
+    await triage.evaluator.idle();
+    await triage.actions.recovery.idle();
+    await eventually(outboxSettled(triage.outbox), 15_000);
   };
   const messages = async (): Promise<Message[]> => ((await (await fetch(`${triage.url}/console/api/state?as=james`)).json()) as { messages: Message[] }).messages;
   const post = async (path: string, body: unknown): Promise<Answer> => (await (await fetch(`${triage.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as Answer;

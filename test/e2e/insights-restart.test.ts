@@ -31,14 +31,14 @@ describe('Copilot across a restart', () => {
     const first = await start();
     const played = await playScenario({ scenario: findScenario('cascading-failure')!, url: first.url, token: TEST_TOKEN, speed: 50 });
     expect(played.ok).toBe(true);
-    await first.copilot.engine.idle();
+    await first.evaluator.idle();
     const before = await open();
     expect(before).toContain('runtime_unreachable:bash-runtime-mike');
     await first.stop();
 
     const second = await start();
-    await second.copilot.engine.tick();
-    await second.copilot.engine.idle();
+    await second.evaluator.tick();
+    await second.evaluator.idle();
     expect(await open()).toEqual(before);
     const resolved = await database.query<{ n: number }>(sql`select count(*)::int as n from insight_history where change = 'resolved'`);
     expect(resolved[0]!.n).toBe(0);

@@ -26,8 +26,8 @@ describe.each(databaseKinds())('Copilot on the seed incident on %s', (kind) => {
     const start = new Date();
     const played = await playScenario({ scenario: findScenario('cascading-failure')!, url: triage.url, token: TEST_TOKEN, speed: 50, start });
     expect(played.ok).toBe(true);
-    await triage.copilot.engine.idle();
-    await eventually(outboxSettled(triage.copilot.outbox), 10_000);
+    await triage.evaluator.idle();
+    await eventually(outboxSettled(triage.outbox), 10_000);
 
     const titles = posts().map((p) => p.card.title);
     const critical = posts().filter((p) => p.card.severity === 'critical');
@@ -53,8 +53,8 @@ describe.each(databaseKinds())('Copilot on the seed incident on %s', (kind) => {
     const before = posts().length;
     const played = await playScenario({ scenario: findScenario('cascading-failure')!, url: triage.url, token: TEST_TOKEN, speed: 50 });
     expect(played.ok).toBe(true);
-    await triage.copilot.engine.idle();
-    await eventually(outboxSettled(triage.copilot.outbox), 10_000);
+    await triage.evaluator.idle();
+    await eventually(outboxSettled(triage.outbox), 10_000);
     expect(posts().length).toBe(before);
   });
 });

@@ -47,10 +47,10 @@ describe.each(databaseKinds())('recovering the seed incident from Slack on %s', 
 
   async function settled() {
     await triage.writer.drain();
-    await triage.copilot.engine.idle();
-    await triage.copilot.actions.recovery.idle();
+    await triage.evaluator.idle();
+    await triage.actions.recovery.idle();
     await eventually(async () => {
-      const stats = await triage.copilot.outbox.stats();
+      const stats = await triage.outbox.stats();
       return stats.pending === 0 && stats.inFlight === 0;
     }, 15_000);
   }

@@ -36,9 +36,9 @@ describe.each(databaseKinds())('the seed incident in Slack on %s', (kind) => {
   // The insights' own cards: not the incident header the cascade opens, nor its thread.
   const posts = () => slack.calls('chat.postMessage').filter((p) => !p.body.thread_ts && !/^🚨 Incident/.test(titleOf(p)));
   const settled = async () => {
-    await triage.copilot.engine.idle();
+    await triage.evaluator.idle();
     await eventually(async () => {
-      const stats = await triage.copilot.outbox.stats();
+      const stats = await triage.outbox.stats();
       return stats.pending === 0 && stats.inFlight === 0;
     }, 15_000);
   };

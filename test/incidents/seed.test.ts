@@ -19,7 +19,7 @@ describe.each(databaseKinds())('correlating the seed cascade on %s', (kind) => {
     const played = await playScenario({ scenario: findScenario('cascading-failure')!, url: triage.url, token: TEST_TOKEN, speed: 50 });
     expect(played.ok).toBe(true);
     await triage.writer.drain();
-    await triage.copilot.engine.idle();
+    await triage.evaluator.idle();
   });
   afterAll(async () => triage?.close());
 

@@ -28,8 +28,8 @@ export async function playSeedIncident(kind: DatabaseKind): Promise<SeedIncident
   const played = await playScenario({ scenario: findScenario('cascading-failure')!, url: triage.url, token: TEST_TOKEN, speed: 50 });
   expect(played.ok).toBe(true);
   await triage.writer.drain();
-  await triage.copilot.engine.idle();
-  await eventually(outboxSettled(triage.copilot.outbox), 15_000);
+  await triage.evaluator.idle();
+  await eventually(outboxSettled(triage.outbox), 15_000);
   const incidentId = await openIncident(triage);
 
   const restart = await find(triage, (m) => /unreachable/i.test(m.card.title) && m.card.entities.some((e) => e.id === 'bash-runtime-mike'));

@@ -112,7 +112,7 @@ describe('the improvement loop over the seed story played through Triage', () =>
       const played = await playScenario({ scenario: findScenario('cascading-failure')!, url: triage.url, token: TEST_TOKEN, speed: 50 });
       expect(played.ok).toBe(true);
       await triage.writer.drain();
-      await triage.copilot.engine.idle();
+      await triage.evaluator.idle();
       const rows = await triage.testDatabase.query<{ kind: string; scope: string; summary: string }>(
         sql`select kind, scope, detection->>'summary' as summary from insights where severity = 'critical' order by id`,
       );

@@ -10,7 +10,7 @@ import { mcpCheck } from './mcp.js';
 import { providersCheck } from './providers.js';
 import { runtimesCheck } from './runtimes.js';
 import { secretsCheck } from './secrets.js';
-import { triageItselfCheck } from './triage-itself.js';
+import { triageItselfCheck, type TriageItselfCheckDeps } from './triage-itself.js';
 
 /** A chat platform's own "is my token good" call (Slack's auth.test), given by its adapter. */
 export type ChatProbe = { name: string; probe(signal: AbortSignal): Promise<Result<string, string>> };
@@ -22,6 +22,7 @@ export function buildChecks(deps: {
   platform: Platform;
   chatProbes: ChatProbe[];
   pendingOverrides?: BudgetCheckDeps['pendingOverrides'];
+  evaluator?: TriageItselfCheckDeps['evaluator'];
 }): DoctorCheck[] {
   const { config, database, platform } = deps;
   const doctor = config.doctor;
@@ -40,6 +41,6 @@ export function buildChecks(deps: {
     // Each server's probe ends well inside the check's own deadline, so a hung server is named, not a TIMEOUT.
     mcpCheck({ platform, servers: doctor.mcpServers, database, timeoutMs: Math.floor(doctor.checkTimeoutMs * 0.6) }),
     budgetCheck({ platform, ...(deps.pendingOverrides ? { pendingOverrides: deps.pendingOverrides } : {}) }),
-    triageItselfCheck({ database, platform, outboxStuckAfterMinutes: doctor.outboxStuckAfterMinutes }),
+    triageItselfCheck({ database, platform, outboxStuckAfterMinutes: doctor.outboxStuckAfterMinutes, ...(deps.evaluator ? { evaluator: deps.evaluator } : {}) }),
   ];
 }

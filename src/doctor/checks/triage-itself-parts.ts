@@ -7,6 +7,8 @@ export type Part = {
   headline?: string;
   details: string[];
   actions: DoctorAction[];
+  /** Said in the summary even when all is well ("insights evaluated by …, 0.2 s behind"). */
+  note?: string;
 };
 
 export const healthy: Part = { status: 'pass', details: [], actions: [] };

@@ -2,12 +2,20 @@ import type { Database } from '../../db/client.js';
 import { clock, percent, plural } from '../../insights/catalog/helpers.js';
 import type { CircuitBreaker, Platform, PlatformResult, Worker } from '../../platform/port.js';
 import { pass, type DoctorCheck, type Finding } from '../check.js';
+import type { EvaluatorStatus } from '../../insights/evaluator.js';
 import { reasonOf } from './database-headroom.js';
+import { evaluatorPart } from './triage-itself-evaluator.js';
 import { deadLetterPart } from './triage-itself-dead-letters.js';
 import { undeliveredPart, waitingPart } from './triage-itself-outbox.js';
 import { healthy, unreadable, type Part } from './triage-itself-parts.js';
 
-export type TriageItselfCheckDeps = { database: Database; platform: Platform; outboxStuckAfterMinutes: number };
+export type TriageItselfCheckDeps = {
+  database: Database;
+  platform: Platform;
+  outboxStuckAfterMinutes: number;
+  /** Who evaluates insights and how far behind (src/insights/evaluator.ts). */
+  evaluator?: () => Promise<EvaluatorStatus>;
+};
 
 function breakerPart(breakers: CircuitBreaker[]): Part {
   const open = breakers.filter((b) => b.state === 'open');
@@ -68,7 +76,8 @@ const RANK = { pass: 0, warning: 1, fail: 2 } as const;
 
 function fold(parts: Part[]): Finding {
   const status = parts.reduce<Part['status']>((worst, p) => (RANK[p.status] > RANK[worst] ? p.status : worst), 'pass');
-  if (status === 'pass') return pass('cards delivered, no breaker open, workers responsive');
+  const notes = parts.flatMap((p) => (p.note && p.status === 'pass' ? [p.note] : []));
+  if (status === 'pass') return pass(['cards delivered, no breaker open, workers responsive', ...notes].join('; '));
   // Deduplicated: with the database down, both outbox concerns say the same "could not read".
   const headlines = [...new Set(parts.flatMap((p) => (p.headline ? [p.headline] : [])))];
   const details = [...new Set(parts.flatMap((p) => p.details))];
@@ -82,7 +91,7 @@ function fold(parts: Part[]): Finding {
  * unresponsive workers, dead letters.
  */
 export function triageItselfCheck(deps: TriageItselfCheckDeps): DoctorCheck {
-  const { database, platform, outboxStuckAfterMinutes } = deps;
+  const { database, platform, outboxStuckAfterMinutes, evaluator } = deps;
   return {
     section: 'triage',
     name: 'Triage itself',
@@ -93,6 +102,7 @@ export function triageItselfCheck(deps: TriageItselfCheckDeps): DoctorCheck {
         fromPlatform('circuit breakers', () => platform.listBreakers(), breakerPart),
         fromPlatform('workers', () => platform.listWorkers(), workerPart),
         guarded('dead-letter queue depths', () => deadLetterPart(database, ctx.now)),
+        ...(evaluator ? [guarded('the evaluator lease', async () => evaluatorPart(await evaluator(), ctx.now.getTime()))] : []),
       ]);
       ctx.signal.throwIfAborted();
       return fold(parts);

@@ -133,9 +133,9 @@ describe.each(databaseKinds())('Slack over Socket Mode on %s', (kind) => {
     click(again);
     await eventually(() => slack.acks(again).length > 0, 3_000);
     await eventually(() => logs.some((l) => l.msg === 'Slack redelivered a click; already handled'), 10_000);
-    await triage.copilot.engine.idle();
+    await triage.evaluator.idle();
     await eventually(async () => {
-      const stats = await triage.copilot.outbox.stats();
+      const stats = await triage.outbox.stats();
       return stats.pending === 0 && stats.inFlight === 0;
     }, 15_000);
     expect(dismissed()).toHaveLength(1);

@@ -1,0 +1,121 @@
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database } from '../db/client.js';
+import type { StoredEvent } from '../intake/event-writer.js';
+
+/**
+ * Reading the durable event log (table `events`) in commit-safe order.
+ *
+ * Sequence numbers are taken before commit, so with several intake transactions in flight (two
+ * per replica, any number of replicas) seq 10 can commit before seq 9: a reader that follows
+ * "seq > last seen" skips 9 for ever. Each row therefore carries the id of the transaction that
+ * wrote it (`tx`), and a reader only takes rows whose transaction is older than the oldest one
+ * still running (`pg_snapshot_xmin`): those transactions have all finished, so no row below that
+ * horizon can appear later. Within the horizon rows are read in (tx, seq) order, which makes a
+ * position a plain pair. docs/architecture.md, "Following the event log".
+ */
+export type LogPosition = { tx: number; seq: number };
+export type LogBatch = {
+  events: LoggedEvent[];
+  /** Where the next read starts: after everything read, or up to the horizon when read whole. */
+  position: LogPosition;
+  /** False when the read stopped at `limit`: call again at once. */
+  complete: boolean;
+};
+export type LoggedEvent = StoredEvent & { tx: number; seq: number; receivedAt: Date };
+
+/** Before every row: the position of a consumer that has read nothing. */
+export const LOG_START: LogPosition = { tx: 0, seq: 0 };
+/** "Everything of transactions before `horizon`." */
+export const before = (horizon: number): LogPosition => ({ tx: horizon - 1, seq: Number.MAX_SAFE_INTEGER });
+export const isAfter = (a: LogPosition, b: LogPosition): boolean => a.tx > b.tx || (a.tx === b.tx && a.seq > b.seq);
+
+const Horizon = z.object({ horizon: z.coerce.number().int() });
+const Row = z.object({
+  seq: z.coerce.number().int(),
+  tx: z.coerce.number().int(),
+  source: z.string(),
+  event_key: z.string(),
+  type: z.string(),
+  occurred_at: z.coerce.date(),
+  received_at: z.coerce.date(),
+  attributes: z.record(z.string(), z.unknown()),
+});
+
+const toEvent = (row: z.infer<typeof Row>): LoggedEvent => ({
+  id: row.event_key,
+  eventKey: row.event_key,
+  type: row.type,
+  source: row.source,
+  occurredAt: row.occurred_at.toISOString(),
+  attributes: row.attributes,
+  known: true,
+  tx: row.tx,
+  seq: row.seq,
+  receivedAt: row.received_at,
+});
+
+/**
+ * The next known events after `after`, oldest transaction first, at most `limit`. Horizon and
+ * rows come from one REPEATABLE READ snapshot, so every row below the horizon is visible to the
+ * read. The range on `tx` is what the BRIN index on events.tx answers.
+ */
+export async function readLog(database: Database, after: LogPosition, limit: number): Promise<LogBatch> {
+  return database.db.transaction(
+    async (tx) => {
+      const [h] = rowsOf(await tx.execute(sql`select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as horizon`));
+      const horizon = Horizon.parse(h).horizon;
+      const rows = rowsOf(
+        await tx.execute(sql`
+          select seq, tx, source, event_key, type, occurred_at, received_at, attributes from events
+          where known and tx >= ${after.tx} and (tx > ${after.tx} or seq > ${after.seq}) and tx < ${horizon}
+          order by tx, seq
+          limit ${limit}`),
+      ).map((r) => toEvent(Row.parse(r)));
+      const last = rows[rows.length - 1];
+      if (rows.length === limit && last) return { events: rows, position: { tx: last.tx, seq: last.seq }, complete: false };
+      const whole = before(horizon);
+      return { events: rows, position: isAfter(whole, after) ? whole : after, complete: true };
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}
+
+/**
+ * What a new leader's window starts from: the newest `limit` known events received within
+ * `sinceMs` (the window's retention) whose transactions have finished, oldest first, and the
+ * position to follow the log from so nothing is read twice or missed. Bounded by received_at
+ * (BRIN-indexed, appended in order) and read newest first, so a table of months costs the same
+ * as one of hours, and a storm beyond `limit` keeps its newest events, not its oldest.
+ */
+export async function readRecent(database: Database, sinceMs: number, limit: number, now: number): Promise<LogBatch> {
+  const since = new Date(now - sinceMs).toISOString();
+  return database.db.transaction(
+    async (tx) => {
+      const [h] = rowsOf(await tx.execute(sql`select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as horizon`));
+      const horizon = Horizon.parse(h).horizon;
+      const rows = rowsOf(
+        await tx.execute(sql`
+          select seq, tx, source, event_key, type, occurred_at, received_at, attributes from events
+          where known and received_at >= ${since}::timestamptz and occurred_at >= ${since}::timestamptz and tx < ${horizon}
+          order by received_at desc, seq desc
+          limit ${limit}`),
+      ).map((r) => toEvent(Row.parse(r)));
+      rows.reverse();
+      return { events: rows, position: before(horizon), complete: true };
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}
+
+/** Seconds since the oldest known event after `position` was received; 0 when there is none. */
+export async function lagSeconds(database: Database, position: LogPosition): Promise<number> {
+  const [row] = await database.query<{ lag: number | string | null }>(sql`
+    select extract(epoch from now() - min(received_at)) as lag from events
+    where known and tx >= ${position.tx} and (tx > ${position.tx} or seq > ${position.seq})`);
+  return Math.max(0, Number(row?.lag ?? 0));
+}
+
+function rowsOf(result: unknown): unknown[] {
+  return Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? []);
+}
