@@ -1,12 +1,13 @@
 import type { ChatAdapterFactory } from '../../src/chat/adapter.js';
 import { scenarios } from '../../src/platform/scenarios/index.js';
 import { createConsoleChatPort } from './chat-port.js';
-import { createLiveHub } from './live-hub.js';
+import { createLiveHub, shareAcrossReplicas } from './live-hub.js';
 import { consoleRoutes } from './routes.js';
 
 /** The local web console: the embedded default's chat, at `/`. */
-export const createConsoleAdapter: ChatAdapterFactory = ({ database }) => {
-  const hub = createLiveHub();
+export const createConsoleAdapter: ChatAdapterFactory = async ({ database, logger }) => {
+  // Every replica's browsers see every change, whichever replica made it (src/db/client.ts notify/listen).
+  const hub = await shareAcrossReplicas(createLiveHub(), { database, logger });
   const port = createConsoleChatPort({ database, hub });
   return {
     port,
@@ -22,6 +23,6 @@ export const createConsoleAdapter: ChatAdapterFactory = ({ database }) => {
         logger: ctx.logger,
       }),
     // Open event streams would otherwise hold shutdown for the whole grace period.
-    close: () => hub.close(),
+    close: () => hub.stop(),
   };
 };
