@@ -11,7 +11,7 @@ import type { StoredEvent } from '../intake/event-writer.js';
  * "seq > last seen" skips 9 for ever. Each row therefore carries the id of the transaction that
  * wrote it (`tx`), and a reader only takes rows whose transaction is older than the oldest one
  * still running (`pg_snapshot_xmin`): those transactions have all finished, so no row below that
- * horizon can appear later. Within the horizon rows are read in (tx, seq) order, which makes a
+ * horizon can appear later (transactions of other databases on the same server are not waited for, see HORIZON). Within the horizon rows are read in (tx, seq) order, which makes a
  * position a plain pair. docs/architecture.md, "Following the event log".
  */
 export type LogPosition = { tx: number; seq: number };
@@ -29,6 +29,23 @@ export const LOG_START: LogPosition = { tx: 0, seq: 0 };
 /** "Everything of transactions before `horizon`." */
 export const before = (horizon: number): LogPosition => ({ tx: horizon - 1, seq: Number.MAX_SAFE_INTEGER });
 export const isAfter = (a: LogPosition, b: LogPosition): boolean => a.tx > b.tx || (a.tx === b.tx && a.seq > b.seq);
+
+/**
+ * The oldest transaction of *this database* still running in the read's snapshot (or the next
+ * transaction id when none is): below it every transaction has finished. Transaction ids are
+ * cluster-wide, so the plain pg_snapshot_xmin would also wait for transactions in other
+ * databases of the same server, which can never write our events; a transaction of the
+ * snapshot that pg_stat_activity places in another database is left out. One that has finished
+ * since (so pg_stat_activity no longer lists it) is kept: waiting one more poll is safe, skipping is not.
+ */
+const HORIZON = sql`
+  select coalesce(
+    (select min(x::text::bigint) from pg_snapshot_xip(s) x
+      where not exists (
+        select 1 from pg_stat_activity a
+        where a.backend_xid::text::bigint = x::text::bigint % 4294967296 and a.datname is distinct from current_database())),
+    pg_snapshot_xmax(s)::text::bigint) as horizon
+  from (select pg_current_snapshot() as s) as snapshot`;
 
 const Horizon = z.object({ horizon: z.coerce.number().int() });
 const Row = z.object({
@@ -63,7 +80,7 @@ const toEvent = (row: z.infer<typeof Row>): LoggedEvent => ({
 export async function readLog(database: Database, after: LogPosition, limit: number): Promise<LogBatch> {
   return database.db.transaction(
     async (tx) => {
-      const [h] = rowsOf(await tx.execute(sql`select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as horizon`));
+      const [h] = rowsOf(await tx.execute(HORIZON));
       const horizon = Horizon.parse(h).horizon;
       const rows = rowsOf(
         await tx.execute(sql`
@@ -92,7 +109,7 @@ export async function readRecent(database: Database, sinceMs: number, limit: num
   const since = new Date(now - sinceMs).toISOString();
   return database.db.transaction(
     async (tx) => {
-      const [h] = rowsOf(await tx.execute(sql`select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as horizon`));
+      const [h] = rowsOf(await tx.execute(HORIZON));
       const horizon = Horizon.parse(h).horizon;
       const rows = rowsOf(
         await tx.execute(sql`

@@ -50,7 +50,11 @@ describe.runIf(realPostgresUrl())('replicas on one PostgreSQL', () => {
     expect((await postEvents(a.url, [failure('f1', 'rt-1'), failure('f2', 'rt-2')])).status).toBe(202);
     expect((await postEvents(b.url, [failure('f3', 'rt-3'), failure('f4', 'rt-4')])).status).toBe(202);
 
-    const cards = await waitFor(async () => (await seen.postedInsightCards()).filter((c) => c.startsWith('runtime_execution_failures')), 10_000);
+    const posted = async () => {
+      const cards = (await seen.postedInsightCards()).filter((c) => c.startsWith('runtime_execution_failures'));
+      return cards.length ? cards : undefined;
+    };
+    const cards = await waitFor(posted, 10_000);
     expect(cards).toEqual(['runtime_execution_failures:workspace#1']);
     const [row] = await seen.sql<Array<{ failures: number }>>`select (detection->'facts'->>'failures')::int as failures from insights where kind = 'runtime_execution_failures'`;
     expect(row!.failures).toBe(4);
