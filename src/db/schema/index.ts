@@ -9,4 +9,4 @@ export * from './doctor.js';
 export * from './actions.js';
 export * from './incidents.js';
 export * from './cluster.js';
-export * from './discord.js';
+export * from './confirmations.js';
