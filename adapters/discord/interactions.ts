@@ -8,7 +8,7 @@ import type { WorkQueue } from '../../src/chat/work-queue.js';
 import type { RouteHandler } from '../../src/http/router.js';
 import { messageIdOf, type DiscordChannels } from './channels.js';
 import { TEXT_OPTION } from './commands.js';
-import { asksFirst, NO, settled, YES, type Confirmations } from './confirm.js';
+import { asksFirst, NO, settled, YES, type Confirmations, type Pending } from './confirm.js';
 import type { FollowUps } from './follow-up.js';
 import type { MemberRoles } from './member-roles.js';
 import { EPHEMERAL, Interaction, personOf, RESPONSE, type CommandInteraction, type ComponentInteraction } from './payloads.js';
@@ -119,11 +119,19 @@ async function confirmationStep(deps: DiscordEntryDeps, interaction: ComponentIn
     }
   }
   if (customId.startsWith(NO)) {
-    deps.confirmations.take(customId);
+    // The question's buttons go with this answer, so a row left by a failed delete cannot be pressed; it expires.
+    await deps.confirmations.take(customId).catch((error: unknown) => deps.logger.error({ err: error }, 'could not forget a cancelled Discord question'));
     return { response: settled('Cancelled. Nothing was done.') };
   }
   if (customId.startsWith(YES)) {
-    const pending = deps.confirmations.take(customId);
+    let pending: Pending | undefined;
+    try {
+      pending = await deps.confirmations.take(customId);
+    } catch (error) {
+      // The question and its buttons stay: pressing Yes again acts, or says it expired if the delete did land.
+      deps.logger.error({ err: error }, 'could not read a Discord confirmation');
+      return { response: { type: CHANNEL_MESSAGE, data: { content: APOLOGY, flags: EPHEMERAL } } };
+    }
     if (!pending) return { response: settled('This question has expired, so nothing was done. Press the button on the card again.') };
     return { ...pending, confirmed: true };
   }
