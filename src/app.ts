@@ -13,6 +13,7 @@ import type { Interactions } from './chat/interactions.js';
 import { createOutbox, type Outbox } from './chat/outbox/index.js';
 import type { ChatPlatform, ChatPort } from './chat/port.js';
 import { createChatEntry } from './chat-entry.js';
+import { createPendingWork } from './chat/pending-work.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { buildChecks } from './doctor/checks/index.js';
@@ -42,6 +43,9 @@ import { findScenario } from './platform/scenarios/index.js';
 import { playScenario } from './platform/scenarios/player.js';
 import type { Simulator } from './platform/simulator/simulator.js';
 import { withTimeout } from './resilience/timeout.js';
+
+/** How often a replica looks for acknowledged chat work whose replica died (its lease ran out). */
+const RESUME_CRON = '*/10 * * * * *';
 
 export type RunningTriage = {
   url: string;
@@ -103,7 +107,9 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   const { platform, simulator } = connected;
 
   // Chat: adapters, their ports, the outbox every card goes through.
-  const adapters = await Promise.all((options.adapters ?? []).map((create) => create({ database, logger })));
+  // Acknowledged chat work on record, so another replica finishes what a dead one acked.
+  const work = createPendingWork(database, { owner: replicaId, logger });
+  const adapters = await Promise.all((options.adapters ?? []).map((create) => create({ database, logger, work })));
   const ports = new Map<ChatPlatform, ChatPort>([...adapters.map((a) => a.port), ...(options.chatPorts ?? [])].map((p) => [p.platform, p]));
   const platforms = () => [...ports.keys()];
   const outbox = createOutbox({ database, ports, options: config.outbox, logger });
@@ -154,6 +160,13 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   const checks = buildChecks({ config, database, platform, chatProbes, pendingOverrides: () => pendingBudgetOverrides(database.db), evaluator: () => evaluator.status() });
   const doctor = startDoctor({ config, database, checks, scheduler, outbox, platforms });
   const interactions = createChatEntry({ config, database, doctor, actions, incidents, lifecycle, logger });
+  const answerers = new Map(adapters.flatMap((a) => (a.answerLater ? [[a.port.platform, a.answerLater] as const] : [])));
+  scheduler.schedule('chat-work-resume', RESUME_CRON, () =>
+    work.resumeOrphans(interactions, async (platform, address, reply) => {
+      const answer = answerers.get(platform as ChatPlatform);
+      if (answer) await answer(address, reply);
+    }),
+  );
 
   // HTTP: health, intake, the simulator's REST face, incidents, and each adapter's entry points.
   let selfUrl = '';

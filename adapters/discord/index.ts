@@ -6,7 +6,7 @@ import { confirmations } from './confirm.js';
 import { createDiscordChatPort } from './chat-port.js';
 import { registerCommands } from './commands.js';
 import { followUps } from './follow-up.js';
-import { DISCORD_INTERACTIONS_PATH, interactionsHandler } from './interactions.js';
+import { answerAt, DISCORD_INTERACTIONS_PATH, interactionsHandler } from './interactions.js';
 import { memberRoles } from './member-roles.js';
 import { discordTokenProbe } from './probe.js';
 import { renderCard } from './render.js';
@@ -25,7 +25,7 @@ const CAPACITY = 64;
  * Triage's one server. No gateway connection: everything Triage needs comes over HTTP.
  */
 export function createDiscordAdapter(config: DiscordConfig): ChatAdapterFactory {
-  return ({ database, logger: parent }) => {
+  return ({ database, logger: parent, work }) => {
     const logger = parent.child({ adapter: 'discord' });
     // 7 s a call: the first reply in a thread makes two, and both must fit the outbox's 15 s delivery timeout.
     const rest = createDiscordRest({ token: config.botToken ?? '', timeoutMs: 7_000, ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}) });
@@ -36,6 +36,7 @@ export function createDiscordAdapter(config: DiscordConfig): ChatAdapterFactory 
       capacity: CAPACITY,
       onError: (error) => logger.error({ err: error }, 'Discord post-ack work threw past its boundary'),
     });
+    const answers = { followUps: followUps(rest, config.applicationId ?? ''), render: renderCard };
     return {
       port: createDiscordChatPort({ rest, channels, render: renderCard, logger }),
       routes: (ctx) => {
@@ -45,17 +46,18 @@ export function createDiscordAdapter(config: DiscordConfig): ChatAdapterFactory 
           interactions: ctx.interactions,
           channels,
           defaultChannel: ctx.channels[0] ?? 'ops',
-          followUps: followUps(rest, config.applicationId ?? ''),
-          render: renderCard,
+          ...answers,
           roles,
           confirmations: confirmations(database),
           queue,
+          work,
           logger,
         });
         return [{ method: 'POST', path: DISCORD_INTERACTIONS_PATH, handler }];
       },
       probe: discordTokenProbe(rest),
       groupsOf: roles.groupsOf,
+      answerLater: (address, reply) => answerAt(answers, address, reply),
       close: () => {},
     };
   };

@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { Actor } from '../../src/actor.js';
 import { APOLOGY, BUSY } from '../../src/chat/answers.js';
 import type { Card } from '../../src/chat/card.js';
 import type { InteractionReply, Interactions } from '../../src/chat/interactions.js';
+import type { PendingEntry, PendingWork } from '../../src/chat/pending-work.js';
 import type { WorkQueue } from '../../src/chat/work-queue.js';
 import type { RouteHandler } from '../../src/http/router.js';
 import { messageIdOf, type DiscordChannels } from './channels.js';
@@ -29,6 +31,8 @@ export type DiscordEntryDeps = {
   roles: MemberRoles;
   confirmations: Confirmations;
   queue: WorkQueue;
+  /** Acknowledged work on record (and an interaction's first sight): src/chat/pending-work.ts. */
+  work: PendingWork;
   logger: Logger;
 };
 
@@ -84,19 +88,53 @@ function actorOf(deps: DiscordEntryDeps, interaction: CommandInteraction | Compo
 
 async function runCommand(deps: DiscordEntryDeps, interaction: CommandInteraction): Promise<void> {
   const text = interaction.data.options.find((o) => o.name === TEXT_OPTION)?.value;
-  const reply = await deps.interactions.command({
+  const input = {
     command: `/${interaction.data.name}`,
     text: typeof text === 'string' ? text : '',
     actor: actorOf(deps, interaction),
     // In a DM there is no channel: the answer goes back to the person through the webhook anyway.
     channel: interaction.channel_id ? deps.channels.logicalOf(interaction.channel_id, deps.defaultChannel) : deps.defaultChannel,
-    platform: 'discord',
-  });
-  if (reply.visibility === 'private') return delivered(deps.followUps.editOriginal(interaction.token, message(deps, reply)));
+    platform: 'discord' as const,
+  };
+  await onRecord(deps, interaction, { kind: 'command', input, address: { token: interaction.token, kind: 'command' } }, async () =>
+    answerCommand(deps, interaction.token, await deps.interactions.command(input)),
+  );
+}
+
+/**
+ * The work is on record (src/chat/pending-work.ts) before it runs, so if this replica dies after
+ * the ack another one answers through the same interaction token; an interaction seen before
+ * (two replicas handed one request by a retrying proxy) is not run twice.
+ */
+async function onRecord(deps: DiscordEntryDeps, interaction: CommandInteraction | ComponentInteraction, entry: PendingEntry, work: () => Promise<void>): Promise<void> {
+  const key = `discord:${interaction.id}`;
+  if (!(await deps.work.begin(key, 'discord', entry))) {
+    deps.logger.info({ interaction: interaction.id }, 'Discord interaction already handled');
+    return;
+  }
+  try {
+    await work();
+  } finally {
+    await deps.work.finish(key);
+  }
+}
+
+/** Where a reply goes, for an answer given now or by another replica later (the entry's address). */
+export const AnswerAddress = z.object({ token: z.string(), kind: z.enum(['command', 'click']) });
+
+export async function answerAt(deps: Pick<DiscordEntryDeps, 'followUps' | 'render'>, address: unknown, reply: InteractionReply): Promise<void> {
+  const parsed = AnswerAddress.safeParse(address);
+  if (!parsed.success) throw new Error('a Discord answer address that does not parse');
+  if (parsed.data.kind === 'command') return answerCommand(deps, parsed.data.token, reply);
+  await delivered(deps.followUps.post(parsed.data.token, { ...message(deps, reply), ...(reply.visibility === 'private' ? { flags: EPHEMERAL } : {}) }));
+}
+
+async function answerCommand(deps: Pick<DiscordEntryDeps, 'followUps' | 'render'>, token: string, reply: InteractionReply): Promise<void> {
+  if (reply.visibility === 'private') return delivered(deps.followUps.editOriginal(token, message(deps, reply)));
   // The deferred answer is private, and Discord makes the first follow-up after a private defer
   // private too: so the "thinking…" is settled first, and the answer for everyone comes second.
-  await delivered(deps.followUps.editOriginal(interaction.token, { content: 'Posted in the channel.' }));
-  await delivered(deps.followUps.post(interaction.token, message(deps, reply)));
+  await delivered(deps.followUps.editOriginal(token, { content: 'Posted in the channel.' }));
+  await delivered(deps.followUps.post(token, message(deps, reply)));
 }
 
 /** What a button press asks the core to do, on which card: the pressed one, or the one a confirmed question was about. */
@@ -140,18 +178,19 @@ async function confirmationStep(deps: DiscordEntryDeps, interaction: ComponentIn
 
 async function runClick(deps: DiscordEntryDeps, interaction: ComponentInteraction, clicked: Clicked): Promise<void> {
   const { channelId } = clicked;
-  const reply = await deps.interactions.click({
+  const input = {
     actionId: clicked.actionId,
     actor: actorOf(deps, interaction),
-    message: { platform: 'discord', channel: deps.channels.logicalOf(channelId, deps.defaultChannel), messageId: messageIdOf(channelId, clicked.messageId) },
+    message: { platform: 'discord' as const, channel: deps.channels.logicalOf(channelId, deps.defaultChannel), messageId: messageIdOf(channelId, clicked.messageId) },
     // Discord does not redeliver, but one click is still one interaction id.
     deliveryId: `discord:${interaction.id}`,
-  });
-  await delivered(deps.followUps.post(interaction.token, { ...message(deps, reply), ...(reply.visibility === 'private' ? { flags: EPHEMERAL } : {}) }));
+  };
+  const address = { token: interaction.token, kind: 'click' as const };
+  await onRecord(deps, interaction, { kind: 'click', input, address }, async () => answerAt(deps, address, await deps.interactions.click(input)));
 }
 
 /** The core's reply as a Discord message; pings are off whatever the text says. */
-function message(deps: DiscordEntryDeps, reply: InteractionReply): object {
+function message(deps: Pick<DiscordEntryDeps, 'render'>, reply: InteractionReply): object {
   const rendered = reply.card ? deps.render(reply.card) : undefined;
   return { content: reply.text.slice(0, 2000), ...(rendered ? { embeds: rendered.embeds, components: rendered.components } : {}), allowed_mentions: { parse: [] } };
 }

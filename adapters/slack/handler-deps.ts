@@ -1,13 +1,14 @@
 import type { Logger } from 'pino';
 import type { Interactions } from '../../src/chat/interactions.js';
+import type { PendingWork } from '../../src/chat/pending-work.js';
 import type { SlackChannels } from './channels.js';
-import type { Deliveries } from './deliveries.js';
 import type { Responder } from './respond.js';
 
 /** What every Slack entry needs: the core's interactions and the adapter's own helpers. */
 export type SlackHandlerDeps = {
   interactions: Interactions;
-  deliveries: Deliveries;
+  /** Acknowledged work on record (and a redelivery's first sight): src/chat/pending-work.ts. */
+  work: PendingWork;
   /** Answers through a request's response_url (with a timeout; Bolt's `respond` has none). */
   responder: Responder;
   channels: SlackChannels;

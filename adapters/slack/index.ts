@@ -4,8 +4,8 @@ import type { Route } from '../../src/http/router.js';
 import { createBolt, registerHandlers, SLACK_EVENTS_PATH } from './bolt-app.js';
 import { slackChannels } from './channels.js';
 import { createSlackChatPort } from './chat-port.js';
-import { createDeliveries } from './deliveries.js';
 import { slackTokenProbe } from './probe.js';
+import { sendReply } from './reply.js';
 import { createResponder } from './respond.js';
 import { slackGroupsOf } from './user-groups.js';
 import { createWebClient } from './web-client.js';
@@ -15,7 +15,7 @@ import { createWebClient } from './web-client.js';
  * do in Slack — at POST /slack/events on Triage's own server, or over Socket Mode.
  */
 export function createSlackAdapter(config: SlackConfig, options: { groupIds?: string[] } = {}): ChatAdapterFactory {
-  return ({ database, logger: parent }) => {
+  return ({ logger: parent, work }) => {
     const logger = parent.child({ adapter: 'slack' });
     const channels = slackChannels(config);
     const client = createWebClient(config, logger);
@@ -27,7 +27,7 @@ export function createSlackAdapter(config: SlackConfig, options: { groupIds?: st
     const routes = (ctx: ChatAdapterContext): Route[] => {
       registerHandlers(bolt.app, {
         interactions: ctx.interactions,
-        deliveries: createDeliveries(database, logger),
+        work,
         responder,
         channels,
         defaultChannel: ctx.channels[0] ?? 'ops',
@@ -49,6 +49,9 @@ export function createSlackAdapter(config: SlackConfig, options: { groupIds?: st
       port,
       routes,
       probe: slackTokenProbe(client),
+      answerLater: async (address, reply) => {
+        if (typeof address === 'string') await sendReply(responder.to(address), reply);
+      },
       ...(options.groupIds?.length
         ? { groupsOf: slackGroupsOf(client, options.groupIds, { onError: (error, group) => logger.warn({ err: error, group }, 'could not read a Slack user group; its members count as viewers until it answers') }) }
         : {}),

@@ -4,7 +4,8 @@ import type { Database } from '../db/client.js';
 import type { Route } from '../http/router.js';
 import type { Platform } from '../platform/port.js';
 import type { Result } from '../result.js';
-import type { Interactions } from './interactions.js';
+import type { InteractionReply, Interactions } from './interactions.js';
+import type { PendingWork } from './pending-work.js';
 import type { ChatPort } from './port.js';
 
 /** What a chat adapter gets once the core is running, to mount its HTTP entry points. */
@@ -32,6 +33,11 @@ export type ChatAdapter = {
   probe?: { name: string; probe(signal: AbortSignal): Promise<Result<string, string>> };
   /** Groups the actor belongs to on this platform ('slack-group:S…'), for roles granted to a group. */
   groupsOf?: (actor: Actor) => Promise<string[]>;
+  /**
+   * Answers work another replica acknowledged and could not finish, at the address its entry
+   * kept (Slack: the response_url; Discord: the interaction's webhook). src/chat/pending-work.ts.
+   */
+  answerLater?: (address: unknown, reply: InteractionReply) => Promise<void>;
 };
 
-export type ChatAdapterFactory = (deps: { database: Database; logger: Logger }) => ChatAdapter | Promise<ChatAdapter>;
+export type ChatAdapterFactory = (deps: { database: Database; logger: Logger; work: PendingWork }) => ChatAdapter | Promise<ChatAdapter>;

@@ -1,4 +1,5 @@
-import type { Actor } from '../actor.js';
+import { z } from 'zod';
+import { Actor } from '../actor.js';
 import type { Card } from './card.js';
 
 /**
@@ -6,17 +7,20 @@ import type { Card } from './card.js';
  * command from an Actor. Adapters acknowledge first (Slack's 3 seconds), then call these, then
  * show the reply: privately to that person, or in the channel.
  */
-export type MessageRef = { platform: 'slack' | 'discord' | 'console'; channel: string; messageId: string };
+export const MessageRef = z.object({ platform: z.enum(['slack', 'discord', 'console']), channel: z.string(), messageId: z.string() });
+export type MessageRef = z.infer<typeof MessageRef>;
 
-export type ClickInput = {
-  actionId: string;
-  actor: Actor;
-  message: MessageRef;
-  value?: string;
+export const ClickInput = z.object({
+  actionId: z.string(),
+  actor: Actor,
+  message: MessageRef,
+  value: z.string().optional(),
   /** The platform's id for this one click (Slack: team, user, action_ts, action_id): redeliveries repeat it. */
-  deliveryId?: string;
-};
-export type CommandInput = { command: string; text: string; actor: Actor; channel: string; platform: MessageRef['platform'] };
+  deliveryId: z.string().optional(),
+});
+export type ClickInput = z.infer<typeof ClickInput>;
+export const CommandInput = z.object({ command: z.string(), text: z.string(), actor: Actor, channel: z.string(), platform: MessageRef.shape.platform });
+export type CommandInput = z.infer<typeof CommandInput>;
 
 export type InteractionReply = {
   /** 'private': only the person who clicked or typed sees it (Slack ephemeral). */

@@ -34,19 +34,25 @@ async function click(deps: SlackHandlerDeps, body: Args['body'], respond: Respon
   const payload = BlockAction.parse(body);
   const action = payload.actions[0]!;
   const teamId = payload.team?.id ?? payload.user.team_id ?? '-';
-  // Slack stamps each click with its own action_ts: the same click redelivered has the same one.
-  if (!(await deps.deliveries.first(`action:${teamId}:${payload.user.id}:${action.action_ts}:${action.action_id}`))) {
-    deps.logger.info({ action: action.action_id, user: payload.user.id }, 'Slack redelivered a click; already handled');
-    return;
-  }
   const slackChannel = payload.channel?.id ?? payload.container?.channel_id;
   const ts = payload.message?.ts ?? payload.container?.message_ts;
   if (!slackChannel || !ts) throw new Error('block action without a channel and message');
-  const reply = await deps.interactions.click({
+  const input = {
     actionId: action.action_id,
     actor: Actor.parse({ platform: 'slack', userId: payload.user.id, teamId: payload.team?.id ?? payload.user.team_id, name: payload.user.name ?? payload.user.username }),
-    message: { platform: 'slack', channel: deps.channels.logicalOf(slackChannel, deps.defaultChannel), messageId: messageIdOf(slackChannel, ts) },
+    message: { platform: 'slack' as const, channel: deps.channels.logicalOf(slackChannel, deps.defaultChannel), messageId: messageIdOf(slackChannel, ts) },
     ...(action.value === undefined ? {} : { value: action.value }),
-  });
-  await sendReply(respond, reply);
+  };
+  // Slack stamps each click with its own action_ts: the same click redelivered has the same one.
+  // The work is on record before it runs, so another replica answers if this one dies.
+  const key = `action:${teamId}:${payload.user.id}:${action.action_ts}:${action.action_id}`;
+  if (!(await deps.work.begin(key, 'slack', { kind: 'click', input, address: payload.response_url }))) {
+    deps.logger.info({ action: action.action_id, user: payload.user.id }, 'Slack redelivered a click; already handled');
+    return;
+  }
+  try {
+    await sendReply(respond, await deps.interactions.click(input));
+  } finally {
+    await deps.work.finish(key);
+  }
 }

@@ -29,17 +29,23 @@ export const forwardCommand =
 
 async function runCommand(deps: SlackHandlerDeps, command: Args['command'], respond: Respond): Promise<void> {
   const body = SlashCommand.parse(command);
-  // trigger_id is unique per invocation: a redelivered request carries the same one.
-  if (!(await deps.deliveries.first(`command:${body.team_id}:${body.trigger_id}`))) {
-    deps.logger.info({ command: body.command, trigger: body.trigger_id }, 'Slack redelivered a command; already handled');
-    return;
-  }
-  const reply = await deps.interactions.command({
+  const input = {
     command: body.command,
     text: body.text,
     actor: Actor.parse({ platform: 'slack', userId: body.user_id, teamId: body.team_id, name: body.user_name }),
     channel: deps.channels.logicalOf(body.channel_id, deps.defaultChannel),
-    platform: 'slack',
-  });
-  await sendReply(respond, reply);
+    platform: 'slack' as const,
+  };
+  // trigger_id is unique per invocation: a redelivered request carries the same one. The work is
+  // on record before it runs, so another replica answers if this one dies (src/chat/pending-work.ts).
+  const key = `command:${body.team_id}:${body.trigger_id}`;
+  if (!(await deps.work.begin(key, 'slack', { kind: 'command', input, address: body.response_url }))) {
+    deps.logger.info({ command: body.command, trigger: body.trigger_id }, 'Slack redelivered a command; already handled');
+    return;
+  }
+  try {
+    await sendReply(respond, await deps.interactions.command(input));
+  } finally {
+    await deps.work.finish(key);
+  }
 }

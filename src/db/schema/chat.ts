@@ -80,3 +80,33 @@ export const chatChannels = pgTable(
   },
   (t) => [primaryKey({ columns: [t.platform, t.channel] })],
 );
+
+/**
+ * Work a chat adapter acknowledged and has not finished (a command's answer, a click's effect):
+ * written before the work starts, so if the replica dies after Slack's or Discord's 3-second ack,
+ * another replica finds the row with its lease run out and does the work instead of nobody
+ * (src/chat/pending-work.ts). The row is also the adapter's "first sight" of a delivery: a
+ * redelivery or double click finds it and does nothing. The payload (it holds the answer URL or
+ * interaction token) is dropped when the work ends; rows are pruned after a day.
+ */
+export const chatWork = pgTable(
+  'chat_work',
+  {
+    key: text('key').primaryKey(),
+    platform: text('platform').notNull(),
+    /** What the adapter must run again: its own name for the entry ('command', 'click'…). */
+    kind: text('kind').notNull(),
+    payload: jsonb('payload'),
+    /** 'running' | 'done' | 'abandoned'. */
+    status: text('status').notNull(),
+    owner: text('owner').notNull(),
+    attempts: integer('attempts').notNull().default(1),
+    leaseUntil: at('lease_until').notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+    finishedAt: at('finished_at'),
+  },
+  (t) => [
+    index('chat_work_orphans_idx').on(t.leaseUntil).where(sql`status = 'running'`),
+    index('chat_work_created_idx').on(t.createdAt),
+  ],
+);

@@ -111,7 +111,7 @@ describe.each(databaseKinds())('POST /discord/interactions on %s', (kind) => {
       const [posted] = discord.where('POST', new RegExp(`^/channels/${OPS_CHANNEL}/messages$`));
       expect(posted!.auth).toBe(`Bot ${BOT_TOKEN}`);
       expect(JSON.stringify(posted!.body)).toMatch(/bash-runtime-mike/);
-      await eventually(async () => (await triage.copilot.outbox.stats()).inFlight === 0);
+      await eventually(async () => (await triage.outbox.stats()).inFlight === 0);
       const rows = await triage.database.query<{ message_id: string }>(sql`select message_id from chat_messages where platform = 'discord'`);
       messageId = rows[0]!.message_id.split(':')[1]!;
     });
@@ -167,8 +167,8 @@ describe('confirming a destructive button on Discord', () => {
     });
     expect((await playScenario({ scenario: findScenario('cascading-failure')!, url: triage.url, token: TEST_TOKEN, speed: 50 })).ok).toBe(true);
     await triage.writer.drain();
-    await triage.copilot.engine.idle();
-    await eventually(outboxSettled(triage.copilot.outbox), 15_000);
+    await triage.evaluator.idle();
+    await eventually(outboxSettled(triage.outbox), 15_000);
   });
   afterAll(async () => {
     await triage?.close();

@@ -1,4 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -10,7 +12,7 @@ import { eventually } from '../../chat/support/drive.js';
 import { createPostgresDatabase, realPostgresUrl } from '../../support/databases.js';
 import { spawnTriage, type TriageProcess } from '../../support/process.js';
 import { TEST_TOKEN } from '../../support/triage.js';
-import { APP_ID, BOT_TOKEN, buttonInteraction, GUILD_ID, OPS_CHANNEL, postInteraction, signingKeys } from './far-side.js';
+import { APP_ID, BOT_TOKEN, buttonInteraction, commandInteraction, GUILD_ID, OPS_CHANNEL, postInteraction, signingKeys } from './far-side.js';
 import { startDiscordServer, type DiscordServer } from './far-side-server.js';
 
 const RESPONDER_ROLE = '1700000000000000007';
@@ -35,6 +37,7 @@ describe.runIf(realPostgresUrl())('a Discord confirmation across two replicas on
   let a: TriageProcess;
   let b: TriageProcess;
   let card: { customId: string; messageId: string };
+  let hanging: Server;
 
   beforeAll(async () => {
     discord = await startDiscordServer();
@@ -43,7 +46,16 @@ describe.runIf(realPostgresUrl())('a Discord confirmation across two replicas on
     database = await openDatabase({ kind: 'postgres', url: db.url, maxConnections: 2 });
     // As in interactions.test.ts: the outbox does not pace posts, so the scenario's cards do not queue ahead of the result.
     const config = join(mkdtempSync(join(tmpdir(), 'triage-replicas-')), 'triage.config.yml');
-    writeFileSync(config, 'outbox:\n  channelPostIntervalMs: 0\n  minUpdateIntervalMs: 0\n  baseBackoffMs: 50\n');
+    // A provider that never answers keeps a /doctor busy for its check's deadline: long enough to
+    // kill the replica that acknowledged it before it answers.
+    hanging = createServer(() => {});
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const slowUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/models`;
+    writeFileSync(
+      config,
+      'outbox:\n  channelPostIntervalMs: 0\n  minUpdateIntervalMs: 0\n  baseBackoffMs: 50\n' +
+        `doctor:\n  checkTimeoutMs: 4000\n  providers:\n    - { id: slow-llm, url: "${slowUrl}" }\n`,
+    );
     const env = (name: string) => ({
       TRIAGE_CONFIG: config,
       DATABASE_URL: db.url,
@@ -84,6 +96,8 @@ describe.runIf(realPostgresUrl())('a Discord confirmation across two replicas on
     await database?.close();
     await drop?.();
     await discord?.close();
+    hanging?.closeAllConnections();
+    hanging?.close();
   }, 30_000);
 
   const post = (replica: TriageProcess, body: unknown) => postInteraction(replica.url, keys.privateKey, body);
@@ -155,4 +169,22 @@ describe.runIf(realPostgresUrl())('a Discord confirmation across two replicas on
     expect(threads()).toHaveLength(1);
     expect(inThread()).toHaveLength(1);
   });
+
+  // Last: it kills A.
+  it('a /doctor that A acknowledged and then died on (SIGKILL) is answered by B, once', async () => {
+    const asked = commandInteraction('doctor', 'providers', RESPONDER, [RESPONDER_ROLE]);
+    expect(await (await post(a, asked)).json()).toEqual({ type: 5, data: { flags: 64 } });
+    await new Promise((r) => setTimeout(r, 1_000));
+    a.child.kill('SIGKILL');
+    await a.exited;
+    expect(hooks(asked.token)).toEqual([]);
+
+    // B finds the work once A's lease on it has run out, runs it again and answers at its token.
+    // The report is for the channel: the private "thinking…" is settled first, then the report follows.
+    await eventually(() => hooks(asked.token).length >= 2, 75_000);
+    expect(hooks(asked.token).map((h) => h.method)).toEqual(['PATCH', 'POST']);
+    expect(JSON.stringify(hooks(asked.token)[1]!.body)).toContain('Doctor Report (providers)');
+    const rows = await database.query<{ status: string; owner: string; payload: unknown }>(sql`select status, owner, payload from chat_work where key = ${`discord:${asked.id}`}`);
+    expect(rows).toEqual([{ status: 'done', owner: expect.stringContaining(`:${b.child.pid}:`), payload: null }]);
+  }, 120_000);
 });

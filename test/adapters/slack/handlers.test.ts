@@ -26,7 +26,7 @@ function harness(answer: (input: ClickInput) => Promise<InteractionReply>) {
         return { visibility: 'channel', text: 'for everyone' };
       },
     },
-    deliveries: { first: async () => true },
+    work: { begin: async () => true, finish: async () => {}, resumeOrphans: async () => 0 },
     channels: slackChannels({ channel: OPS_CHANNEL, channels: { leads: 'C0LEADS' } }),
     defaultChannel: 'ops',
     logger: pino({ level: 'error' }, { write: (line: string) => void logged.push(line) }),

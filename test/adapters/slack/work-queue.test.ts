@@ -26,7 +26,7 @@ function blockedCore() {
       },
       click: async () => ({ visibility: 'private', text: 'clicked' }),
     },
-    deliveries: { first: async () => true },
+    work: { begin: async () => true, finish: async () => {}, resumeOrphans: async () => 0 },
     channels: slackChannels({ channel: OPS_CHANNEL, channels: {} }),
     defaultChannel: 'ops',
     logger: pino({ level: 'warn' }, { write: (line: string) => void logged.push(line) }),
