@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
@@ -22,6 +22,15 @@ function migrationLog(process: TriageProcess): { applied: number; total: number 
   return undefined;
 }
 
+/** Each scheduled run a process logged (src/jobs/scheduler.ts, at debug level). */
+function jobRuns(process: TriageProcess): Array<{ job: string; tick: string }> {
+  return process
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{') && line.includes('scheduled job ran'))
+    .map((line) => JSON.parse(line) as { job: string; tick: string });
+}
+
 async function stop(process: TriageProcess): Promise<number | null> {
   if (process.child.exitCode === null && process.child.signalCode === null) process.child.kill('SIGTERM');
   return process.exited;
@@ -35,12 +44,17 @@ describe.runIf(realPostgresUrl())('replicas starting together on one new Postgre
     await db?.drop();
   });
 
-  it('all become ready, and exactly one of them applies the migrations, once', async () => {
+  it('all become ready, exactly one of them applies the migrations, once, and each cron tick runs on one of them', async () => {
     db = await createUnmigratedDatabase();
+    // Every second, so a few seconds show whether a tick ever runs on two replicas.
+    const config = join(mkdtempSync(join(tmpdir(), 'triage-replicas-config-')), 'triage.config.yml');
+    writeFileSync(config, 'insights:\n  tickCron: "* * * * * *"\n');
     const env = (i: number) => ({
       DATABASE_URL: db!.url,
       INGEST_TOKEN: 'replicas-ingest-token-0123456789',
       TRIAGE_DATA_DIR: mkdtempSync(join(tmpdir(), `triage-replica-${i}-`)),
+      TRIAGE_CONFIG: config,
+      LOG_LEVEL: 'debug',
     });
     started.push(...(await Promise.all([0, 1, 2].map((i) => spawnTriage(env(i), 120_000)))));
     for (const replica of started) {
@@ -59,6 +73,14 @@ describe.runIf(realPostgresUrl())('replicas starting together on one new Postgre
     } finally {
       await sql.end();
     }
+
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    const runs = started.flatMap((replica, i) => jobRuns(replica).map((run) => ({ ...run, replica: i })));
+    const watchdog = runs.filter((r) => r.job === 'actions-watchdog');
+    expect(new Set(watchdog.map((r) => r.tick)).size).toBeGreaterThanOrEqual(4);
+    const byTick = new Map<string, number>();
+    for (const run of runs) byTick.set(`${run.job}@${run.tick}`, (byTick.get(`${run.job}@${run.tick}`) ?? 0) + 1);
+    expect([...byTick].filter(([, n]) => n > 1)).toEqual([]);
 
     for (const replica of started) expect(await stop(replica)).toBe(0);
   }, 240_000); // three tsx start-ups at once on a small shared host
