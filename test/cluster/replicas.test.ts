@@ -58,6 +58,15 @@ describe.runIf(realPostgresUrl())('replicas on one PostgreSQL', () => {
     expect(cards).toEqual(['runtime_execution_failures:workspace#1']);
     const [row] = await seen.sql<Array<{ failures: number }>>`select (detection->'facts'->>'failures')::int as failures from insights where kind = 'runtime_execution_failures'`;
     expect(row!.failures).toBe(4);
+
+    // Every replica says who leads and how far behind the log it is.
+    const metric = async (p: TriageProcess, name: string) => {
+      const text = await (await fetch(p.url + '/metrics')).text();
+      return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+    };
+    expect([await metric(a, 'triage_evaluator_leader'), await metric(b, 'triage_evaluator_leader')]).toEqual([1, 0]);
+    const lag = await waitFor(async () => ((await metric(b, 'triage_evaluator_lag_seconds')) === 0 ? 'caught up' : undefined), 5_000);
+    expect(lag).toBe('caught up');
   }, 120_000);
 
   it('plays the seed story through one of two replicas with the same cards and states as one replica, through 60 s of ticks on both', async () => {
