@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { openDatabase } from '../src/db/client.js';
+import { median } from './support/ack-rounds.js';
+import { buildBaseline, type BaselineBuild } from './support/baseline-build.js';
 import type { Benchmark } from './support/benchmark.js';
 import { generateEvents, type BenchEvent } from './support/events.js';
 import { postBatches } from './support/post-batches.js';
@@ -15,6 +17,11 @@ const CONCURRENCY = 16;
 const INSERT_ROWS = 500;
 const GOAL_RATIO = 0.5;
 const GOAL_RSS_MB = 250;
+/** Baseline and current Triage are measured this many times each, alternating, the order swapped each round. */
+const ROUNDS = 3;
+/** events/s may not fall more than 5% from the code before the replica work (7550fb6, the commit before 45f7f10). */
+const GOAL_BASELINE_RATIO = 0.95;
+const BASELINE_REF = process.env.BENCH_BASELINE_REF || '7550fb6';
 const SOURCE = 'bench-intake';
 const WARMUP_SOURCE = 'bench-warmup';
 
@@ -23,8 +30,11 @@ const perSecond = (rows: number, ms: number) => Math.round((rows * 1000) / ms);
 
 /**
  * Triage's intake against real PostgreSQL 15 with fsync on, next to the two ceilings the same
- * server offers for the same rows (one COPY; sequential 500-row INSERTs). Each variant gets its
- * own fresh database so every one starts from empty tables and indexes.
+ * server offers for the same rows (one COPY; sequential 500-row INSERTs), and next to the code
+ * before the replica work (BENCH_BASELINE_REF, default 7550fb6), built in a temporary git
+ * worktree and measured in the same run: rounds alternate baseline and current, so drift in the
+ * host's load falls on both. Each variant gets its own fresh database so every one starts from
+ * empty tables and indexes.
  */
 async function run(): Promise<{ goalsMet: boolean }> {
   if (await buildIfStale()) say('dist/ was stale: rebuilt with tsc -p tsconfig.build.json');
@@ -32,6 +42,9 @@ async function run(): Promise<{ goalsMet: boolean }> {
   const warmup = generateEvents(WARMUP_SOURCE, WARMUP, `warm-${runId}`, 7);
   const measured = generateEvents(SOURCE, EVENTS, `ev-${runId}`);
 
+  const baseline = await buildBaseline(BASELINE_REF).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  if (baseline instanceof Error) say(`baseline ${BASELINE_REF} could not be built: ${baseline.message.slice(0, 2_000)}`);
+  else say(`baseline ${baseline.ref} = ${baseline.commit.slice(0, 12)}, built in a temporary git worktree in ${(baseline.buildMs / 1000).toFixed(0)} s`);
   const server = await openPostgresServer();
   try {
     const info = await describeServer(server.adminUrl);
@@ -41,15 +54,20 @@ async function run(): Promise<{ goalsMet: boolean }> {
     // Triage, PostgreSQL and this load generator share the host's CPUs: say how busy it already was.
     say(`host: ${availableParallelism()} CPUs, load average ${loadavg()[0]!.toFixed(2)} before the run`);
 
-    const triage = await measureTriage(server.adminUrl, warmup, measured);
+    const rounds = await measureRounds(server.adminUrl, baseline, warmup, measured);
     const copy = await measureRaw(server.adminUrl, 'bench_copy', copyWriter, warmup, measured);
     const insert = await measureRaw(server.adminUrl, 'bench_insert', (url) => insertWriter(url, INSERT_ROWS), warmup, measured);
 
-    const triageRate = perSecond(EVENTS, triage.ms);
+    const triage = pooled(rounds.current);
+    const triageRate = perSecond(EVENTS * rounds.current.length, triage.ms);
     const copyRate = perSecond(EVENTS, copy.ms);
     const insertRate = perSecond(EVENTS, insert.ms);
     const ratio = triageRate / copyRate;
-    say(`triage ${EVENTS} events in ${Math.round(triage.ms)} ms = ${triageRate} events/s (batches of ${BATCH}, ${CONCURRENCY} concurrent)`);
+    const byRound = (figures: TriageFigures[]) => figures.map((f) => perSecond(EVENTS, f.ms)).join(', ');
+    say(
+      `triage ${rounds.current.length} × ${EVENTS} events in ${Math.round(triage.ms)} ms = ${triageRate} events/s (batches of ${BATCH}, ${CONCURRENCY} concurrent; ` +
+        `by round ${byRound(rounds.current)})`,
+    );
     say(
       `raw COPY ${copyRate} rows/s (PostgreSQL ${copy.postgresMs ?? 'n/a'} ms CPU); ` +
         `raw INSERT x${INSERT_ROWS} ${insertRate} rows/s (PostgreSQL ${insert.postgresMs ?? 'n/a'} ms CPU)`,
@@ -64,7 +82,7 @@ async function run(): Promise<{ goalsMet: boolean }> {
     );
     const { settle, memory: mem } = triage;
     say(
-      `after the last 202 triage kept working ${(settle.ms / 1000).toFixed(1)} s (${settle.cpuMs} ms CPU)` +
+      `after the last 202 triage kept working up to ${(settle.ms / 1000).toFixed(1)} s (${settle.cpuMs} ms CPU in all rounds)` +
         (settle.idle ? ' before going idle' : ', and was still busy when the bench stopped waiting'),
     );
     say(
@@ -79,11 +97,79 @@ async function run(): Promise<{ goalsMet: boolean }> {
       ...(ratio < GOAL_RATIO ? [`triage/COPY ${ratio.toFixed(2)} < ${GOAL_RATIO.toFixed(2)}`] : []),
       ...(mem.peakMb >= GOAL_RSS_MB ? [`peak RSS ${Math.round(mem.peakMb)} MB >= ${GOAL_RSS_MB} MB`] : []),
     ];
+    if (!(baseline instanceof Error)) {
+      const before = pooled(rounds.baseline);
+      const beforeRate = perSecond(EVENTS * rounds.baseline.length, before.ms);
+      const against = triageRate / beforeRate;
+      const pairs = rounds.current.map((f, i) => rounds.baseline[i]!.ms / f.ms);
+      const perEvent = (ms: number | undefined, n: number) => (ms === undefined ? 'n/a' : (ms / (EVENTS * n)).toFixed(3));
+      const nb = rounds.baseline.length;
+      const nc = rounds.current.length;
+      say(
+        `baseline ${baseline.ref} (${baseline.commit.slice(0, 12)}) ${beforeRate} events/s (by round ${byRound(rounds.baseline)}), current ${triageRate} events/s: ` +
+          `ratio current/baseline ${against.toFixed(2)} (goal >= ${GOAL_BASELINE_RATIO}); by round ${pairs.map((r) => r.toFixed(2)).join(', ')} (median ${median(pairs).toFixed(2)})`,
+      );
+      say(
+        `CPU per event, current vs baseline: during the load triage ${perEvent(triage.cpu.triageMs, nc)} vs ${perEvent(before.cpu.triageMs, nb)} ms, ` +
+          `PostgreSQL ${perEvent(triage.cpu.postgresMs, nc)} vs ${perEvent(before.cpu.postgresMs, nb)} ms; ` +
+          `triage with the settling after the load ${perEvent(triage.cpu.triageMs + triage.settle.cpuMs, nc)} vs ${perEvent(before.cpu.triageMs + before.settle.cpuMs, nb)} ms; ` +
+          `baseline peak RSS ${Math.round(before.memory.peakMb)} MB`,
+      );
+      if (before.logLines.length) say(`baseline logged ${before.logLines.length} warning/error lines; first: ${before.logLines[0]!.slice(0, 300)}`);
+      if (!(against >= GOAL_BASELINE_RATIO)) missed.push(`current/baseline ${against.toFixed(2)} < ${GOAL_BASELINE_RATIO}`);
+    }
     say(missed.length ? `goals NOT met: ${missed.join('; ')}` : 'goals met');
+    // Without the baseline the comparison the goal asks for was not measured.
+    if (baseline instanceof Error) throw new Error(`baseline ${BASELINE_REF} not measured: ${baseline.message.split('\n')[0]}`);
     return { goalsMet: missed.length === 0 };
   } finally {
     await server.stop();
+    if (!(baseline instanceof Error)) await baseline.remove();
   }
+}
+
+/** ROUNDS rounds of one measurement each of baseline and current, the order swapped each round. */
+async function measureRounds(
+  adminUrl: string,
+  baseline: BaselineBuild | Error,
+  warmup: BenchEvent[],
+  measured: BenchEvent[],
+): Promise<{ current: TriageFigures[]; baseline: TriageFigures[] }> {
+  const current: TriageFigures[] = [];
+  const before: TriageFigures[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const which of round % 2 === 0 ? (['baseline', 'current'] as const) : (['current', 'baseline'] as const)) {
+      if (which === 'current') current.push(await measureTriage(adminUrl, warmup, measured));
+      else if (!(baseline instanceof Error)) before.push(await measureTriage(adminUrl, warmup, measured, baseline.entry));
+    }
+  }
+  return { current, baseline: before };
+}
+
+/** Several rounds' figures as one: times, CPU and INSERTs add up; memory and settling take the worst round. */
+function pooled(rounds: readonly TriageFigures[]): TriageFigures {
+  const total = (pick: (f: TriageFigures) => number) => rounds.reduce((sum, f) => sum + pick(f), 0);
+  const worst = (pick: (f: TriageFigures) => number) => Math.max(...rounds.map(pick));
+  const memory = (pick: (f: TriageFigures) => Memory): Memory => ({
+    peakMb: worst((f) => pick(f).peakMb),
+    sampledMaxMb: worst((f) => pick(f).sampledMaxMb),
+    samples: total((f) => pick(f).samples),
+  });
+  const postgres = rounds.map((f) => f.cpu.postgresMs);
+  const count = total((f) => f.transactions.count);
+  return {
+    ms: total((f) => f.ms),
+    memoryAtLastResponse: memory((f) => f.memoryAtLastResponse),
+    memory: memory((f) => f.memory),
+    settle: { ms: worst((f) => f.settle.ms), idle: rounds.every((f) => f.settle.idle), cpuMs: total((f) => f.settle.cpuMs) },
+    cpu: {
+      triageMs: total((f) => f.cpu.triageMs),
+      clientMs: total((f) => f.cpu.clientMs),
+      ...(postgres.every((ms) => ms !== undefined) ? { postgresMs: total((f) => f.cpu.postgresMs!) } : {}),
+    },
+    transactions: { count, avgRows: Math.round(total((f) => f.transactions.avgRows * f.transactions.count) / count), maxRows: worst((f) => f.transactions.maxRows) },
+    logLines: rounds.flatMap((f) => f.logLines),
+  };
 }
 
 type Transactions = { count: number; avgRows: number; maxRows: number };
@@ -98,10 +184,11 @@ type TriageFigures = {
   logLines: string[];
 };
 
-async function measureTriage(adminUrl: string, warmup: BenchEvent[], measured: BenchEvent[]): Promise<TriageFigures> {
-  const db = await createFreshDatabase(adminUrl, 'bench_triage');
+/** One Triage process on a fresh database; `entry` runs another build (the baseline's) instead of dist/. */
+async function measureTriage(adminUrl: string, warmup: BenchEvent[], measured: BenchEvent[], entry?: string): Promise<TriageFigures> {
+  const db = await createFreshDatabase(adminUrl, entry ? 'bench_baseline' : 'bench_triage');
   try {
-    const triage = await startTriageProcess(db.url);
+    const triage = await startTriageProcess(db.url, entry ? { entry } : {});
     try {
       const options = { batchSize: BATCH, concurrency: CONCURRENCY, requestTimeoutMs: 30_000 };
       const warm = await postBatches(triage.url, triage.token, warmup, options);

@@ -144,13 +144,20 @@ export async function startTriageProcess(
  * that work is part of what 20,000 events cost, in time and in memory. Resolves the wait in ms.
  */
 export async function waitUntilIdle(triage: TriageProcess, timeoutMs = 120_000): Promise<{ ms: number; idle: boolean }> {
+  return waitUntilAllIdle([triage], timeoutMs);
+}
+
+/** waitUntilIdle for several processes at once: each under 5% of a core over the same second. */
+export async function waitUntilAllIdle(processes: readonly Pick<TriageProcess, 'cpuMs'>[], timeoutMs = 120_000): Promise<{ ms: number; idle: boolean }> {
   const started = performance.now();
-  const window: number[] = [triage.cpuMs()];
+  const window: number[][] = [processes.map((p) => p.cpuMs())];
   while (performance.now() - started < timeoutMs) {
     await sleep(250);
-    window.push(triage.cpuMs());
+    window.push(processes.map((p) => p.cpuMs()));
     if (window.length > 5) window.shift();
-    if (window.length === 5 && window[4]! - window[0]! < 50) return { ms: performance.now() - started - 1_000, idle: true };
+    if (window.length === 5 && processes.every((_, i) => window[4]![i]! - window[0]![i]! < 50)) {
+      return { ms: performance.now() - started - 1_000, idle: true };
+    }
   }
   return { ms: performance.now() - started, idle: false };
 }
