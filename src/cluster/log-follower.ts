@@ -54,7 +54,8 @@ export function createLogFollower(deps: FollowerDeps): LogFollower {
 
   const readAll = async (): Promise<void> => {
     for (;;) {
-      const batch = await readLog(deps.database, position, limit);
+      // A local write that commits while this read is in flight is filtered out below instead.
+      const batch = await readLog(deps.database, position, limit, [...handedLocally]);
       if (stopped || !deps.isCurrent()) return;
       const fromOthers = handedLocally.size ? batch.events.filter((e) => !handedLocally.has(e.tx)) : batch.events;
       position = batch.position;
