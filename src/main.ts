@@ -2,10 +2,10 @@ import { createConsoleAdapter } from '../adapters/console/index.js';
 import { createDiscordAdapter } from '../adapters/discord/index.js';
 import { createSlackAdapter } from '../adapters/slack/index.js';
 import { slackGroupIds } from '../adapters/slack/user-groups.js';
-import { startTriage } from './app.js';
+import { startTriage, type RunningTriage } from './app.js';
 import type { ChatAdapterFactory } from './chat/adapter.js';
 import { discordEnabled, loadConfig, slackEnabled } from './config.js';
-import { createLogger } from './observability/logger.js';
+import { createLogger, type Logger } from './observability/logger.js';
 
 /** Composition root for the process: config, start, banner, signals. */
 async function main(): Promise<void> {
@@ -30,7 +30,11 @@ async function main(): Promise<void> {
   } else {
     logger.info('Discord is off (set DISCORD_BOT_TOKEN, DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID, DISCORD_CHANNEL to turn it on)');
   }
-  const triage = await startTriage(config, { logger, adapters });
+  // Signals are heard from the start: a replica answers /readyz as soon as it listens, before its
+  // first bid for the evaluator lease has finished, and an orchestrator may stop it right then.
+  const started = startTriage(config, { logger, adapters });
+  stopOnSignals(logger, started);
+  const triage = await started;
 
   // The banner goes to the terminal, not the JSON log: on the embedded default the person who
   // ran `npm start` needs the token to send events; a configured INGEST_TOKEN is never shown.
@@ -46,7 +50,9 @@ async function main(): Promise<void> {
     '',
   ];
   process.stderr.write(lines.join('\n') + '\n');
+}
 
+function stopOnSignals(logger: Logger, started: Promise<RunningTriage>): void {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -57,13 +63,15 @@ async function main(): Promise<void> {
       logger.error('shutdown took longer than 10 s; exiting');
       process.exit(1);
     }, 9_500).unref();
-    triage.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    started
+      .then((triage) => triage.stop())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   // A library's stray promise (Slack's Socket Mode reconnect chain has no catch) must not take
   // down the process that on-call depends on: log it loudly and keep serving.
