@@ -23,7 +23,8 @@ CREATE TABLE "discord_confirmations" (
 	"expires_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
-ALTER TABLE "events" ADD COLUMN "tx" bigint DEFAULT (pg_current_xact_id()::text::bigint) NOT NULL;--> statement-breakpoint
+ALTER TABLE "events" ADD COLUMN "tx" bigint;--> statement-breakpoint
+ALTER TABLE "events" ALTER COLUMN "tx" SET DEFAULT (pg_current_xact_id()::text::bigint);--> statement-breakpoint
 CREATE INDEX "discord_confirmations_expires_idx" ON "discord_confirmations" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "events_tx_brin" ON "events" USING brin ("tx");--> statement-breakpoint
 CREATE INDEX "events_received_brin" ON "events" USING brin ("received_at");

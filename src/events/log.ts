@@ -136,14 +136,15 @@ export async function readLog(database: Database, after: LogPosition, limit: num
  * `sinceMs` (the window's retention) whose transactions have finished, oldest first, and the
  * position to follow the log from so nothing is read twice or missed. Bounded by received_at
  * (BRIN-indexed, appended in order) and read newest first, so a table of months costs the same
- * as one of hours, and a storm beyond `limit` keeps its newest events, not its oldest.
+ * as one of hours, and a storm beyond `limit` keeps its newest events, not its oldest. Rows stored
+ * before events.tx existed have none: they are all older than any running transaction.
  */
 export async function readRecent(database: Database, sinceMs: number, limit: number, now: number): Promise<LogBatch> {
   const since = new Date(now - sinceMs).toISOString();
   return inSnapshot(database, async (rows, horizon) => {
     const events = await rows(sql`
       select ${COLUMNS} from events
-      where known and received_at >= ${since}::timestamptz and occurred_at >= ${since}::timestamptz and tx < ${horizon}
+      where known and received_at >= ${since}::timestamptz and occurred_at >= ${since}::timestamptz and (tx < ${horizon} or tx is null)
       order by received_at desc, seq desc
       limit ${limit}`);
     return { events: events.reverse(), position: before(horizon), complete: true };

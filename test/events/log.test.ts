@@ -43,6 +43,14 @@ describe.each(databaseKinds())('the event log on %s', (kind) => {
     await insert(database.db, 'after');
     expect(keys(await readLog(database, restored.position, 10))).toEqual(['after']);
   });
+
+  it('restores events stored before events.tx existed (an upgrade), and follows only newer ones', async () => {
+    await insert(database.db, 'before-upgrade');
+    await database.query(sql`update events set tx = null`);
+    const restored = await readRecent(database, 6 * 3600_000, 10, Date.now());
+    expect(keys(restored)).toEqual(['before-upgrade']);
+    expect(keys(await readLog(database, restored.position, 10))).toEqual([]);
+  });
 });
 
 describe.runIf(realPostgresUrl())('the event log with transactions in flight (real PostgreSQL)', () => {

@@ -22,9 +22,10 @@ export const events = pgTable(
      * by "tx below the oldest transaction still running" (src/events/log.ts) can never skip a row
      * that commits late. docs/architecture.md, "Following the event log".
      */
-    tx: bigint('tx', { mode: 'number' })
-      .notNull()
-      .default(sql`(pg_current_xact_id()::text::bigint)`),
+    // Nullable: rows stored before this column existed have none (the log is read from after
+    // them), and adding it needs no rewrite of a large events table under an exclusive lock
+    // (migrations/0010_cluster.sql adds the column first, then the default for new rows).
+    tx: bigint('tx', { mode: 'number' }).default(sql`(pg_current_xact_id()::text::bigint)`),
   },
   (t) => [
     uniqueIndex('events_source_key_uq').on(t.source, t.eventKey),
