@@ -54,11 +54,27 @@ export function createLeadership(deps: LeadershipDeps): Leadership {
   let chain: Promise<void> = Promise.resolve();
   const serial = (work: () => Promise<void>): Promise<void> => (chain = chain.then(work, work));
 
+  // Taking up leadership (restoring a window of up to 500,000 events) runs beside the renewals,
+  // not in their way: a restore longer than the lease must not lose the lease it is for.
+  let taking: Promise<void> = Promise.resolve();
+  const takeUp = async (won: Tenure): Promise<void> => {
+    try {
+      await deps.onElected(won);
+    } catch (error) {
+      deps.logger.error({ err: error }, 'could not take up leadership; giving the lease back');
+      if (tenure?.epoch !== won.epoch) return;
+      tenure = undefined;
+      await deps.onDeposed(won, 'taking up leadership failed').catch(() => {});
+      await release(deps.database.db, won).catch(() => {});
+    }
+  };
+
   const depose = async (reason: string): Promise<void> => {
     if (!tenure) return;
     const lost = tenure;
     tenure = undefined;
     deps.logger.warn({ lease: deps.name, epoch: lost.epoch, reason }, 'no longer the leader');
+    await taking;
     await deps.onDeposed(lost, reason).catch((error: unknown) => deps.logger.error({ err: error }, 'stepping down failed'));
   };
 
@@ -76,12 +92,7 @@ export function createLeadership(deps: LeadershipDeps): Leadership {
           tenure = won;
           deadline = sentAt + options.ttlMs - safetyMs;
           deps.logger.info({ lease: deps.name, epoch: won.epoch }, 'this replica is the leader');
-          await deps.onElected(won).catch(async (error: unknown) => {
-            deps.logger.error({ err: error }, 'could not take up leadership; giving the lease back');
-            const given = tenure;
-            await depose('taking up leadership failed');
-            if (given) await release(deps.database.db, given).catch(() => {});
-          });
+          taking = takeUp(won);
         }
       }
     } catch (error) {
@@ -108,6 +119,7 @@ export function createLeadership(deps: LeadershipDeps): Leadership {
       if (!stopped) return;
       stopped = false;
       await loop();
+      await taking;
     },
     async stop() {
       stopped = true;
