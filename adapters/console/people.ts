@@ -38,5 +38,5 @@ export function createPeople(platform: Pick<Platform, 'listEmployees'>): People 
   };
 }
 
-/** The adapter builds the Actor; the core authorises and audits on it (STYLE.md §4). */
+/** The adapter builds the Actor; the core authorises and audits on it (docs/architecture.md, conventions §4). */
 export const consoleActor = (person: Employee): Actor => ({ platform: 'console', userId: person.id, name: person.name });

@@ -2,7 +2,7 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 
 /**
  * Discord signs every interaction with the application's Ed25519 key: the signature covers the
- * timestamp header followed by the raw body. node:crypto verifies it alone (STACK.md), from the
+ * timestamp header followed by the raw body. node:crypto verifies it alone (docs/architecture.md, conventions §12), from the
  * Public Key as a JWK. A request Discord did not sign is refused with 401, which is also what
  * Discord's own endpoint check expects when it probes with a bad signature.
  */

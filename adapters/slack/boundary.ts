@@ -4,7 +4,7 @@ import type { Respond } from './respond.js';
 
 
 /**
- * The adapter's one error boundary (STYLE.md): whatever a handler throws after its ack, the
+ * The adapter's one error boundary (docs/architecture.md, conventions §6): whatever a handler throws after its ack, the
  * person gets a short private apology and the log gets the error with what was being done.
  * Nothing is dropped silently, and a failing apology is logged too.
  */

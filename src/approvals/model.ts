@@ -4,7 +4,7 @@ import type { approvals } from '../db/schema/actions.js';
 
 /**
  * An irreversible action waiting for someone allowed to decide it. Rows are parsed when read
- * back (STYLE.md §5): `params` is JSON whose shape depends on the kind, and a row written by an
+ * back (docs/architecture.md, conventions §5): `params` is JSON whose shape depends on the kind, and a row written by an
  * older Triage must fail here, not half-render on a card.
  */
 export const ApprovalKind = z.enum(['budget_override', 'rollback_workstream', 'force_restart_worker']);

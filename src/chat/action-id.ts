@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { err, ok, type Result } from '../result.js';
 
 /**
- * The one place button action ids are built and parsed (STYLE.md §8). Format, compact so most
+ * The one place button action ids are built and parsed (docs/architecture.md, conventions §8). Format, compact so most
  * ids also fit Discord's 100-character custom_id (Slack allows 255):
  *
  *   v1|<action>|<subjectKind>:<subjectId>|<targetKind>:<targetId>

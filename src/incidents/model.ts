@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import type { incidents } from '../db/schema/incidents.js';
 
 /**
- * An incident as the core sees it. Rows are parsed when read back (STYLE.md §5): the actors are
+ * An incident as the core sees it. Rows are parsed when read back (docs/architecture.md, conventions §5): the actors are
  * JSON, and a row written by an older Triage must fail here, not half-render on a card.
  */
 export const IncidentStatus = z.enum(['open', 'mitigated', 'resolved']);

@@ -1,7 +1,7 @@
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
-/** The rule that keeps the core free of chat SDKs must actually fire (STYLE.md §1). */
+/** The rule that keeps the core free of chat SDKs must actually fire (docs/architecture.md, conventions §1). */
 describe('lint: the core imports no chat SDK and no adapter', () => {
   const eslint = new ESLint();
   const lint = async (filePath: string, code: string) => {

@@ -68,7 +68,7 @@ export const ts = (ms: number): SQL => sql`${new Date(ms).toISOString()}::timest
 
 export const platformList = (platforms: readonly string[]): SQL => sql.join(platforms.map((p) => sql`${p}`), sql`, `);
 
-/** `execute` gives an array on postgres-js and `{ rows }` on PGlite (STACK.md). */
+/** `execute` gives an array on postgres-js and `{ rows }` on PGlite (docs/architecture.md, conventions §12). */
 export async function rows<Row>(q: Q, statement: SQL): Promise<Row[]> {
   const result = (await q.execute(statement)) as unknown;
   return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];

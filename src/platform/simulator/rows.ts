@@ -14,7 +14,7 @@ import { AgenticLoop, CircuitBreaker, McpServer, Provider, Routine, Runtime, Tas
 import { iso } from './context.js';
 
 /**
- * Rows read back are parsed with the port's schemas (STYLE.md §5): status columns are plain text,
+ * Rows read back are parsed with the port's schemas (docs/architecture.md, conventions §5): status columns are plain text,
  * so a value the port does not know fails here, loudly, rather than in a chat card. The schemas
  * also strip simulator-only columns (restart bookkeeping, skip reasons) from what callers see.
  */
