@@ -5,7 +5,9 @@ import type { Database, Db } from '../db/client.js';
 /**
  * Named leases in PostgreSQL (table `leases`), the one primitive behind "exactly one replica
  * does this": the evaluator's leadership and each scheduled job's run. Every time in these
- * statements is the database's `now()`, so replicas with skewed clocks agree on expiry.
+ * statements is the database's `clock_timestamp()`, so replicas with skewed clocks agree on expiry;
+ * not `now()`, which is when the statement started: a takeover that waited for a frozen holder's
+ * row lock must judge the expiry (and date its own lease) from when it got the row.
  *
  * The epoch grows by one whenever the lease changes hands (or its holder comes back after it
  * expired): a holder's writes carry it as a fencing token (`holdsLease` inside the write's
@@ -31,14 +33,14 @@ export async function tryAcquire(q: Q, name: LeaseName, holder: string, ttlMs: n
   const [row] = rowsOf(
     await q.execute(sql`
       insert into leases (name, holder, epoch, acquired_at, renewed_at, expires_at)
-      values (${name}, ${holder}, 1, now(), now(), now() + ${ttl}::interval)
+      values (${name}, ${holder}, 1, clock_timestamp(), clock_timestamp(), clock_timestamp() + ${ttl}::interval)
       on conflict (name) do update set
-        epoch = case when leases.holder = excluded.holder and leases.expires_at > now() then leases.epoch else leases.epoch + 1 end,
-        acquired_at = case when leases.holder = excluded.holder and leases.expires_at > now() then leases.acquired_at else now() end,
+        epoch = case when leases.holder = excluded.holder and leases.expires_at > clock_timestamp() then leases.epoch else leases.epoch + 1 end,
+        acquired_at = case when leases.holder = excluded.holder and leases.expires_at > clock_timestamp() then leases.acquired_at else clock_timestamp() end,
         holder = excluded.holder,
-        renewed_at = now(),
-        expires_at = excluded.expires_at
-      where leases.holder = excluded.holder or leases.expires_at <= now()
+        renewed_at = clock_timestamp(),
+        expires_at = clock_timestamp() + ${ttl}::interval
+      where leases.holder = excluded.holder or leases.expires_at <= clock_timestamp()
       returning epoch`),
   );
   return row ? { name, holder, epoch: EpochRow.parse(row).epoch } : undefined;
@@ -49,8 +51,8 @@ export async function renew(q: Q, tenure: Tenure, ttlMs: number): Promise<boolea
   const ttl = `${Math.max(1, Math.round(ttlMs))} milliseconds`;
   const rows = rowsOf(
     await q.execute(sql`
-      update leases set renewed_at = now(), expires_at = now() + ${ttl}::interval
-      where name = ${tenure.name} and holder = ${tenure.holder} and epoch = ${tenure.epoch} and expires_at > now()
+      update leases set renewed_at = clock_timestamp(), expires_at = clock_timestamp() + ${ttl}::interval
+      where name = ${tenure.name} and holder = ${tenure.holder} and epoch = ${tenure.epoch} and expires_at > clock_timestamp()
       returning epoch`),
   );
   return rows.length === 1;
@@ -59,7 +61,7 @@ export async function renew(q: Q, tenure: Tenure, ttlMs: number): Promise<boolea
 /** Gives the lease up now (SIGTERM, a finished job): the next taker need not wait for expiry. */
 export async function release(q: Q, tenure: Tenure): Promise<void> {
   await q.execute(sql`
-    update leases set expires_at = now() - interval '1 millisecond'
+    update leases set expires_at = clock_timestamp() - interval '1 millisecond'
     where name = ${tenure.name} and holder = ${tenure.holder} and epoch = ${tenure.epoch}`);
 }
 
@@ -74,7 +76,7 @@ export async function holdsLease(q: Q, tenure: Tenure): Promise<boolean> {
   const rows = rowsOf(
     await q.execute(sql`
       select 1 as held from leases
-      where name = ${tenure.name} and holder = ${tenure.holder} and epoch = ${tenure.epoch} and expires_at > now()
+      where name = ${tenure.name} and holder = ${tenure.holder} and epoch = ${tenure.epoch} and expires_at > clock_timestamp()
       for share`),
   );
   return rows.length === 1;

@@ -78,4 +78,22 @@ describe.runIf(realPostgresUrl())('fencing on real PostgreSQL', () => {
     const late = await database.db.transaction(async (tx) => holdsLease(tx, a));
     expect(late).toBe(false);
   });
+
+  it('a taker that waited behind the holder’s write judges the expiry when it gets the row, and gets a whole lease', async () => {
+    const a = (await tryAcquire(database.db, 'waited', 'a', 800))!;
+    let releaseWrite: () => void = () => {};
+    const writing = database.db.transaction(async (tx) => {
+      expect(await holdsLease(tx, a)).toBe(true);
+      await new Promise<void>((resolve) => (releaseWrite = resolve));
+    });
+    await sleep(100);
+    // Asked while a's lease still runs; the row is locked until a's write ends, after the expiry.
+    const takeover = tryAcquire(other.db, 'waited', 'b', 5_000);
+    await sleep(1_200);
+    releaseWrite();
+    await writing;
+    expect(await takeover).toMatchObject({ holder: 'b', epoch: 2 });
+    const [row] = await database.query<{ left_ms: number }>(sql`select extract(epoch from expires_at - clock_timestamp()) * 1000 as left_ms from leases where name = 'waited'`);
+    expect(Number(row!.left_ms)).toBeGreaterThan(4_000);
+  });
 });

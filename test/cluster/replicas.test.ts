@@ -156,7 +156,7 @@ describe.runIf(realPostgresUrl())('replicas on one PostgreSQL', () => {
       const now = await seen.leader();
       return now?.live && now.holder.includes(`:${b.child.pid}:`) ? now : undefined;
     }, 20_000, 100);
-    expect(taken).toBeDefined();
+    expect(taken, `B did not take over:\n${b.output().slice(-4000)}`).toBeDefined();
     expect(Date.now() - frozenAt).toBeLessThanOrEqual(15_000);
     // While A sleeps, B takes new evidence: A's window, frozen, does not have it.
     expect((await postEvents(b.url, [failure('x4', 'rt-4')])).status).toBe(202);
