@@ -6,6 +6,7 @@ import { createLogFollower, type LogFollower } from '../cluster/log-follower.js'
 import type { Database } from '../db/client.js';
 import { lagSeconds, readRecent, type LogPosition } from '../events/log.js';
 import type { StoredEvent } from '../intake/event-writer.js';
+import { cronLogger } from '../jobs/scheduler.js';
 import type { Logger } from '../observability/logger.js';
 import type { Platform } from '../platform/port.js';
 import type { CatalogEntry } from './catalog/entry.js';
@@ -89,9 +90,13 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
       logger: deps.logger,
       ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
     });
-    const task = cron.createTask(deps.tickCron, () => {
-      if (current()) void engine.tick().catch((error: unknown) => deps.logger.error({ err: error }, 'insight tick failed'));
-    });
+    const task = cron.createTask(
+      deps.tickCron,
+      () => {
+        if (current()) void engine.tick().catch((error: unknown) => deps.logger.error({ err: error }, 'insight tick failed'));
+      },
+      { name: 'insights-tick', logger: cronLogger(deps.logger) },
+    );
     void task.start();
     const next: Term = { tenure, engine, follower, task, saver: setInterval(() => void savePosition(next), 1_000) };
     next.saver.unref();

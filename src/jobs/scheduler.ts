@@ -140,7 +140,7 @@ async function runJob(ctx: TickContext, name: string, fn: JobFn, tick: Date): Pr
 const wholeSecond = (date: Date): Date => new Date(Math.floor(date.getTime() / 1000) * 1000);
 
 /** node-cron logs through our logger (or not at all), never straight to the console. */
-function cronLogger(logger: SchedulerDeps['logger']) {
+export function cronLogger(logger: SchedulerDeps['logger']) {
   const quiet = (): void => {};
   return {
     info: (message: string) => (logger ? logger.info(message) : quiet()),
