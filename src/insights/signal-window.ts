@@ -21,18 +21,24 @@ export class SignalWindow {
   constructor(private readonly retentionMs: number = 6 * 60 * 60 * 1000) {}
 
   add(events: readonly StoredEvent[]): void {
-    const unsorted = new Set<Signal[]>();
+    let late: Map<string, Signal[]> | undefined;
     for (const event of events) {
       if (!event.known) continue;
       const signal = { ...event, at: Date.parse(event.occurredAt) } as Signal;
       let list = this.byType.get(event.type);
       if (!list) this.byType.set(event.type, (list = []));
-      if (list.length && list[list.length - 1]!.at > signal.at) unsorted.add(list);
-      list.push(signal);
+      if (list.length && list[list.length - 1]!.at > signal.at) {
+        late ??= new Map();
+        const behind = late.get(event.type);
+        if (behind) behind.push(signal);
+        else late.set(event.type, [signal]);
+      } else list.push(signal);
     }
-    // Senders batch out of order now and then (a scenario's story time runs backwards within a
-    // send): sort each touched list once per batch, not once per late event.
-    for (const list of unsorted) list.sort((a, b) => a.at - b.at);
+    // Events arrive out of order now and then (a scenario's story time runs backwards within a
+    // send; the leader gets other replicas' events a poll after its own): the late ones of a batch
+    // are sorted among themselves and merged in, one pass, instead of re-sorting the whole list
+    // per batch (that sort was a sixth of the leader's CPU with two replicas, bench/replicas).
+    for (const [type, behind] of late ?? []) this.byType.set(type, mergeByTime(this.byType.get(type)!, behind.sort(byTime)));
     if (events.length) this.latestByKey.clear();
   }
 
@@ -79,3 +85,18 @@ export class SignalWindow {
     this.latestByKey.clear();
   }
 }
+
+const byTime = (a: Signal, b: Signal): number => a.at - b.at;
+
+/** Both sorted by time; on equal times the signals already held come first (arrival order). */
+function mergeByTime(held: Signal[], late: Signal[]): Signal[] {
+  const merged: Signal[] = new Array<Signal>(held.length + late.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < held.length && j < late.length) merged[k++] = held[i]!.at <= late[j]!.at ? held[i++]! : late[j++]!;
+  while (i < held.length) merged[k++] = held[i++]!;
+  while (j < late.length) merged[k++] = late[j++]!;
+  return merged;
+}
+
