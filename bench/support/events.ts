@@ -96,7 +96,8 @@ export function generateEvents(source: string, count: number, idPrefix: string, 
   return events;
 }
 
-function mulberry32(seed: number): () => number {
+/** A small seeded random generator: the same seed gives the same stream of events. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

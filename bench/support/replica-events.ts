@@ -1,5 +1,5 @@
 import { checkEvent } from '../../src/events/envelope.js';
-import type { BenchEvent } from './events.js';
+import { mulberry32, type BenchEvent } from './events.js';
 
 type Body = Omit<BenchEvent, 'id' | 'source' | 'occurredAt'>;
 
@@ -75,14 +75,3 @@ export function replicaEvents(source: string, count: number, idPrefix: string, o
 
 /** The insight cards the stream should raise, for the report: one per high-memory and disconnected runtime, one for the failures. */
 export const EXPECTED_CARDS = HIGH_MEMORY.length + DISCONNECTED.length + 1;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
