@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationsFolder, openDatabase, type Database } from '../../src/db/client.js';
-import { databaseKinds, openTestDatabase, realPostgresUrl, type TestDatabase } from '../support/databases.js';
-import { createUnmigratedDatabase } from './unmigrated.js';
+import { createEmptyPostgresDatabase, databaseKinds, openTestDatabase, realPostgresUrl, type TestDatabase } from '../support/databases.js';
+
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const migrationFiles = () => readMigrationFiles({ migrationsFolder: migrationsFolder() }).length;
@@ -167,7 +167,7 @@ describe.runIf(realPostgresUrl())('migrations when replicas start together', () 
   let fresh: { url: string; drop(): Promise<void> };
   const opened: Database[] = [];
   beforeAll(async () => {
-    fresh = await createUnmigratedDatabase();
+    fresh = await createEmptyPostgresDatabase();
   });
   afterAll(async () => {
     await Promise.all(opened.map((d) => d.close()));

@@ -6,8 +6,8 @@ import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrationsFolder } from '../../src/db/client.js';
 import { lockPathFor } from '../../src/db/pglite-lock.js';
-import { createUnmigratedDatabase } from '../db/unmigrated.js';
-import { realPostgresUrl } from '../support/databases.js';
+
+import { createEmptyPostgresDatabase, realPostgresUrl } from '../support/databases.js';
 import { freePort, runTriageToExit, spawnTriage, type TriageProcess } from '../support/process.js';
 
 const readyz = async (url: string): Promise<number> => (await fetch(url + '/readyz', { signal: AbortSignal.timeout(5_000) })).status;
@@ -45,7 +45,7 @@ describe.runIf(realPostgresUrl())('replicas starting together on one new Postgre
   });
 
   it('all become ready, exactly one of them applies the migrations, once, and each cron tick runs on one of them', async () => {
-    db = await createUnmigratedDatabase();
+    db = await createEmptyPostgresDatabase();
     // Every second, so a few seconds show whether a tick ever runs on two replicas.
     const config = join(mkdtempSync(join(tmpdir(), 'triage-replicas-config-')), 'triage.config.yml');
     writeFileSync(config, 'insights:\n  tickCron: "* * * * * *"\n');

@@ -21,20 +21,34 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase
     await database.migrate();
     return { ...database, drop: () => database.close() };
   }
-  const url = realPostgresUrl();
-  if (!url) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `triage_test_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const dbUrl = new URL(url);
-  dbUrl.pathname = `/${name}`;
-  const database = await openDatabase({ kind: 'postgres', url: dbUrl.toString(), maxConnections: 20 });
+  const empty = await createEmptyPostgresDatabase();
+  const database = await openDatabase({ kind: 'postgres', url: empty.url, maxConnections: 20 });
   await database.migrate();
   return {
     ...database,
-    url: dbUrl.toString(),
+    url: empty.url,
     drop: async () => {
       await database.close();
+      await empty.drop();
+    },
+  };
+}
+
+/**
+ * A fresh database on the test server that nobody has migrated yet: for tests of what happens
+ * when replicas start on it, and the base of every real-PostgreSQL test database.
+ */
+export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const server = realPostgresUrl();
+  if (!server) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `triage_test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(server, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end();
     },
