@@ -112,7 +112,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
       .transaction(async (tx) => {
         if (!(await holdsLease(tx, t.tenure))) return;
         await tx.execute(sql`
-          insert into log_cursors (name, tx, seq, updated_at) values (${EVALUATOR_LEASE}, ${position.tx}, ${Math.min(position.seq, Number.MAX_SAFE_INTEGER)}, now())
+          insert into log_cursors (name, tx, seq, updated_at) values (${EVALUATOR_LEASE}, ${position.tx}, ${position.seq}, now())
           on conflict (name) do update set tx = excluded.tx, seq = excluded.seq, updated_at = now()`);
         t.saved = position;
       })
