@@ -10,18 +10,23 @@ export type OutboxStats = Record<'pending' | 'inFlight' | 'sent' | 'failed', num
   oldestPendingAt: Date | null;
 };
 
-const Count = z.object({ status: OutboxStatus, n: z.coerce.number(), oldest: z.coerce.number().nullable() });
+const Count = z.object({ status: OutboxStatus, n: z.coerce.number() });
+const Oldest = z.object({ oldest: z.coerce.number().nullable() });
 
+/**
+ * Counts from the counters kept on write (table outbox_counts: a few folded rows plus the deltas
+ * since the leader last folded them), never a scan of the outbox; the oldest pending row comes
+ * from the due-rows index, which holds only what waits.
+ */
 export async function outboxStats(db: Db): Promise<OutboxStats> {
-  const found = await rows<unknown>(
-    db,
-    sql`select status, count(*)::int as n, (extract(epoch from min(created_at)) * 1000)::float8 as oldest from chat_outbox group by status`,
-  );
+  const [counts, oldest] = await Promise.all([
+    rows<unknown>(db, sql`select status, sum(n)::bigint as n from outbox_counts group by status`),
+    rows<unknown>(db, sql`select (extract(epoch from min(created_at)) * 1000)::float8 as oldest from chat_outbox where status = 'pending'`),
+  ]);
   const stats: OutboxStats = { pending: 0, inFlight: 0, sent: 0, failed: 0, oldestPendingAt: null };
-  for (const row of found.map((r) => Count.parse(r))) {
-    stats[row.status === 'in_flight' ? 'inFlight' : row.status] = row.n;
-    if (row.status === 'pending') stats.oldestPendingAt = row.oldest === null ? null : new Date(row.oldest);
-  }
+  for (const row of counts.map((r) => Count.parse(r))) stats[row.status === 'in_flight' ? 'inFlight' : row.status] = row.n;
+  const at = Oldest.parse(oldest[0] ?? { oldest: null }).oldest;
+  stats.oldestPendingAt = at === null ? null : new Date(at);
   return stats;
 }
 

@@ -41,6 +41,7 @@ export const actionRequests = pgTable(
     uniqueIndex('action_requests_key_uq').on(t.idempotencyKey),
     uniqueIndex('action_requests_running_uq').on(t.action, t.targetKind, t.targetId).where(sql`status = 'running'`),
     index('action_requests_deadline_idx').on(t.deadlineAt).where(sql`status = 'running'`),
+    index('action_requests_created_idx').on(t.createdAt),
   ],
 );
 
@@ -76,6 +77,8 @@ export const approvals = pgTable(
   (t) => [
     uniqueIndex('approvals_pending_uq').on(t.kind, t.targetKind, t.targetId).where(sql`status = 'pending'`),
     index('approvals_status_idx').on(t.status, t.createdAt),
+    // "Has this exhausted budget asked for its override yet?" on every publication of the insight.
+    index('approvals_insight_idx').on(t.insightId),
   ],
 );
 

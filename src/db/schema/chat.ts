@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -87,7 +87,7 @@ export const chatChannels = pgTable(
  * another replica finds the row with its lease run out and does the work instead of nobody
  * (src/chat/pending-work.ts). The row is also the adapter's "first sight" of a delivery: a
  * redelivery or double click finds it and does nothing. The payload (it holds the answer URL or
- * interaction token) is dropped when the work ends; rows are pruned after a day.
+ * interaction token) is dropped when the work ends; rows go after a day (src/retention/policies.ts).
  */
 export const chatWork = pgTable(
   'chat_work',
@@ -110,3 +110,17 @@ export const chatWork = pgTable(
     index('chat_work_created_idx').on(t.createdAt),
   ],
 );
+
+/**
+ * What /metrics and Doctor count, kept on write instead of counted by a scan at every scrape:
+ * statement triggers on chat_outbox append one delta per status a statement changed, and the
+ * leader folds them into one row per status (src/chat/outbox/stats.ts). Appending takes no lock
+ * another writer waits for, so concurrent claims and settles cannot deadlock on a counter row.
+ * Triggers, not application code, so a replica of the previous release keeps them right during
+ * a rolling upgrade (migrations/0012_retention.sql, docs/architecture.md "Rolling upgrades").
+ */
+export const outboxCounts = pgTable('outbox_counts', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  status: text('status').notNull(),
+  n: bigint('n', { mode: 'number' }).notNull(),
+});

@@ -34,5 +34,10 @@ export const events = pgTable(
     // the log's tail and the window's newest hours for almost no cost per insert (bench/intake).
     index('events_tx_brin').using('brin', t.tx),
     index('events_received_brin').using('brin', t.receivedAt),
+    // "View logs" on a budget approval: a routine's latest events. Partial, so the many events
+    // that name no routine cost nothing to insert.
+    index('events_routine_idx')
+      .on(sql`(${t.attributes}->>'routine')`, t.occurredAt)
+      .where(sql`(${t.attributes}->>'routine') is not null`),
   ],
 );

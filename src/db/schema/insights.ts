@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -36,7 +37,12 @@ export const insights = pgTable(
     suppressedUntil: at('suppressed_until'),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('insights_fingerprint_uq').on(t.fingerprint), index('insights_status_idx').on(t.status)],
+  (t) => [
+    uniqueIndex('insights_fingerprint_uq').on(t.fingerprint),
+    index('insights_status_idx').on(t.status),
+    // Every evaluation asks which insights still need their card sent: only those rows are here.
+    index('insights_unpublished_idx').on(t.id).where(sql`${t.version} > ${t.publishedVersion}`),
+  ],
 );
 
 /** What happened to each insight and who did it: the post-mortem timeline reads this. */
@@ -53,5 +59,5 @@ export const insightHistory = pgTable(
     actor: jsonb('actor'),
     at: at('at').notNull().defaultNow(),
   },
-  (t) => [index('insight_history_insight_idx').on(t.insightId)],
+  (t) => [index('insight_history_insight_idx').on(t.insightId), index('insight_history_at_idx').on(t.at)],
 );
