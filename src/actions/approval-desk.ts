@@ -4,7 +4,7 @@ import { actorLabel, systemActor, type Actor } from '../actor.js';
 import { approvalCard, approvalDecisionOf, approvalReply } from '../approvals/card.js';
 import { decideApproval } from '../approvals/decide.js';
 import { executeApproval, type ApprovalPlatform } from '../approvals/execute.js';
-import { findApproval } from '../approvals/list.js';
+import { approvalForInsight, findApproval } from '../approvals/list.js';
 import type { Approval } from '../approvals/model.js';
 import { budgetApprovalFor, rationaleFromEvents, requestApproval } from '../approvals/request.js';
 import { recordAudit } from '../audit/log.js';
@@ -14,7 +14,7 @@ import { privately, type InteractionReply, type MessageRef } from '../chat/inter
 import type { ApprovalsConfig } from '../config.js';
 import type { Db } from '../db/client.js';
 import { approvals } from '../db/schema/actions.js';
-import { events } from '../db/schema/events.js';
+import { latestEventsOfRoutine } from '../events/by-routine.js';
 import type { Insight } from '../insights/insight.js';
 import type { Platform } from '../platform/port.js';
 import { err, ok, type Result } from '../result.js';
@@ -141,7 +141,7 @@ export function createApprovalDesk(deps: ApprovalDeskDeps) {
       const routines = await deps.platform.listRoutines();
       const routine = routines.ok ? routines.value.find((r) => r.id === routineId) : undefined;
       if (!routine) continue;
-      const [seen] = await deps.db.select().from(approvals).where(eq(approvals.insightId, insight.id)).limit(1);
+      const seen = await approvalForInsight(deps.db, insight.id);
       if (seen) {
         await refreshPending(seen.id, routine);
         continue;
@@ -167,12 +167,7 @@ export function createApprovalDesk(deps: ApprovalDeskDeps) {
   async function viewLogs(approvalId: number): Promise<InteractionReply> {
     const approval = await findApproval(deps.db, approvalId);
     if (!approval) return privately(`Approval #${approvalId} is not on record.`);
-    const rows = await deps.db
-      .select({ occurredAt: events.occurredAt, type: events.type, attributes: events.attributes })
-      .from(events)
-      .where(and(sql`${events.attributes}->>'routine' = ${approval.targetId}`))
-      .orderBy(desc(events.occurredAt))
-      .limit(10);
+    const rows = await latestEventsOfRoutine(deps.db, approval.targetId, 10);
     if (rows.length === 0) return privately(`No events from ${approval.targetId} are on record.`);
     const lines = rows.map((r) => `${r.occurredAt.toISOString().slice(11, 19)} UTC ${r.type} ${JSON.stringify(r.attributes).slice(0, 160)}`);
     return privately([`Latest events of ${approval.targetId}:`, '```', ...lines, '```'].join('\n'));

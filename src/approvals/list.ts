@@ -17,6 +17,12 @@ export async function pendingApprovals(db: Db): Promise<Approval[]> {
   return parsed(rows);
 }
 
+/** The approval asked for an insight (one per budget exhaustion), by index approvals_insight_idx. */
+export async function approvalForInsight(db: Db, insightId: number): Promise<ApprovalRow | undefined> {
+  const [row] = await db.select().from(approvals).where(eq(approvals.insightId, insightId)).limit(1);
+  return row;
+}
+
 /** The shape Doctor's budget check lists: "override of $5.00 for daily-code-review awaiting approval (requested by Triage)". */
 export type PendingBudgetOverride = { routineId: string; amountUsd: number; requestedBy: string };
 

@@ -63,7 +63,13 @@ export type PostgresOptions = {
   idleInTransactionTimeoutMs?: number;
 };
 
-export type DatabaseOptions = ({ kind: 'postgres' } & PostgresOptions) | { kind: 'pglite'; dataDir?: string };
+/** Sees every statement drizzle sends, with its parameters: tests EXPLAIN the real hot-path queries. */
+export type QueryObserver = { onQuery?: (query: string, params: unknown[]) => void };
+
+export type DatabaseOptions = (({ kind: 'postgres' } & PostgresOptions) | { kind: 'pglite'; dataDir?: string }) & QueryObserver;
+
+const observed = (options: QueryObserver) =>
+  options.onQuery ? { logger: { logQuery: (query: string, params: unknown[]) => options.onQuery!(query, params) } } : {};
 
 /**
  * A replica frozen inside a transaction (a stopped VM, a debugger, a GC storm) must not block
@@ -104,7 +110,7 @@ function startupParameters(options: PostgresOptions): Partial<postgres.Connectio
  */
 const milliseconds = (ms: number): number => (ms > 0 ? Math.round(ms) : ('0' as unknown as number));
 
-async function openPostgres(options: PostgresOptions): Promise<Database> {
+async function openPostgres(options: PostgresOptions & QueryObserver): Promise<Database> {
   const client = postgres(options.url, {
     max: options.maxConnections ?? 10,
     connect_timeout: 10,
@@ -112,7 +118,7 @@ async function openPostgres(options: PostgresOptions): Promise<Database> {
     onnotice: () => {},
     connection: startupParameters(options),
   });
-  const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  const db = drizzlePostgres({ client, schema, ...observed(options) }) as unknown as Db;
   const query = async <Row>(statement: SQL): Promise<Row[]> => (await db.execute(statement)) as unknown as Row[];
   return {
     kind: 'postgres',
@@ -185,7 +191,7 @@ async function migrateOnce(options: PostgresOptions): Promise<MigrationRun> {
   }
 }
 
-async function openPglite(options: { dataDir?: string }): Promise<Database> {
+async function openPglite(options: { dataDir?: string } & QueryObserver): Promise<Database> {
   // Created first: the lock file sits beside the directory, so its parent must exist.
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const lock = options.dataDir ? lockDataDir(options.dataDir) : undefined;
@@ -197,7 +203,7 @@ async function openPglite(options: { dataDir?: string }): Promise<Database> {
     lock?.release();
     throw error;
   }
-  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  const db = drizzlePglite({ client, schema, ...observed(options) }) as unknown as Db;
   const query = async <Row>(statement: SQL): Promise<Row[]> =>
     ((await db.execute(statement)) as unknown as { rows: Row[] }).rows;
   return {
