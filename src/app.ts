@@ -31,11 +31,12 @@ import { createInsightLifecycle, type InsightLifecycle, type Publisher } from '.
 import { createInsightPublisher } from './insights/publish.js';
 import { checkThresholds } from './insights/thresholds.js';
 import { createEventWriter, type EventWriter } from './intake/event-writer.js';
-import { resolveIngestToken } from './intake/ingest-token.js';
+import { createIngestAuth, resolveIngestToken } from './intake/ingest-token.js';
 import { intakeRoutes } from './intake/routes.js';
 import { createScheduler, type Scheduler } from './jobs/scheduler.js';
 import { createLogger, redactUrl } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { createPreviousSecretRecorder } from './observability/previous-secret.js';
 import { connectPlatform } from './platform/connect.js';
 import type { Platform } from './platform/port.js';
 import { platformRoutes } from './platform/rest-routes.js';
@@ -99,6 +100,13 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   logger.info({ migrations: await database.migrate() }, 'database schema is up to date');
   const replicaId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const metrics = createMetrics();
+  // Rotation: a secret's previous value is accepted too, and each use counted (README, "Rotating secrets").
+  const previousSecretUsed = createPreviousSecretRecorder({
+    metrics,
+    logger,
+    configured: [...(config.ingestTokenPrevious ? (['ingest_token'] as const) : []), ...(config.slack.signingSecretPrevious ? (['slack_signing_secret'] as const) : [])],
+  });
+  const ingestAuth = createIngestAuth({ current: token, previous: config.ingestTokenPrevious }, () => previousSecretUsed('ingest_token'));
   let stopping = false;
 
   // Intake and the platform.
@@ -176,12 +184,12 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
     const played = await playScenario({ scenario, url: selfUrl, token, speed: 1 });
     if (!played.ok) logger.error({ scenario: name, error: played.error.message }, 'scenario did not finish');
   };
-  const adapterContext = { interactions, platform, logger, channels: [config.routing.defaultChannel], startScenario };
+  const adapterContext = { interactions, platform, logger, channels: [config.routing.defaultChannel], startScenario, previousSecretUsed };
   const routes: Route[] = [
     ...healthRoutes({ database, metrics, isStopping: () => stopping }),
-    ...intakeRoutes({ writer, token, metrics, logger, maxBodyBytes: config.intake.maxBodyBytes, maxEventsPerBatch: config.intake.maxEventsPerBatch }),
-    ...(simulator ? platformRoutes(simulator, { token }) : []),
-    ...incidentRoutes({ desk: incidents, token }),
+    ...intakeRoutes({ writer, auth: ingestAuth, metrics, logger, maxBodyBytes: config.intake.maxBodyBytes, maxEventsPerBatch: config.intake.maxEventsPerBatch }),
+    ...(simulator ? platformRoutes(simulator, { auth: ingestAuth }) : []),
+    ...incidentRoutes({ desk: incidents, auth: ingestAuth }),
     ...adapters.flatMap((a) => a.routes(adapterContext)),
   ];
   const http = createHttpServer(routes, { metrics, logger });

@@ -14,6 +14,8 @@ export const SlackConfig = z
   .object({
     botToken: z.string().startsWith('xoxb-', 'must be a bot token (xoxb-...)').optional(),
     signingSecret: z.string().min(1).optional(),
+    /** The signing secret being rotated out: signatures made with it are accepted too, and counted. */
+    signingSecretPrevious: z.string().min(1).optional(),
     appToken: z.string().startsWith('xapp-', 'must be an app-level token (xapp-...)').optional(),
     apiUrl: z.url({ protocol: /^https?$/ }).optional(),
     /** The Slack channel id every logical channel goes to unless `channels` names another. */
@@ -24,6 +26,9 @@ export const SlackConfig = z
   .superRefine((slack, ctx) => {
     const missing = missingSlackSettings(slack);
     if (missing.length > 0) ctx.addIssue({ code: 'custom', message: `Slack is half-configured: missing ${missing.join(', ')}` });
+    if (slack.signingSecretPrevious && !slack.signingSecret) {
+      ctx.addIssue({ code: 'custom', message: 'SLACK_SIGNING_SECRET_PREVIOUS is set but SLACK_SIGNING_SECRET is not; the previous signing secret is only accepted alongside a current one (set the new secret as SLACK_SIGNING_SECRET)' });
+    }
   });
 export type SlackConfig = z.infer<typeof SlackConfig>;
 

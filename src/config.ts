@@ -22,6 +22,8 @@ export const Config = z.object({
   port: port.default(3000),
   host: z.string().min(1).default('127.0.0.1'),
   ingestToken: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** The token being rotated out: accepted too, and counted, until it is removed (README, "Rotating secrets"). */
+  ingestTokenPrevious: z.string().min(16, 'must be at least 16 characters').optional(),
   dataDir: z.string().min(1).default('./.triage'),
   platformUrl: z.url({ protocol: /^https?$/ }).optional(),
   platformToken: z.string().min(1).optional(),
@@ -64,6 +66,11 @@ export const Config = z.object({
    * Secrets check reports missing ones without any handler reading process.env.
    */
   environmentNames: z.array(z.string()).default([]),
+}).superRefine((config, ctx) => {
+  // A generated token cannot be rotated this way: the previous one is only accepted alongside a configured one.
+  if (config.ingestTokenPrevious && !config.ingestToken) {
+    ctx.addIssue({ code: 'custom', path: ['ingestTokenPrevious'], message: 'is set but INGEST_TOKEN is not; the previous token is only accepted alongside a current one (set the new token as INGEST_TOKEN)' });
+  }
 });
 export type Config = z.infer<typeof Config>;
 
@@ -73,6 +80,7 @@ const ENV_KEYS = {
   PORT: { key: 'port', secret: false },
   HOST: { key: 'host', secret: false },
   INGEST_TOKEN: { key: 'ingestToken', secret: true },
+  INGEST_TOKEN_PREVIOUS: { key: 'ingestTokenPrevious', secret: true },
   TRIAGE_DATA_DIR: { key: 'dataDir', secret: false },
   PLATFORM_URL: { key: 'platformUrl', secret: false },
   PLATFORM_TOKEN: { key: 'platformToken', secret: true },
@@ -86,6 +94,7 @@ const ROLE_ENV_KEYS = { TRIAGE_RESPONDERS: 'responders', TRIAGE_APPROVERS: 'appr
 const SLACK_ENV_KEYS = {
   SLACK_BOT_TOKEN: { key: 'botToken', secret: true },
   SLACK_SIGNING_SECRET: { key: 'signingSecret', secret: true },
+  SLACK_SIGNING_SECRET_PREVIOUS: { key: 'signingSecretPrevious', secret: true },
   SLACK_APP_TOKEN: { key: 'appToken', secret: true },
   SLACK_API_URL: { key: 'apiUrl', secret: false },
   SLACK_CHANNEL: { key: 'channel', secret: false },

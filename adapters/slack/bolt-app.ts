@@ -13,9 +13,11 @@ export { SLACK_COMMANDS };
 export type SlackBolt = { app: App; http?: HTTPReceiver; socket?: SocketModeReceiver };
 
 /**
- * Bolt, on Triage's one HTTP server: HTTPReceiver is used only for its requestListener (signature
- * and timestamp checks, body parsing, ack), never started, so it opens no port of its own. With
- * an app token it is Socket Mode instead, with no route at all.
+ * Bolt, on Triage's one HTTP server: HTTPReceiver is used only for its requestListener (body
+ * parsing, ack), never started, so it opens no port of its own. Signatures and timestamps are
+ * checked before it, against the current and the previous signing secret
+ * (adapters/slack/signature.ts): Bolt's own check knows one secret. With an app token it is
+ * Socket Mode instead, with no route at all.
  */
 export function createBolt(config: SlackConfig, logger: Logger): SlackBolt {
   const log = slackLogger(logger) as never;
@@ -28,6 +30,8 @@ export function createBolt(config: SlackConfig, logger: Logger): SlackBolt {
     ? undefined
     : new HTTPReceiver({
         signingSecret: config.signingSecret ?? '',
+        // Checked before Bolt sees the request, by verifiedSlackListener (adapters/slack/signature.ts).
+        signatureVerification: false,
         endpoints: [SLACK_EVENTS_PATH, `${SLACK_EVENTS_PATH}/`],
         // Ack is sent the moment a handler calls ack(); the work continues after the response.
         processBeforeResponse: false,

@@ -7,6 +7,7 @@ import { createSlackChatPort } from './chat-port.js';
 import { slackTokenProbe } from './probe.js';
 import { sendReply } from './reply.js';
 import { createResponder } from './respond.js';
+import { verifiedSlackListener } from './signature.js';
 import { slackGroupsOf } from './user-groups.js';
 import { createWebClient } from './web-client.js';
 
@@ -41,8 +42,12 @@ export function createSlackAdapter(config: SlackConfig, options: { groupIds?: st
         );
         return [];
       }
-      const listener = bolt.http!.requestListener;
-      return [{ method: 'POST', path: SLACK_EVENTS_PATH, handler: (req, res) => listener(req, res) }];
+      const listener = verifiedSlackListener(bolt.http!.requestListener, {
+        secrets: { current: config.signingSecret ?? '', previous: config.signingSecretPrevious },
+        logger,
+        previousSecretUsed: ctx.previousSecretUsed,
+      });
+      return [{ method: 'POST', path: SLACK_EVENTS_PATH, handler: listener }];
     };
 
     return {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Actor } from '../actor.js';
 import type { Database } from '../db/client.js';
+import type { PreviousSecretUsed } from '../observability/previous-secret.js';
 import type { Route } from '../http/router.js';
 import type { Platform } from '../platform/port.js';
 import type { Result } from '../result.js';
@@ -17,6 +18,8 @@ export type ChatAdapterContext = {
   channels: string[];
   /** Replays a named scenario through this Triage's own intake (the console's demo button). */
   startScenario(name: string): Promise<void>;
+  /** Counts a request let in by a secret's previous value while it is rotated (Slack's signing secret). */
+  previousSecretUsed?: PreviousSecretUsed;
 };
 
 /**

@@ -22,12 +22,43 @@ export function resolveIngestToken(configured: string | undefined, dataDir: stri
   return { token, generated: true };
 }
 
-/** Constant-time check of `Authorization: Bearer <token>`; hashing first equalises lengths. */
-export function bearerMatches(header: string | undefined, token: string): boolean {
-  if (!header) return false;
+/** The ingest token and, while it is being rotated out, the one before it (INGEST_TOKEN_PREVIOUS). */
+export type IngestTokens = { current: string; previous?: string | undefined };
+
+/** Which token let the request in, or why none did: names of tokens only, never a value. */
+export type BearerCheck = { ok: true; matched: 'current' | 'previous' } | { ok: false; reason: string };
+
+const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+
+/**
+ * `Authorization: Bearer <token>` against the current token, then the previous one. Both are
+ * compared on every request, in constant time on equal-length digests, so the time taken says
+ * neither whether the token is close nor which one it matched.
+ */
+export function checkBearer(header: string | undefined, tokens: IngestTokens): BearerCheck {
+  if (!header) return { ok: false, reason: 'no Authorization header; send Authorization: Bearer <INGEST_TOKEN>' };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) return false;
-  const a = createHash('sha256').update(match[1]!).digest();
-  const b = createHash('sha256').update(token).digest();
-  return timingSafeEqual(a, b);
+  if (!match) return { ok: false, reason: 'the Authorization header is not "Bearer <token>"; send Authorization: Bearer <INGEST_TOKEN>' };
+  const sent = digest(match[1]!);
+  const current = timingSafeEqual(sent, digest(tokens.current));
+  const previous = tokens.previous !== undefined && timingSafeEqual(sent, digest(tokens.previous));
+  if (current) return { ok: true, matched: 'current' };
+  if (previous) return { ok: true, matched: 'previous' };
+  return {
+    ok: false,
+    reason: tokens.previous === undefined
+      ? 'the bearer token does not match the ingest token (INGEST_TOKEN)'
+      : 'the bearer token matches neither the current ingest token (INGEST_TOKEN) nor the previous one (INGEST_TOKEN_PREVIOUS)',
+  };
+}
+
+/** What every route behind the ingest token asks; a request let in by the previous token is counted. */
+export type IngestAuth = (header: string | undefined) => BearerCheck;
+
+export function createIngestAuth(tokens: IngestTokens, onPrevious: () => void): IngestAuth {
+  return (header) => {
+    const checked = checkBearer(header, tokens);
+    if (checked.ok && checked.matched === 'previous') onPrevious();
+    return checked;
+  };
 }

@@ -7,12 +7,13 @@ import type { Metrics } from '../observability/metrics.js';
 import { alertToEvent, AlertmanagerWebhook } from './alertmanager.js';
 import { checkBatch, type BatchWarning } from './event-batch.js';
 import type { EventWriter } from './event-writer.js';
-import { bearerMatches } from './ingest-token.js';
+import type { IngestAuth } from './ingest-token.js';
 import { checkEvent, type EventProblem } from '../events/envelope.js';
 
 export type IntakeDeps = {
   writer: EventWriter;
-  token: string;
+  /** The ingest token, or while it is rotated the previous one too (src/intake/ingest-token.ts). */
+  auth: IngestAuth;
   metrics: Metrics;
   logger: Logger;
   maxBodyBytes: number;
@@ -33,9 +34,10 @@ export function intakeRoutes(deps: IntakeDeps): Route[] {
         sendError(res, status, reason, message, extra);
       };
       const headers = (h: Record<string, string>) => Object.entries(h).forEach(([k, v]) => res.setHeader(k, v));
-      if (!bearerMatches(req.headers.authorization, deps.token)) {
+      const auth = deps.auth(req.headers.authorization);
+      if (!auth.ok) {
         req.resume();
-        return reject(401, 'unauthorized', 'missing or wrong ingest token: send Authorization: Bearer <INGEST_TOKEN>');
+        return reject(401, 'unauthorized', auth.reason);
       }
       const json = await readJson(req, deps.maxBodyBytes);
       if (!json.ok) return reject(json.status, json.code, json.message);

@@ -54,6 +54,13 @@ export function createMetrics() {
     labelNames: ['kind'] as const,
     registers: [registry],
   });
+  // Requests let in by a secret's previous value: once it stops growing, the previous value can go.
+  const previousSecretUsed = new Counter({
+    name: 'triage_auth_previous_secret_used_total',
+    help: 'Requests authenticated with the previous value of a secret being rotated (INGEST_TOKEN_PREVIOUS, SLACK_SIGNING_SECRET_PREVIOUS)',
+    labelNames: ['secret'] as const,
+    registers: [registry],
+  });
   type OutboxCounts = Record<'pending' | 'inFlight' | 'sent' | 'failed', number>;
   let outboxStats: (() => Promise<OutboxCounts>) | null = null;
   new Gauge({
@@ -91,6 +98,7 @@ export function createMetrics() {
   return {
     registry,
     insightRuleFailures,
+    previousSecretUsed,
     watchEvaluator: (view: () => Promise<EvaluatorView>) => {
       evaluatorView = view;
     },

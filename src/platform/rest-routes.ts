@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Route, RouteParams } from '../http/router.js';
+import type { IngestAuth } from '../intake/ingest-token.js';
 import { readBody, sendError, sendJson } from '../http/respond.js';
 import type { Result } from '../result.js';
 import type { Platform, PlatformError, PlatformErrorCode } from './port.js';
@@ -35,8 +36,9 @@ const MAX_BODY_BYTES = 16 * 1024;
 
 type Answer = Promise<Result<unknown, PlatformError>>;
 
-export function platformRoutes(platform: Platform, options: { token?: string }): Route[] {
-  const guard = authGuard(options.token);
+/** `auth`, when given, stands in for `token`: the embedded simulator takes the ingest token, previous one included. */
+export function platformRoutes(platform: Platform, options: { token?: string; auth?: IngestAuth }): Route[] {
+  const guard = authGuard(options.token, options.auth);
   const read = (path: string, list: () => Answer): Route => ({
     method: 'GET',
     path: `/platform/${path}`,
@@ -82,13 +84,22 @@ function answer<T>(res: ServerResponse, result: Result<T, PlatformError>, shape:
 type Handler = (req: IncomingMessage, res: ServerResponse, params: RouteParams) => Promise<void>;
 
 /** Wraps every handler: the bearer check first, and one answer even when the platform throws. */
-function authGuard(token: string | undefined) {
+function authGuard(token: string | undefined, auth?: IngestAuth) {
   const expected = token ? digest(token) : null;
+  /** Why the request is refused, or null to let it in. */
+  const refusal = (header: string | undefined): string | null => {
+    if (auth) {
+      const checked = auth(header);
+      return checked.ok ? null : checked.reason;
+    }
+    return expected && !bearerMatches(header, expected) ? 'send Authorization: Bearer <token> with the platform API token' : null;
+  };
   return (handler: Handler): Handler =>
     async (req, res, params) => {
-      if (expected && !bearerMatches(req.headers.authorization, expected)) {
+      const refused = refusal(req.headers.authorization);
+      if (refused !== null) {
         req.resume();
-        const body = { error: { code: 'unauthorized', message: 'send Authorization: Bearer <token> with the platform API token' } };
+        const body = { error: { code: 'unauthorized', message: refused } };
         return sendJson(res, 401, body, { 'www-authenticate': 'Bearer realm="platform"' });
       }
       try {
