@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { RETENTION_POLICIES } from './policies.js';
+
+const days = (policy: (typeof RETENTION_POLICIES)[number]) =>
+  z
+    .number()
+    .min(policy.minDays, `${policy.name} must be kept at least ${policy.minDays} day(s): ${policy.keeps}`)
+    .max(36_500)
+    .default(policy.defaultDays);
+
+/** Days kept per policy; an unknown name is refused, with the names that exist. */
+const Days = z.strictObject(Object.fromEntries(RETENTION_POLICIES.map((p) => [p.name, days(p)])) as Record<string, ReturnType<typeof days>>).prefault({});
+
+/** `retention:` in triage.config.yml: days per policy (`days:`), plus how the leader prunes. */
+export const RetentionConfig = z
+  .strictObject({
+    days: Days,
+    /** Rows per DELETE: one short transaction each, so intake never waits behind a prune. */
+    batchSize: z.number().int().min(1).max(50_000).default(1000),
+    /** Breathing room between two batches, for intake and the evaluator on the same server. */
+    pauseMs: z.number().int().min(0).max(60_000).default(50),
+    /** How often the leader looks for rows past their age. */
+    everyMinutes: z.number().positive().max(24 * 60).default(10),
+  })
+  .prefault({});
+
+export type RetentionConfig = z.infer<typeof RetentionConfig>;
