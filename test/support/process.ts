@@ -16,11 +16,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Runs src/main.ts as its own process (through tsx), as `npm start` would run the build. */
-export async function spawnTriage(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<TriageProcess> {
+/**
+ * Runs src/main.ts as its own process (through tsx), as `npm start` would run the build; `cwd` is
+ * another checkout of Triage (the previous release, test/process/rolling-upgrade.test.ts).
+ */
+export async function spawnTriage(env: Record<string, string>, readyTimeoutMs = 60_000, cwd = packageRoot()): Promise<TriageProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: packageRoot(),
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

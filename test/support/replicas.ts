@@ -10,11 +10,11 @@ export const REPLICA_TOKEN = 'replica-ingest-token-0123456789';
  * Real Triage processes (src/main.ts through tsx) on one real PostgreSQL database, as a
  * deployment of several replicas runs them. `config` is written as the replica's triage.config.yml.
  */
-export async function startReplica(databaseUrl: string, config = '', extraEnv: Record<string, string> = {}): Promise<TriageProcess> {
+export async function startReplica(databaseUrl: string, config = '', extraEnv: Record<string, string> = {}, cwd?: string): Promise<TriageProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'triage-replica-'));
   const file = join(dir, 'triage.config.yml');
   writeFileSync(file, config || 'insights: {}\n');
-  return spawnTriage({ DATABASE_URL: databaseUrl, INGEST_TOKEN: REPLICA_TOKEN, TRIAGE_DATA_DIR: dir, TRIAGE_CONFIG: file, ...extraEnv }, 90_000);
+  return spawnTriage({ DATABASE_URL: databaseUrl, INGEST_TOKEN: REPLICA_TOKEN, TRIAGE_DATA_DIR: dir, TRIAGE_CONFIG: file, ...extraEnv }, 90_000, cwd);
 }
 
 export async function postEvents(url: string, events: unknown[]): Promise<Response> {
