@@ -206,16 +206,6 @@ export const RETENTION_POLICIES: readonly RetentionPolicy[] = [
       counted(sql`delete from chat_work where key in (select key from chat_work where created_at < ${cutoff} limit ${limit})`),
   },
   {
-    // No longer written (src/chat/pending-work.ts took over); dropped in a later release.
-    name: 'slack_deliveries',
-    tables: ['slack_deliveries'],
-    defaultDays: 1,
-    minDays: 1,
-    keeps: "Slack deliveries seen by releases before 0.2 (read by none since; the table goes in a later release)",
-    batch: (cutoff, limit) =>
-      counted(sql`delete from slack_deliveries where key in (select key from slack_deliveries where created_at < ${cutoff} limit ${limit})`),
-  },
-  {
     name: 'discord_confirmations',
     tables: ['discord_confirmations'],
     defaultDays: 1,

@@ -20,7 +20,6 @@ export const MARKED: Array<{ table: string; column: string }> = [
   { table: 'chat_messages', column: 'card_key' },
   { table: 'console_messages', column: 'channel' },
   { table: 'chat_work', column: 'kind' },
-  { table: 'slack_deliveries', column: 'key' },
   { table: 'discord_confirmations', column: 'action_id' },
 ];
 
@@ -99,7 +98,6 @@ export async function seedAgedRows(database: Database, oldEvents = 25): Promise<
     insert into chat_work (key, platform, kind, status, owner, lease_until, created_at) values
       ('w1', 'slack', 'drop-work', 'done', 'r', ${ago(2)}, ${ago(2)}),
       ('w2', 'slack', 'keep-work', 'done', 'r', now(), now())`);
-  await q(sql`insert into slack_deliveries (key, created_at) values ('drop-delivery', ${ago(2)}), ('keep-delivery', now())`);
   await q(sql`
     insert into discord_confirmations (key, action_id, channel_id, message_id, asked_at, expires_at) values
       ('c1', 'drop-confirmation', 'ch', 'm', ${ago(3)}, ${ago(3)}),

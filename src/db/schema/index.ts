@@ -4,7 +4,6 @@ export * from './insights.js';
 export * from './chat.js';
 export * from './jobs.js';
 export * from './console.js';
-export * from './slack.js';
 export * from './doctor.js';
 export * from './actions.js';
 export * from './incidents.js';

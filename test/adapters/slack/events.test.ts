@@ -29,7 +29,7 @@ describe.each(databaseKinds())('POST /slack/events on %s', (kind) => {
     const url = new URLSearchParams(body).get('response_url') ?? JSON.parse(new URLSearchParams(body).get('payload')!).response_url;
     return () => slack.hooks.filter((h) => h.url === url);
   };
-  const deliveries = async () => (await triage.database.query<{ n: number }>(sql`select count(*)::int as n from slack_deliveries`))[0]!.n;
+  const deliveries = async () => (await triage.database.query<{ n: number }>(sql`select count(*)::int as n from chat_work`))[0]!.n;
 
   it('/triage help: acks at once, then answers privately with the help', async () => {
     const body = commandBody('/triage', 'help');
