@@ -35,6 +35,7 @@ import { createIngestAuth, resolveIngestToken } from './intake/ingest-token.js';
 import { intakeRoutes } from './intake/routes.js';
 import { createScheduler, type Scheduler } from './jobs/scheduler.js';
 import { createLogger, redactUrl } from './observability/logger.js';
+import { createHeartbeat } from './observability/heartbeat.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createPreviousSecretRecorder } from './observability/previous-secret.js';
 import { connectPlatform } from './platform/connect.js';
@@ -158,6 +159,8 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
     ...(options.leadership ? { leadership: options.leadership } : {}),
   });
   writer.onStored((events, tx) => evaluator.stored(events, tx));
+  // Triage's own dead-man's switch: the leader pings a checker every minute (src/observability/heartbeat.ts).
+  const heartbeat = createHeartbeat({ config: config.heartbeat, replicaId, leading: () => evaluator.leading(), logger, onOutcome: (outcome) => metrics.heartbeatSent.inc({ outcome }) });
   metrics.watchEvaluator(async () => {
     const status = await evaluator.status();
     return { leading: status.leading, lagSeconds: status.lagSeconds };
@@ -197,6 +200,7 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   selfUrl = url;
   outbox.start();
   await evaluator.start();
+  heartbeat.start();
   logger.info({ url, database: database.kind, replica: replicaId }, 'triage listening');
 
   return {
@@ -223,6 +227,7 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
       if (stopping) return;
       stopping = true;
       // The lease first: another replica takes over at once instead of after its expiry.
+      await heartbeat.stop();
       await evaluator.stop();
       // A socket's closing handshake gets a moment, never the whole shutdown budget.
       await Promise.all(adapters.map((adapter) => withTimeout(async () => adapter.close(), 2_000, { label: 'closing a chat adapter' }).catch((error: unknown) => logger.warn({ err: error }, 'a chat adapter did not close in time'))));

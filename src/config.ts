@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { OutboxOptions } from './chat/outbox/model.js';
 import { DoctorConfig } from './doctor/config.js';
 import { Routing } from './insights/routing.js';
+import { HeartbeatConfig } from './observability/heartbeat-config.js';
 import { ActionsConfig, ApprovalsConfig, DiscordConfig, IncidentsConfig, RolesConfig, SlackConfig } from './config-sections.js';
 import { type Result, ok, err } from './result.js';
 
@@ -61,6 +62,8 @@ export const Config = z.object({
   actions: ActionsConfig,
   approvals: ApprovalsConfig,
   incidents: IncidentsConfig,
+  /** Triage's own dead-man's switch, sent by the leader (src/observability/heartbeat.ts). */
+  heartbeat: HeartbeatConfig,
   /**
    * Names (never values) of the environment variables that are set, read once at load: Doctor's
    * Secrets check reports missing ones without any handler reading process.env.
@@ -110,6 +113,14 @@ const DISCORD_ENV_KEYS = {
   DISCORD_CHANNEL: { key: 'channel', secret: false },
 } as const;
 
+/** Env var → key inside `heartbeat`; a healthchecks-style URL carries its token, so it is a secret. */
+const HEARTBEAT_ENV_KEYS = {
+  HEARTBEAT_URL: { key: 'url', secret: true },
+  HEARTBEAT_KIND: { key: 'kind', secret: false },
+  HEARTBEAT_ROUTING_KEY: { key: 'routingKey', secret: true },
+  HEARTBEAT_EVERY: { key: 'everySeconds', secret: false },
+} as const;
+
 const SECRET_KEYS = new Set<string>([
   ...Object.values(ENV_KEYS)
     .filter((v) => v.secret)
@@ -120,6 +131,9 @@ const SECRET_KEYS = new Set<string>([
   ...Object.values(DISCORD_ENV_KEYS)
     .filter((v) => v.secret)
     .map((v) => `discord.${v.key}`),
+  ...Object.values(HEARTBEAT_ENV_KEYS)
+    .filter((v) => v.secret)
+    .map((v) => `heartbeat.${v.key}`),
 ]);
 /** Tokens inside nested sections: GITHUB_TOKEN, the LLM's API key. */
 const NESTED_SECRETS = new Set(['incidents.github.token', 'incidents.llm.apiKey']);
@@ -131,7 +145,7 @@ const isSecretPath = (path: PropertyKey[]): boolean =>
   (path[0] === 'incidents' && path.length <= 2 && (path[1] === 'github' || path[1] === 'llm')) ||
   SECRET_KEYS.has(path.slice(0, 2).map(String).join('.')) ||
   // The whole section holds tokens: a problem reported on it shows none of its values.
-  ((path[0] === 'slack' || path[0] === 'discord') && path.length < 2);
+  ((path[0] === 'slack' || path[0] === 'discord' || path[0] === 'heartbeat') && path.length < 2);
 
 export type ConfigError = { code: 'invalid_config'; message: string; problems: string[] };
 
@@ -151,10 +165,11 @@ export function loadConfig(env: Env = process.env): Result<Config, ConfigError> 
   }
   const slack = readSectionEnv('slack', SLACK_ENV_KEYS, env, file.value.data.slack, origin);
   const discord = readSectionEnv('discord', DISCORD_ENV_KEYS, env, file.value.data.discord, origin);
+  const heartbeat = readSectionEnv('heartbeat', HEARTBEAT_ENV_KEYS, env, file.value.data.heartbeat, origin);
   const roles = readRolesEnv(env, file.value.data.roles, origin);
   const incidents = readIncidentsEnv(env, file.value.data.incidents, origin);
   const environmentNames = Object.keys(env).filter((name) => env[name] !== undefined && env[name] !== '');
-  const merged = { ...file.value.data, ...fromEnv, ...(slack === undefined ? {} : { slack }), ...(discord === undefined ? {} : { discord }), ...(roles === undefined ? {} : { roles }), ...(incidents === undefined ? {} : { incidents }), environmentNames };
+  const merged = { ...file.value.data, ...fromEnv, ...(slack === undefined ? {} : { slack }), ...(discord === undefined ? {} : { discord }), ...(heartbeat === undefined ? {} : { heartbeat }), ...(roles === undefined ? {} : { roles }), ...(incidents === undefined ? {} : { incidents }), environmentNames };
   const parsed = Config.safeParse(merged);
   if (parsed.success) return ok(parsed.data);
   const problems = parsed.error.issues.map((issue) => {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import { reasonOf } from '../doctor/checks/database-headroom.js';
 import type { Metrics } from '../observability/metrics.js';
 import { sendJson } from './respond.js';
 import type { Route } from './router.js';
@@ -19,7 +20,8 @@ export async function checkReadiness(database: Database, timeoutMs = 2000): Prom
       if (applied < expected) return { ready: false, reason: `database not migrated: ${applied} of ${expected} migrations applied` };
       return { ready: true };
     } catch (error) {
-      return { ready: false, reason: `database unreachable: ${(error as Error).message}` };
+      // The driver's own words ("connect ECONNREFUSED …"), not drizzle's "Failed query: select 1".
+      return { ready: false, reason: `database unreachable: ${reasonOf(error)}` };
     }
   })();
   try {

@@ -30,6 +30,13 @@ export const REDACT_PATHS = [
   '*.botToken',
   'password',
   '*.password',
+  // Triage's own heartbeat (src/observability/heartbeat.ts): the URL's path is its token.
+  'heartbeat.url',
+  '*.heartbeat.url',
+  'routingKey',
+  '*.routingKey',
+  'routing_key',
+  '*.routing_key',
 ];
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
@@ -45,6 +52,19 @@ export function redactUrl(url: string): string {
     const u = new URL(url);
     if (u.password) u.password = '***';
     return u.toString();
+  } catch {
+    return '(unparseable url)';
+  }
+}
+
+/**
+ * For a URL whose path or query is the secret (a healthchecks-style ping URL, a webhook): only
+ * the scheme, host and port, which say where without saying how to get in.
+ */
+export function redactUrlPath(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}/…`;
   } catch {
     return '(unparseable url)';
   }

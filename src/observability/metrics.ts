@@ -61,6 +61,12 @@ export function createMetrics() {
     labelNames: ['secret'] as const,
     registers: [registry],
   });
+  const heartbeatSent = new Counter({
+    name: 'triage_heartbeat_sent_total',
+    help: 'Heartbeats the leader sent for Triage itself (HEARTBEAT_URL), by outcome: ok, rejected (4xx: check the URL or key), failed (unreachable after retries)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   type OutboxCounts = Record<'pending' | 'inFlight' | 'sent' | 'failed', number>;
   let outboxStats: (() => Promise<OutboxCounts>) | null = null;
   new Gauge({
@@ -98,6 +104,7 @@ export function createMetrics() {
   return {
     registry,
     insightRuleFailures,
+    heartbeatSent,
     previousSecretUsed,
     watchEvaluator: (view: () => Promise<EvaluatorView>) => {
       evaluatorView = view;
