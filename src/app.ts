@@ -41,6 +41,7 @@ import { createPreviousSecretRecorder } from './observability/previous-secret.js
 import { connectPlatform } from './platform/connect.js';
 import type { Platform } from './platform/port.js';
 import { platformRoutes } from './platform/rest-routes.js';
+import { createPruner, type Pruner } from './retention/pruner.js';
 import { findScenario } from './platform/scenarios/index.js';
 import { playScenario } from './platform/scenarios/player.js';
 import type { Simulator } from './platform/simulator/simulator.js';
@@ -63,6 +64,7 @@ export type RunningTriage = {
   /** The embedded simulator, when no PLATFORM_URL is configured. */
   simulator?: Simulator;
   evaluator: Evaluator;
+  pruner: Pruner;
   outbox: Outbox;
   lifecycle: InsightLifecycle;
   interactions: Interactions;
@@ -161,6 +163,14 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   writer.onStored((events, tx) => evaluator.stored(events, tx));
   // Triage's own dead-man's switch: the leader pings a checker every minute (src/observability/heartbeat.ts).
   const heartbeat = createHeartbeat({ config: config.heartbeat, replicaId, leading: () => evaluator.leading(), logger, onOutcome: (outcome) => metrics.heartbeatSent.inc({ outcome }) });
+  // Retention: the leader deletes rows past their age, in small batches (src/retention/).
+  const pruner = createPruner({
+    database,
+    config: config.retention,
+    leading: () => evaluator.leading(),
+    logger,
+    onDeleted: (policy, rows) => metrics.retentionDeleted.inc({ policy }, rows),
+  });
   metrics.watchEvaluator(async () => {
     const status = await evaluator.status();
     return { leading: status.leading, lagSeconds: status.lagSeconds };
@@ -201,6 +211,7 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   outbox.start();
   await evaluator.start();
   heartbeat.start();
+  pruner.start();
   logger.info({ url, database: database.kind, replica: replicaId }, 'triage listening');
 
   return {
@@ -214,6 +225,7 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
     platform,
     simulator,
     evaluator,
+    pruner,
     outbox,
     lifecycle,
     interactions,
@@ -228,6 +240,7 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
       stopping = true;
       // The lease first: another replica takes over at once instead of after its expiry.
       await heartbeat.stop();
+      await pruner.stop();
       await evaluator.stop();
       // A socket's closing handshake gets a moment, never the whole shutdown budget.
       await Promise.all(adapters.map((adapter) => withTimeout(async () => adapter.close(), 2_000, { label: 'closing a chat adapter' }).catch((error: unknown) => logger.warn({ err: error }, 'a chat adapter did not close in time'))));

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { OutboxOptions } from './chat/outbox/model.js';
 import { DoctorConfig } from './doctor/config.js';
 import { Routing } from './insights/routing.js';
+import { RetentionConfig } from './retention/config.js';
 import { HeartbeatConfig } from './observability/heartbeat-config.js';
 import { ActionsConfig, ApprovalsConfig, DiscordConfig, IncidentsConfig, RolesConfig, SlackConfig } from './config-sections.js';
 import { type Result, ok, err } from './result.js';
@@ -62,6 +63,7 @@ export const Config = z.object({
   actions: ActionsConfig,
   approvals: ApprovalsConfig,
   incidents: IncidentsConfig,
+  retention: RetentionConfig,
   /** Triage's own dead-man's switch, sent by the leader (src/observability/heartbeat.ts). */
   heartbeat: HeartbeatConfig,
   /**

@@ -1,7 +1,6 @@
-import { lt, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
-import { chatWork } from '../db/schema/chat.js';
 import type { Logger } from '../observability/logger.js';
 import { ClickInput, CommandInput, type InteractionReply, type Interactions } from './interactions.js';
 import type { ChatPlatform } from './port.js';
@@ -34,8 +33,6 @@ export type PendingWork = {
 
 export type PendingWorkOptions = { owner: string; leaseMs?: number; maxAttempts?: number; logger: Pick<Logger, 'warn' | 'error' | 'info'> };
 
-const KEEP_MS = 24 * 60 * 60_000;
-const PRUNE_EVERY_MS = 10 * 60_000;
 const Claimed = z.object({ key: z.string(), platform: z.string(), attempts: z.coerce.number(), payload: z.unknown() });
 
 type Asked = { key: string; platform: string; kind: string; payload: unknown; answer(first: boolean): void; fail(error: unknown): void };
@@ -44,14 +41,13 @@ type Asked = { key: string; platform: string; kind: string; payload: unknown; an
  * `begin` and `finish` of one event-loop turn share one statement each: the post-ack queue
  * starts work in bursts, and the ack path's cost was measured per round trip (bench/ack).
  */
-export function createPendingWork(database: Database, options: PendingWorkOptions, now: () => number = Date.now): PendingWork {
+export function createPendingWork(database: Database, options: PendingWorkOptions): PendingWork {
   // Post-ack work is short: a command's answer is bounded by Doctor's check deadlines, and a
   // click returns once its action is claimed (the action runs on, tracked in action_requests).
   const leaseMs = options.leaseMs ?? 30_000;
   const maxAttempts = options.maxAttempts ?? 3;
   let begun: Asked[] = [];
   let finished: Array<{ key: string; done(): void; fail(error: unknown): void }> = [];
-  let lastPrune = 0;
 
   const flushBegun = async (): Promise<void> => {
     const asked = begun;
@@ -87,14 +83,6 @@ export function createPendingWork(database: Database, options: PendingWorkOption
     }
   };
 
-  const prune = (): void => {
-    lastPrune = now();
-    database.db
-      .delete(chatWork)
-      .where(lt(chatWork.createdAt, new Date(now() - KEEP_MS)))
-      .catch((error: unknown) => options.logger.warn({ err: error }, 'could not prune chat_work; will try again later'));
-  };
-
   const claimOrphans = async () => {
     const rows = await database.query(sql`
       update chat_work set owner = ${options.owner}, attempts = attempts + 1, lease_until = now() + ${`${leaseMs} milliseconds`}::interval
@@ -107,8 +95,6 @@ export function createPendingWork(database: Database, options: PendingWorkOption
 
   return {
     begin(key, platform, entry) {
-      // Pruning rides on traffic: no timer to stop, and an idle install has nothing to prune.
-      if (now() - lastPrune > PRUNE_EVERY_MS) prune();
       return new Promise<boolean>((answer, fail) => {
         begun.push({ key, platform, kind: entry.kind, payload: entry, answer, fail });
         if (begun.length === 1) setImmediate(() => void flushBegun());

@@ -54,6 +54,12 @@ export function createMetrics() {
     labelNames: ['kind'] as const,
     registers: [registry],
   });
+  const retentionDeleted = new Counter({
+    name: 'triage_retention_deleted_rows_total',
+    help: 'Rows deleted by retention, by policy (src/retention/policies.ts)',
+    labelNames: ['policy'] as const,
+    registers: [registry],
+  });
   // Requests let in by a secret's previous value: once it stops growing, the previous value can go.
   const previousSecretUsed = new Counter({
     name: 'triage_auth_previous_secret_used_total',
@@ -106,6 +112,7 @@ export function createMetrics() {
     insightRuleFailures,
     heartbeatSent,
     previousSecretUsed,
+    retentionDeleted,
     watchEvaluator: (view: () => Promise<EvaluatorView>) => {
       evaluatorView = view;
     },

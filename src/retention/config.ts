@@ -21,6 +21,8 @@ export const RetentionConfig = z
     pauseMs: z.number().int().min(0).max(60_000).default(50),
     /** How often the leader looks for rows past their age. */
     everyMinutes: z.number().positive().max(24 * 60).default(10),
+    /** The first pass waits this long after start: taking up leadership (restoring the window) comes first. */
+    startAfterSeconds: z.number().min(0).max(3600).default(60),
   })
   .prefault({});
 

@@ -7,8 +7,6 @@ import type { RetentionConfig } from './config.js';
 import { COMPACTIONS, RETENTION_POLICIES, type RetentionPolicy } from './policies.js';
 
 const DAY_MS = 24 * 60 * 60_000;
-/** The first pass waits a little: start-up (restoring the evaluator's window) comes first. */
-const FIRST_RUN_MS = 60_000;
 
 export type PruneReport = { deleted: Record<string, number>; failed: Array<{ policy: string; error: string }>; stoppedEarly: boolean };
 
@@ -29,7 +27,6 @@ export type PrunerDeps = {
   onDeleted?(policy: string, rows: number): void;
   now?: () => number;
   policies?: readonly RetentionPolicy[];
-  firstRunMs?: number;
 };
 
 const Count = z.object({ n: z.coerce.number() });
@@ -102,7 +99,7 @@ export function createPruner(deps: PrunerDeps): Pruner {
 
   return {
     runOnce,
-    start: () => schedule(deps.firstRunMs ?? FIRST_RUN_MS),
+    start: () => schedule(deps.config.startAfterSeconds * 1000),
     stop: async () => {
       stopping = true;
       clearTimeout(timer);

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/paths.js';
 import { RetentionConfig } from '../../src/retention/config.js';
 import { BOUNDED_TABLES, COMPACTIONS, RETENTION_POLICIES } from '../../src/retention/policies.js';
 import { openTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -29,6 +32,11 @@ describe('the retention registry', () => {
   it('gives a table either a policy or a reason to be bounded, not both', () => {
     const pruned = new Set([...RETENTION_POLICIES.flatMap((p) => p.tables), ...COMPACTIONS.map((c) => c.table)]);
     expect(Object.keys(BOUNDED_TABLES).filter((t) => pruned.has(t))).toEqual([]);
+  });
+
+  it('is stated in the README as it is in the code: every policy with its default and floor', () => {
+    const readme = readFileSync(join(packageRoot(), 'README.md'), 'utf8');
+    for (const p of RETENTION_POLICIES) expect(readme, p.name).toContain(`| \`${p.name}\` | ${p.defaultDays} | ${p.minDays} |`);
   });
 
   it('keeps the audit log longest by default', () => {
