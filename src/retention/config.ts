@@ -17,8 +17,13 @@ export const RetentionConfig = z
     days: Days,
     /** Rows per DELETE: one short transaction each, so intake never waits behind a prune. */
     batchSize: z.number().int().min(1).max(50_000).default(1000),
-    /** Breathing room between two batches, for intake and the evaluator on the same server. */
+    /**
+     * Breathing room between two batches, for intake and the evaluator on the same server: at
+     * least this, and at least `idleRatio` times what the batch took, so pruning takes a bounded
+     * share of the database however slow a batch is (1,000,000 old events: about 2 minutes).
+     */
     pauseMs: z.number().int().min(0).max(60_000).default(50),
+    idleRatio: z.number().min(0).max(100).default(2),
     /** How often the leader looks for rows past their age. */
     everyMinutes: z.number().positive().max(24 * 60).default(10),
     /** The first pass waits this long after start: taking up leadership (restoring the window) comes first. */

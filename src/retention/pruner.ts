@@ -46,12 +46,14 @@ export function createPruner(deps: PrunerDeps): Pruner {
     const cutoff = sql`${new Date(now() - days * DAY_MS).toISOString()}::timestamptz`;
     let total = 0;
     while (go()) {
+      const started = performance.now();
       const [row] = await deps.database.query(policy.batch(cutoff, deps.config.batchSize));
+      const tookMs = performance.now() - started;
       const n = Count.parse(row ?? { n: 0 }).n;
       total += n;
       if (n > 0) deps.onDeleted?.(policy.name, n);
       if (n < deps.config.batchSize) break;
-      await sleep(deps.config.pauseMs);
+      await sleep(Math.max(deps.config.pauseMs, tookMs * deps.config.idleRatio));
     }
     return total;
   };
