@@ -44,6 +44,13 @@ describe.each(databaseKinds())('the event log on %s', (kind) => {
     expect(keys(await readLog(database, restored.position, 10))).toEqual(['after']);
   });
 
+  it('gives each event back as it was sent: its time to the millisecond, its attributes', async () => {
+    await insert(database.db, 'exact', new Date('2026-05-03T14:30:00.123Z'));
+    const [event] = (await readLog(database, LOG_START, 10)).events;
+    expect(event).toMatchObject({ eventKey: 'exact', type: 'runtime.heartbeat', occurredAt: '2026-05-03T14:30:00.123Z', attributes: { runtime: 'r', intervalSeconds: 30 } });
+    expect((await readRecent(database, 10 * 365 * 86_400_000, 10, Date.now())).events[0]?.occurredAt).toBe('2026-05-03T14:30:00.123Z');
+  });
+
   it('restores events stored before events.tx existed (an upgrade), and follows only newer ones', async () => {
     await insert(database.db, 'before-upgrade');
     await database.query(sql`update events set tx = null`);
