@@ -19,7 +19,9 @@ const BATCH = 100;
 /** In flight in total: all on the one replica, or half on each of two. */
 const CONCURRENCY = 16;
 /** Each round measures both setups, the order swapped every round (see ROUNDS in bench/ack.ts). */
-const ROUNDS = 3;
+// BENCH_ROUNDS and BENCH_SKIP_TAKEOVER=1 are for profiling (BENCH_TRIAGE_NODE_ARGS=--cpu-prof): a
+// SIGKILLed leader writes no profile.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const GOAL_CPU_RATIO = 1.1;
 /** The lease lasts 10 s and a replica that does not lead asks every 2 s (src/cluster/leadership.ts). */
 const GOAL_TAKEOVER_MS = 15_000;
@@ -182,7 +184,7 @@ async function measureSetup(adminUrl: string, replicas: number): Promise<Figures
 
     await waitForDrain(sql);
     const { cards, otherPosts } = await readCards(sql);
-    const takeover = replicas > 1 ? await measureTakeover(sql, processes) : undefined;
+    const takeover = replicas > 1 && !process.env.BENCH_SKIP_TAKEOVER ? await measureTakeover(sql, processes) : undefined;
     return { replicas, loadMs, cpuMs, caughtUpMs, cards, otherPosts, ...(takeover ? { takeover } : {}), logLines: processes.flatMap((p) => p.logLines()) };
   } finally {
     await sql.end({ timeout: 5 });
