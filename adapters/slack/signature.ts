@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { readBody, sendError } from '../../src/http/respond.js';
 import type { PreviousSecretUsed } from '../../src/observability/previous-secret.js';
+import { checkSlackEnvelope } from './envelope.js';
 
 /** The signing secret and, while it is rotated out, the one before it (SLACK_SIGNING_SECRET_PREVIOUS). */
 export type SigningSecrets = { current: string; previous?: string | undefined };
@@ -86,6 +87,15 @@ export function verifiedSlackListener(
       return sendError(res, 401, 'unauthorized', checked.reason);
     }
     if (checked.matched === 'previous') deps.previousSecretUsed?.('slack_signing_secret');
+    const shape = checkSlackEnvelope(req.headers['content-type'], body.body);
+    if (!shape.ok) {
+      deps.logger.warn({ reason: shape.reason }, 'refused a malformed Slack request');
+      return sendError(res, 400, 'bad_request', shape.reason);
+    }
+    if (shape.to === 'ack') {
+      res.writeHead(200).end();
+      return;
+    }
     (req as Buffered).rawBody = body.body;
     listener(req, res);
   };

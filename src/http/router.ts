@@ -24,7 +24,20 @@ function compile(route: Route): Compiled {
   return { ...route, pattern: new RegExp(`^${source}/?$`), keys };
 }
 
-export type Match = { handler: RouteHandler; params: RouteParams; route: string } | { allowed: string[] } | null;
+export type Match =
+  | { handler: RouteHandler; params: RouteParams; route: string }
+  | { allowed: string[] }
+  /** A path segment that is not valid percent-encoding (`/incidents/%FF/…`): a 400, not a crash. */
+  | { malformed: string }
+  | null;
+
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
 
 export function createRouter(routes: Route[]) {
   const compiled = routes.map(compile);
@@ -36,8 +49,9 @@ export function createRouter(routes: Route[]) {
     if (!route.path.includes(':') && !exact.has(key)) exact.set(key, route);
   }
   return {
-    /** The handler for method+path; `{ allowed }` when the path exists under other methods (405). */
-    match(method: string, pathname: string): Match {
+    /** The handler for method+path; `{ allowed }` when the path exists under other methods (405). HEAD is answered as GET (node:http sends no body). */
+    match(requested: string, pathname: string): Match {
+      const method = requested === 'HEAD' ? 'GET' : requested;
       const hit = exact.get(`${method} ${pathname}`);
       if (hit) return { handler: hit.handler, params: {}, route: hit.path };
       const allowed: string[] = [];
@@ -49,7 +63,11 @@ export function createRouter(routes: Route[]) {
           continue;
         }
         const params: RouteParams = {};
-        route.keys.forEach((key, i) => (params[key] = decodeURIComponent(m[i + 1] ?? '')));
+        for (const [i, key] of route.keys.entries()) {
+          const value = decodeSegment(m[i + 1] ?? '');
+          if (value === undefined) return { malformed: `the path segment "${m[i + 1]}" is not valid percent-encoding (UTF-8)` };
+          params[key] = value;
+        }
         return { handler: route.handler, params, route: route.path };
       }
       return allowed.length ? { allowed } : null;

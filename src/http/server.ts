@@ -22,7 +22,7 @@ export function createHttpServer(routes: Route[], deps: { metrics: Metrics; logg
   const server = createServer(async (req, res) => {
     const started = performance.now();
     const pathname = pathnameOf(req.url);
-    const match = router.match(req.method ?? 'GET', pathname);
+    const match = pathname === undefined ? ({ malformed: 'the request target is not a valid URL path' } as const) : router.match(req.method ?? 'GET', pathname);
     // The route template, not the path: ids in paths would explode the metric's cardinality.
     const routeLabel = match && 'handler' in match ? match.route : 'unmatched';
     inFlight++;
@@ -35,6 +35,10 @@ export function createHttpServer(routes: Route[], deps: { metrics: Metrics; logg
       if (!match) {
         req.resume();
         return sendError(res, 404, 'not_found', `no route for ${req.method} ${pathname}`);
+      }
+      if ('malformed' in match) {
+        req.resume();
+        return sendError(res, 400, 'bad_path', match.malformed);
       }
       if (!('handler' in match)) {
         req.resume();
@@ -87,12 +91,16 @@ export function createHttpServer(routes: Route[], deps: { metrics: Metrics; logg
  */
 const PLAIN_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
 
-export function pathnameOf(target: string | undefined): string {
+export function pathnameOf(target: string | undefined): string | undefined {
   if (!target) return '/';
   const end = target.search(/[?#]/);
   const path = end === -1 ? target : target.slice(0, end);
   if (PLAIN_PATH.test(path) && !path.includes('/.') && !path.includes('//')) return path;
-  return new URL(target, 'http://triage.local').pathname;
+  try {
+    return new URL(target, 'http://triage.local').pathname;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Request-duration observations through one cached child per label set (prom-client hashes labels per call otherwise). */

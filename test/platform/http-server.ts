@@ -35,6 +35,7 @@ export function routesListener(routes: Route[]): RequestListener {
     const match = router.match(req.method ?? 'GET', pathname);
     if (!match) return sendError(res, 404, 'not_found', `no route for ${pathname}`);
     if ('allowed' in match) return sendError(res, 405, 'method_not_allowed', `use ${match.allowed.join(', ')}`);
+    if ('malformed' in match) return sendError(res, 400, 'bad_path', match.malformed);
     void match.handler(req, res, match.params);
   };
 }
