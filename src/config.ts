@@ -87,7 +87,8 @@ const ENV_KEYS = {
   INGEST_TOKEN: { key: 'ingestToken', secret: true },
   INGEST_TOKEN_PREVIOUS: { key: 'ingestTokenPrevious', secret: true },
   TRIAGE_DATA_DIR: { key: 'dataDir', secret: false },
-  PLATFORM_URL: { key: 'platformUrl', secret: false },
+  // A URL may carry a password (https://user:pass@host): never echoed in a configuration error.
+  PLATFORM_URL: { key: 'platformUrl', secret: true },
   PLATFORM_TOKEN: { key: 'platformToken', secret: true },
   LOG_LEVEL: { key: 'logLevel', secret: false },
 } as const;

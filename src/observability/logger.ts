@@ -2,41 +2,37 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
+/** Keys whose values are secrets wherever they appear: tokens, keys, URLs that may carry a password. */
+const SECRET_KEYS = [
+  'token',
+  'ingestToken',
+  'ingestTokenPrevious',
+  'platformToken',
+  'platformUrl',
+  'databaseUrl',
+  'authorization',
+  'signingSecret',
+  'signingSecretPrevious',
+  'botToken',
+  'appToken',
+  'apiKey',
+  'password',
+  'routingKey',
+  'routing_key',
+];
+
 /**
- * JSON logs with secrets redacted by path: whatever object a caller logs, these keys never
- * reach the output. Values that are secrets by nature (tokens, URLs with passwords) are listed.
+ * JSON logs with secrets redacted by path: whatever object a caller logs, these keys never reach
+ * the output, at the top level and two levels down (a logged config's `slack.botToken`, or one
+ * logged under a key: `config.incidents.llm` is three). Paths, not a scan of every string: pino
+ * redacts by path at almost no cost per line (test/observability/redaction.test.ts).
  */
 export const REDACT_PATHS = [
-  'token',
-  '*.token',
-  'ingestToken',
-  '*.ingestToken',
-  'ingestTokenPrevious',
-  '*.ingestTokenPrevious',
-  'platformToken',
-  '*.platformToken',
-  'databaseUrl',
-  '*.databaseUrl',
-  'authorization',
-  '*.authorization',
-  'headers.authorization',
+  ...SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]),
   'req.headers.authorization',
-  '*.headers.authorization',
-  'signingSecret',
-  '*.signingSecret',
-  'signingSecretPrevious',
-  '*.signingSecretPrevious',
-  'botToken',
-  '*.botToken',
-  'password',
-  '*.password',
   // Triage's own heartbeat (src/observability/heartbeat.ts): the URL's path is its token.
   'heartbeat.url',
   '*.heartbeat.url',
-  'routingKey',
-  '*.routingKey',
-  'routing_key',
-  '*.routing_key',
 ];
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {

@@ -4,6 +4,7 @@ import type { Database } from '../db/client.js';
 import { checkEvent } from '../events/envelope.js';
 import type { TypedEvent } from '../events/vocabulary.js';
 import type { EventWriter, StoredEvent } from '../intake/event-writer.js';
+import { redactUrl } from '../observability/logger.js';
 import { createHttpPlatform } from './http-client.js';
 import type { Platform } from './port.js';
 import { createSimulator, type Simulator } from './simulator/simulator.js';
@@ -26,7 +27,7 @@ export type ConnectedPlatform = {
  */
 export async function connectPlatform(config: Config, database: Database, writer: EventWriter, logger: Logger): Promise<ConnectedPlatform> {
   if (config.platformUrl) {
-    logger.info({ platformUrl: config.platformUrl }, 'using the platform at PLATFORM_URL');
+    logger.info({ platform: redactUrl(config.platformUrl) }, 'using the platform at PLATFORM_URL');
     return { platform: createHttpPlatform({ baseUrl: config.platformUrl, token: config.platformToken }), applied: async () => {} };
   }
   const emit = async (events: TypedEvent[]): Promise<void> => {
