@@ -5,6 +5,7 @@ import { slackGroupIds } from '../adapters/slack/user-groups.js';
 import { startTriage, type RunningTriage } from './app.js';
 import type { ChatAdapterFactory } from './chat/adapter.js';
 import { discordEnabled, loadConfig, slackEnabled } from './config.js';
+import { isLoopbackHost } from './http/loopback.js';
 import { createLogger, type Logger } from './observability/logger.js';
 
 /** Composition root for the process: config, start, banner, signals. */
@@ -16,8 +17,12 @@ async function main(): Promise<void> {
   }
   const config = loaded.value;
   const logger = createLogger(config.logLevel);
-  // The console stays on with Slack: it is the local view of the same cards.
-  const adapters: ChatAdapterFactory[] = [createConsoleAdapter];
+  // The console stays on with Slack: it is the local view of the same cards. It has no login, so
+  // it is served only when Triage listens on loopback; HOST=0.0.0.0 (Slack's HTTP mode in a
+  // container) turns it off rather than handing every card and every button to the network.
+  const consoleOn = isLoopbackHost(config.host);
+  const adapters: ChatAdapterFactory[] = consoleOn ? [createConsoleAdapter] : [];
+  if (!consoleOn) logger.warn({ host: config.host }, 'the web console is off: it has no login, and HOST is not a loopback address (use Slack or Discord, or keep HOST=127.0.0.1 and reach it through an SSH tunnel)');
   if (slackEnabled(config.slack)) {
     adapters.push(createSlackAdapter(config.slack, { groupIds: slackGroupIds(config.roles) }));
     logger.info({ mode: config.slack.appToken ? 'socket' : 'http' }, 'Slack is on');
@@ -40,7 +45,9 @@ async function main(): Promise<void> {
   // ran `npm start` needs the token to send events; a configured INGEST_TOKEN is never shown.
   const lines = [
     '',
-    `  Triage is running at ${triage.url}  (open it in a browser: the console)`,
+    consoleOn
+      ? `  Triage is running at ${triage.url}  (open it in a browser: the console)`
+      : `  Triage is running at ${triage.url}  (the web console is off: HOST ${config.host} is not loopback, and the console has no login)`,
     `  database: ${triage.database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}/pgdata` : 'PostgreSQL'}`,
     triage.ingestTokenFromDataDir
       ? `  ingest token: ${triage.ingestToken}  (kept in ${config.dataDir}/ingest-token)`

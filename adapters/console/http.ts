@@ -21,6 +21,7 @@ const STATUS = {
   unknown_scenario: 404,
   action_not_on_card: 409,
   people_unavailable: 503,
+  cross_origin: 403,
 } as const;
 
 export type ConsoleErrorCode = keyof typeof STATUS;
@@ -39,6 +40,27 @@ export async function parseBody<S extends z.ZodType>(req: IncomingMessage, schem
   const parsed = schema.safeParse(json.value);
   if (!parsed.success) return err({ code: 'invalid_body', message: `The request body is not valid: ${z.prettifyError(parsed.error)}` });
   return ok(parsed.data);
+}
+
+/**
+ * A change (a click, a command, a replay) must come from the console's own page. Any web page a
+ * person has open can POST to 127.0.0.1 (a simple form or fetch needs no permission), so a
+ * request whose browser says it came from another origin is refused before anything runs.
+ * Clients that are not browsers send no Origin and are not affected.
+ */
+export function checkSameOrigin(req: IncomingMessage): Result<void, ConsoleError> {
+  const origin = req.headers.origin;
+  const site = req.headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site') return err({ code: 'cross_origin', message: 'The console accepts changes only from its own page, not from another site.' });
+  if (origin === undefined) return ok(undefined);
+  let host: string | undefined;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    host = undefined;
+  }
+  if (host !== undefined && host === req.headers.host) return ok(undefined);
+  return err({ code: 'cross_origin', message: `The console accepts changes only from its own page; this request came from ${origin}.` });
 }
 
 export function parseQuery<S extends z.ZodType>(req: IncomingMessage, schema: S): Result<z.infer<S>, ConsoleError> {

@@ -6,7 +6,7 @@ import type { Platform } from '../../src/platform/port.js';
 import { scenarios as allScenarios } from '../../src/platform/scenarios/index.js';
 import { ViewerQuery } from './api.js';
 import { createConsoleChatPort } from './chat-port.js';
-import { fail, parseQuery } from './http.js';
+import { checkSameOrigin, fail, parseQuery } from './http.js';
 import { interactionRoutes } from './interaction-routes.js';
 import type { LiveHub } from './live-hub.js';
 import { loadConsolePage, sendPage, type ConsolePage } from './page.js';
@@ -37,7 +37,7 @@ export function consoleRoutes(deps: ConsoleRoutesDeps): Route[] {
   // Read at start-up, so a missing page file fails `npm start` rather than the first visit.
   const page = deps.page ?? loadConsolePage();
 
-  return [
+  const routes: Route[] = [
     {
       method: 'GET',
       path: '/',
@@ -94,4 +94,20 @@ export function consoleRoutes(deps: ConsoleRoutesDeps): Route[] {
       },
     },
   ];
+  // Every route that changes something checks where the request came from first.
+  return routes.map((route) =>
+    route.method === 'GET'
+      ? route
+      : {
+          ...route,
+          handler: (req, res, params) => {
+            const same = checkSameOrigin(req);
+            if (!same.ok) {
+              req.resume();
+              return fail(res, same.error);
+            }
+            return route.handler(req, res, params);
+          },
+        },
+  );
 }
