@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { reasonOf } from '../doctor/checks/database-headroom.js';
+import { reasonOf } from '../db/error-reason.js';
 import type { Metrics } from '../observability/metrics.js';
 import { sendJson } from './respond.js';
 import type { Route } from './router.js';

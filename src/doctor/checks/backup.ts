@@ -7,7 +7,7 @@ import type { CheckContext, DoctorAction, DoctorCheck, Finding } from '../check.
 import type { DoctorConfig } from '../config.js';
 import { humanAge } from './backup-age.js';
 import { newestBackup } from './backup-files.js';
-import { reasonOf } from './database-headroom.js';
+import { reasonOf } from '../../db/error-reason.js';
 
 export type BackupCheckDeps = { database: Database; config: DoctorConfig['backup'] };
 

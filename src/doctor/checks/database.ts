@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { plural } from '../../insights/catalog/helpers.js';
 import { pass, type CheckContext, type DoctorAction, type DoctorCheck, type Finding } from '../check.js';
-import { connectionHeadroom, reasonOf } from './database-headroom.js';
+import { reasonOf } from '../../db/error-reason.js';
+import { connectionHeadroom } from './database-headroom.js';
 
 export type DatabaseCheckDeps = { database: Database };
 

@@ -3,7 +3,7 @@ import { clock, percent, plural } from '../../insights/catalog/helpers.js';
 import type { CircuitBreaker, Platform, PlatformResult, Worker } from '../../platform/port.js';
 import { pass, type DoctorCheck, type Finding } from '../check.js';
 import type { EvaluatorStatus } from '../../insights/evaluator.js';
-import { reasonOf } from './database-headroom.js';
+import { reasonOf } from '../../db/error-reason.js';
 import { evaluatorPart } from './triage-itself-evaluator.js';
 import { deadLetterPart } from './triage-itself-dead-letters.js';
 import { undeliveredPart, waitingPart } from './triage-itself-outbox.js';

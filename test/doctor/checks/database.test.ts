@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/client.js';
 import type { CheckContext } from '../../../src/doctor/check.js';
 import { databaseCheck } from '../../../src/doctor/checks/database.js';
-import { headroomOf, reasonOf } from '../../../src/doctor/checks/database-headroom.js';
+import { reasonOf } from '../../../src/db/error-reason.js';
+import { headroomOf } from '../../../src/doctor/checks/database-headroom.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../../support/databases.js';
 
 const ctx = (): CheckContext => ({ signal: new AbortController().signal, now: new Date() });
