@@ -87,8 +87,7 @@ const ENV_KEYS = {
   INGEST_TOKEN: { key: 'ingestToken', secret: true },
   INGEST_TOKEN_PREVIOUS: { key: 'ingestTokenPrevious', secret: true },
   TRIAGE_DATA_DIR: { key: 'dataDir', secret: false },
-  // A URL may carry a password (https://user:pass@host): never echoed in a configuration error.
-  PLATFORM_URL: { key: 'platformUrl', secret: true },
+  PLATFORM_URL: { key: 'platformUrl', secret: false },
   PLATFORM_TOKEN: { key: 'platformToken', secret: true },
   LOG_LEVEL: { key: 'logLevel', secret: false },
 } as const;
@@ -288,6 +287,8 @@ function valueAt(obj: unknown, path: PropertyKey[]): unknown {
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
+  // A URL may carry credentials (https://user:pass@host, PLATFORM_URL): shown without them.
+  const shown = typeof value === 'string' ? value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@') : value;
+  const text = JSON.stringify(shown) ?? String(shown);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
