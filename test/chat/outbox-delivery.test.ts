@@ -59,6 +59,35 @@ describe.each(databaseKinds())('outbox retries and failures on %s', (kind) => {
     expect(slack.calls).toHaveLength(3);
   });
 
+  it('waits out a long rate-limit window without spending attempts: 20 answers of 429, then the card is posted', async () => {
+    // The seed story under a 60 s Slack outage: with each 429 spending one of 8 attempts, cards
+    // waiting in line failed for good before Slack came back.
+    const outbox = outboxWith({ maxAttempts: 3, channelPostIntervalMs: 0 });
+    const limited: ChatError = { code: 'rate_limited', retryAfterMs: 3_000 };
+    slack.failNext(...Array.from({ length: 20 }, () => limited));
+    await outbox.enqueuePost({ platform: 'slack', channel: 'C1', cardKey: 'insight:9:1', card: card('Stuck agentic loops') });
+
+    await driveUntil(outbox, clock, () => slack.delivered().length === 1, { stepMs: 500 });
+
+    expect(slack.calls.filter((c) => c.outcome === 'rate_limited')).toHaveLength(20);
+    expect(await outboxRows(database)).toMatchObject([{ status: 'sent', attempts: 1 }]);
+    // Never before its Retry-After.
+    const gaps = slack.calls.slice(1).map((c, i) => c.at - slack.calls[i]!.at);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(3_000);
+  });
+
+  it('bounds the rate-limit waits: past maxRateLimitedWaits the row fails for good, with its error kept', async () => {
+    const outbox = outboxWith({ maxRateLimitedWaits: 2, channelPostIntervalMs: 0 });
+    const limited: ChatError = { code: 'rate_limited', retryAfterMs: 1_000 };
+    slack.failNext(limited, limited, limited, limited);
+    await outbox.enqueuePost({ platform: 'slack', channel: 'C1', cardKey: 'insight:10:1', card: card('MCP pool exhausted') });
+
+    await driveUntil(outbox, clock, async () => (await outbox.stats()).failed === 1, { stepMs: 500 });
+
+    expect(slack.calls).toHaveLength(3);
+    expect(await outboxRows(database)).toMatchObject([{ status: 'failed', last_error: 'rate_limited: rate limited for 1000 ms' }]);
+  });
+
   it('fails a permanent error at once, keeps the row with its error, and counts it', async () => {
     const outbox = outboxWith();
     slack.failNext({ code: 'permanent', message: 'channel_not_found' });

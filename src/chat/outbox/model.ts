@@ -15,6 +15,8 @@ export const OutboxOptions = z
   .object({
     /** Tries per row, the first included; then the row is kept as 'failed'. */
     maxAttempts: z.number().int().min(1).default(8),
+    /** 429s a row may wait out (each after its Retry-After) without spending an attempt: hours of Slack's limits. */
+    maxRateLimitedWaits: z.number().int().min(0).default(500),
     baseBackoffMs: z.number().int().nonnegative().default(1_000),
     capBackoffMs: z.number().int().nonnegative().default(5 * 60_000),
     /** How long a claimed row belongs to its worker; after that another worker may take it. */

@@ -50,7 +50,10 @@ export type FailureInput = { row: ClaimedRow; error: ChatError; now: number; opt
 export async function markFailure(db: Db, { row, error, now, options, random }: FailureInput): Promise<Settled> {
   const message = error.code === 'rate_limited' ? `rate limited for ${error.retryAfterMs} ms` : error.message;
   const lastError = `${error.code}: ${message}`.slice(0, 2000);
-  const exhausted = row.attempts >= options.maxAttempts;
+  // A 429 is the platform saying when to come again, not a failed try: it gives its attempt back,
+  // and what bounds it is the count of rate-limit waits (they read the row's current count).
+  const limited = error.code === 'rate_limited';
+  const exhausted = limited ? false : row.attempts >= options.maxAttempts;
   if (error.code === 'permanent' || exhausted) {
     return db.transaction(async (tx) => {
       const [done] = await tx
@@ -64,14 +67,32 @@ export async function markFailure(db: Db, { row, error, now, options, random }: 
     });
   }
   const jitter = fullJitterDelay(row.attempts - 1, { baseMs: options.baseBackoffMs, capMs: options.capBackoffMs, random });
-  const retryAt = now + Math.max(jitter, error.code === 'rate_limited' ? Math.ceil(error.retryAfterMs) : 0);
+  // Retry-After is waited for exactly (plus a little jitter, so replicas do not all come back at once).
+  const retryAt = limited ? now + Math.ceil(error.retryAfterMs) + Math.floor(random() * 250) : now + jitter;
   return db.transaction(async (tx) => {
     const [done] = await tx
       .update(chatOutbox)
-      .set({ status: 'pending', availableAt: new Date(retryAt), lastError, updatedAt: new Date(now), claimToken: null, leaseUntil: null })
+      .set({
+        ...(limited
+          ? {
+              status: sql`case when ${chatOutbox.rateLimitedWaits} >= ${options.maxRateLimitedWaits} then 'failed' else 'pending' end`,
+              attempts: sql`greatest(${chatOutbox.attempts} - 1, 0)`,
+              rateLimitedWaits: sql`${chatOutbox.rateLimitedWaits} + 1`,
+            }
+          : { status: 'pending' }),
+        availableAt: new Date(retryAt),
+        lastError,
+        updatedAt: new Date(now),
+        claimToken: null,
+        leaseUntil: null,
+      })
       .where(held(row))
-      .returning({ id: chatOutbox.id });
+      .returning({ id: chatOutbox.id, status: chatOutbox.status });
     if (!done) return { outcome: 'lost_lease' };
+    if (done.status === 'failed') {
+      if (row.kind === 'post') await foldWaitingUpdates(tx, row);
+      return { outcome: 'failed' };
+    }
     if (error.code === 'rate_limited' && row.kind === 'post') {
       await tx
         .update(chatChannels)

@@ -27,6 +27,12 @@ export const chatOutbox = pgTable(
     /** 'pending' | 'in_flight' | 'sent' | 'failed'. */
     status: text('status').notNull(),
     attempts: integer('attempts').notNull().default(0),
+    /**
+     * Rate-limit answers (429) waited out. A 429 gives its attempt back (the platform said when to
+     * come again; a long rate-limit window must not use up a card's attempts), and this bounds
+     * how many such waits a row gets instead (src/chat/outbox/settle.ts).
+     */
+    rateLimitedWaits: integer('rate_limited_waits').notNull().default(0),
     availableAt: at('available_at').notNull(),
     /** Set per claim: a worker whose lease expired cannot settle a row someone else re-claimed. */
     claimToken: text('claim_token'),

@@ -1,0 +1,1 @@
+ALTER TABLE "chat_outbox" ADD COLUMN "rate_limited_waits" integer DEFAULT 0 NOT NULL;
