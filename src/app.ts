@@ -136,6 +136,8 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   const incidents = createIncidents({ config, database, showCard, scheduler, authoriser, logger });
   const actions = createActionDesk({ config, database, platform, authoriser, showCard, mirror: incidents.mirror, logger });
   scheduler.schedule('actions-watchdog', config.insights.tickCron, () => sweepOverdueActions({ db: database.db, runner: actions.recovery, now: Date.now, logger }));
+  // An approval decided by a replica that died before carrying it out is finished once, here.
+  scheduler.schedule('approvals-resume', config.insights.tickCron, () => actions.approvals.resumeInterrupted());
 
   // Insights: one evaluation for the whole deployment, on the replica holding the lease.
   const publishCards = createInsightPublisher({ db: database.db, platforms, routing: config.routing, findEntry, kick: () => outbox.kick() });

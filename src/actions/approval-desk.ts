@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { actorLabel, systemActor, type Actor } from '../actor.js';
 import { approvalCard, approvalDecisionOf, approvalReply } from '../approvals/card.js';
 import { decideApproval } from '../approvals/decide.js';
+import { resumeInterrupted as resumeApprovals } from '../approvals/resume.js';
 import { executeApproval, type ApprovalPlatform } from '../approvals/execute.js';
 import { approvalForInsight, findApproval } from '../approvals/list.js';
 import type { Approval } from '../approvals/model.js';
@@ -173,6 +174,28 @@ export function createApprovalDesk(deps: ApprovalDeskDeps) {
     return privately([`Latest events of ${approval.targetId}:`, '```', ...lines, '```'].join('\n'));
   }
 
-  return { decide, decideForTarget, requestGated, requestBudget, fromInsights, viewLogs, show };
+  /**
+   * Approvals decided but not carried out because a replica died in between (src/approvals/resume.ts):
+   * finished once, audited as Triage's, and their cards updated. Run by a scheduled job.
+   */
+  async function resumeInterrupted(): Promise<number> {
+    const resumed = await resumeApprovals({ db: deps.db, platform: deps.platform, execute: executeApproval(deps.platform), now: deps.now ?? Date.now });
+    for (const { approval, how } of resumed) {
+      if (approval.outcome === null) continue;
+      deps.logger.warn({ approval: approval.id, how }, 'finished an approval a replica had decided but not carried out');
+      await recordAudit(deps.db, {
+        actor: systemActor,
+        action: `resume_${approval.kind}`,
+        target: `approval:${approval.id}`,
+        outcome: approval.status === 'failed' ? 'failed' : 'succeeded',
+        detail: approval.outcome,
+      });
+      await show(approval);
+      await deps.onDecided?.(approval).catch((error: unknown) => deps.logger.warn({ err: error, approval: approval.id }, 'could not mirror the decision'));
+    }
+    return resumed.length;
+  }
+
+  return { decide, decideForTarget, requestGated, requestBudget, fromInsights, viewLogs, show, resumeInterrupted };
 }
 export type ApprovalDesk = ReturnType<typeof createApprovalDesk>;

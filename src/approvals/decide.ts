@@ -56,7 +56,7 @@ export async function decideApproval(ctx: DecideContext, input: DecideInput): Pr
 }
 
 /** Runs the approved action and records how it ended; a throw is a refusal, never a stuck card. */
-async function carryOut(ctx: DecideContext, approval: Approval): Promise<Approval> {
+export async function carryOut(ctx: Pick<DecideContext, 'db' | 'execute'>, approval: Approval): Promise<Approval> {
   let result: Result<string, string>;
   try {
     result = await ctx.execute(approval);
