@@ -7,10 +7,10 @@ import { executeApproval } from '../../src/approvals/execute.js';
 import { budgetApprovalFor, requestApproval } from '../../src/approvals/request.js';
 import { approvals } from '../../src/db/schema/actions.js';
 import { platformRoutines } from '../../src/db/schema/platform.js';
-import { createSimulator, type Simulator } from '../../src/platform/simulator/simulator.js';
+import type { Simulator } from '../../src/platform/simulator/simulator.js';
 import { err } from '../../src/result.js';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
-import { allowEveryone, APPROVER_LIST, countingPlatform, elena, exhaustBudget, james, mike, priya, routineOf } from './support.js';
+import { databaseKinds, type TestDatabase } from '../support/databases.js';
+import { allowEveryone, APPROVER_LIST, countingPlatform, elena, exhaustBudget, james, mike, priya, routineOf, openWorkspace } from './support.js';
 
 const APPROVERS = APPROVER_LIST;
 const key = (a: Actor) => `${a.platform}:${a.userId}`;
@@ -19,14 +19,11 @@ describe.each(databaseKinds())('deciding an approval (%s)', (kind) => {
   let database: TestDatabase;
   let sim: Simulator;
 
+  let close: () => Promise<void> = async () => {};
   beforeAll(async () => {
-    database = await openTestDatabase(kind);
-    sim = await createSimulator({ database, emit: async () => {}, restartHeartbeatDelayMs: 40 });
+    ({ database, sim, close } = await openWorkspace(kind));
   });
-  afterAll(async () => {
-    sim?.close();
-    await database?.drop();
-  });
+  afterAll(() => close());
 
   /** A routine in the seed's state with a pending +$5.00 override requested by Mike. */
   async function pendingOverride(routineId: string, requestedBy: Actor = mike) {

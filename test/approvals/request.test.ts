@@ -8,23 +8,20 @@ import { checkEvent } from '../../src/events/envelope.js';
 import type { TypedEvent } from '../../src/events/vocabulary.js';
 import { createEventWriter } from '../../src/intake/event-writer.js';
 import { cascadingFailure } from '../../src/platform/scenarios/cascading-failure.js';
-import { createSimulator, type Simulator } from '../../src/platform/simulator/simulator.js';
+import type { Simulator } from '../../src/platform/simulator/simulator.js';
 import { ok } from '../../src/result.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
-import { APPROVER_LIST, elena, exhaustBudget, mike, ROUTINE, routineOf } from './support.js';
+import { APPROVER_LIST, elena, exhaustBudget, mike, ROUTINE, routineOf, openWorkspace } from './support.js';
 
 describe.each(databaseKinds())('requesting an approval (%s)', (kind) => {
   let database: TestDatabase;
   let sim: Simulator;
 
+  let close: () => Promise<void> = async () => {};
   beforeAll(async () => {
-    database = await openTestDatabase(kind);
-    sim = await createSimulator({ database, emit: async () => {}, restartHeartbeatDelayMs: 40 });
+    ({ database, sim, close } = await openWorkspace(kind));
   });
-  afterAll(async () => {
-    sim?.close();
-    await database?.drop();
-  });
+  afterAll(() => close());
 
   const overrideFor = async (routineId: string, requestedBy = mike) => {
     await exhaustBudget(sim, routineId);

@@ -6,9 +6,9 @@ import type { Approval } from '../../src/approvals/model.js';
 import { budgetApprovalFor, requestApproval } from '../../src/approvals/request.js';
 import { resumeInterrupted } from '../../src/approvals/resume.js';
 import { approvals } from '../../src/db/schema/actions.js';
-import { createSimulator, type Simulator } from '../../src/platform/simulator/simulator.js';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
-import { allowEveryone, countingPlatform, elena, exhaustBudget, mike, routineOf } from './support.js';
+import type { Simulator } from '../../src/platform/simulator/simulator.js';
+import { databaseKinds, type TestDatabase } from '../support/databases.js';
+import { allowEveryone, countingPlatform, elena, exhaustBudget, mike, routineOf, openWorkspace } from './support.js';
 
 const MINUTES = 60_000;
 /** What a replica that dies mid-execution leaves behind: the execution never comes back. */
@@ -21,14 +21,11 @@ const dies = () => new Promise<never>(() => {});
 describe.each(databaseKinds())('approvals interrupted by a crash (%s)', (kind) => {
   let database: TestDatabase;
   let sim: Simulator;
+  let close: () => Promise<void> = async () => {};
   beforeAll(async () => {
-    database = await openTestDatabase(kind);
-    sim = await createSimulator({ database, emit: async () => {}, restartHeartbeatDelayMs: 40 });
+    ({ database, sim, close } = await openWorkspace(kind));
   });
-  afterAll(async () => {
-    sim?.close();
-    await database?.drop();
-  });
+  afterAll(() => close());
 
   async function pendingOverride(routineId: string) {
     await exhaustBudget(sim, routineId);

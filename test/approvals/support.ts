@@ -1,6 +1,7 @@
 import type { Actor } from '../../src/actor.js';
 import { ok } from '../../src/result.js';
-import type { Simulator } from '../../src/platform/simulator/simulator.js';
+import { createSimulator, type Simulator } from '../../src/platform/simulator/simulator.js';
+import { openTestDatabase, type DatabaseKind, type TestDatabase } from '../support/databases.js';
 import { stored } from '../platform/support.js';
 
 export const ROUTINE = 'daily-code-review';
@@ -47,3 +48,17 @@ export async function routineOf(sim: Simulator, id = ROUTINE) {
 }
 
 export const APPROVER_LIST = [elena, james, priya, sofia, alex];
+
+/** A fresh database with the simulated seed workspace on it, and how to put both away. */
+export async function openWorkspace(kind: DatabaseKind): Promise<{ database: TestDatabase; sim: Simulator; close(): Promise<void> }> {
+  const database = await openTestDatabase(kind);
+  const sim = await createSimulator({ database, emit: async () => {}, restartHeartbeatDelayMs: 40 });
+  return {
+    database,
+    sim,
+    close: async () => {
+      sim.close();
+      await database.drop();
+    },
+  };
+}
