@@ -135,7 +135,7 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   const scheduler = createScheduler({ database, logger, replicaId });
   const incidents = createIncidents({ config, database, showCard, scheduler, authoriser, logger });
   const actions = createActionDesk({ config, database, platform, authoriser, showCard, mirror: incidents.mirror, logger });
-  scheduler.schedule('actions-watchdog', config.insights.tickCron, () => sweepOverdueActions({ db: database.db, runner: actions.recovery, now: Date.now, logger }));
+  scheduler.schedule('actions-watchdog', config.insights.tickCron, () => sweepOverdueActions({ db: database.db, runner: actions.recovery, platform: actions.platform, now: Date.now, logger }));
   // An approval decided by a replica that died before carrying it out is finished once, here.
   scheduler.schedule('approvals-resume', config.insights.tickCron, () => actions.approvals.resumeInterrupted());
 

@@ -4,6 +4,9 @@ import type { Card } from '../chat/card.js';
 import type { ActionRequest } from './request-store.js';
 import { utcClock } from '../clock.js';
 
+/** A Retry button's subject: the request it retries (src/actions/run-recovery.ts reads it). */
+export const RETRY_SUBJECT = 'request';
+
 export const actionWords = (action: string): string => action.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 
 /**
@@ -25,9 +28,10 @@ export function actionCard(request: ActionRequest, progress: string): Card {
     ...failed,
     actions: [
       {
+        // The request, not the insight: Retry after an unknown outcome reuses its Idempotency-Key.
         id: buildActionId({
           action: request.action,
-          ...(request.subject ? { subject: splitRef(request.subject) } : {}),
+          subject: { kind: RETRY_SUBJECT, id: String(request.id) },
           target: { kind: request.targetKind, id: request.targetId },
         }),
         label: 'Retry',
@@ -36,8 +40,3 @@ export function actionCard(request: ActionRequest, progress: string): Card {
     ],
   };
 }
-
-const splitRef = (ref: string): { kind: string; id: string } => {
-  const colon = ref.indexOf(':');
-  return { kind: ref.slice(0, colon), id: ref.slice(colon + 1) };
-};

@@ -19,13 +19,15 @@ export const ActionRequest = z.object({
   status: z.enum(['running', 'succeeded', 'failed']),
   outcome: z.string().nullable(),
   retryable: z.boolean().nullable(),
+  platformKey: z.string().nullable(),
+  failureCode: z.string().nullable(),
   createdAt: z.date(),
   deadlineAt: z.date(),
   finishedAt: z.date().nullable(),
 });
 export type ActionRequest = z.infer<typeof ActionRequest>;
 
-export type NewRequest = Omit<ActionRequest, 'id' | 'status' | 'outcome' | 'retryable' | 'finishedAt'>;
+export type NewRequest = Omit<ActionRequest, 'id' | 'status' | 'outcome' | 'retryable' | 'failureCode' | 'finishedAt'>;
 
 /**
  * - started: this click's row was inserted; it is the one that runs;
@@ -59,11 +61,11 @@ export async function claimRequest(db: Db, input: NewRequest): Promise<Claim> {
 export async function finishRequest(
   db: Db,
   id: number,
-  result: { status: 'succeeded' | 'failed'; outcome: string; retryable?: boolean; at: Date },
+  result: { status: 'succeeded' | 'failed'; outcome: string; retryable?: boolean; failureCode?: string; at: Date },
 ): Promise<ActionRequest | undefined> {
   const [row] = await db
     .update(actionRequests)
-    .set({ status: result.status, outcome: result.outcome, retryable: result.retryable ?? null, finishedAt: result.at })
+    .set({ status: result.status, outcome: result.outcome, retryable: result.retryable ?? null, failureCode: result.failureCode ?? null, finishedAt: result.at })
     .where(and(eq(actionRequests.id, id), eq(actionRequests.status, 'running')))
     .returning();
   return row ? ActionRequest.parse(row) : undefined;
@@ -78,9 +80,30 @@ export async function expireOverdue(db: Db, now: Date): Promise<ActionRequest[]>
       outcome: sql`'no result before the deadline (' || extract(epoch from (${actionRequests.deadlineAt} - ${actionRequests.createdAt}))::int || ' s); marked failed by the watchdog'`,
       // Nobody knows whether it worked: pressing again is the way to find out.
       retryable: true,
+      failureCode: 'deadline',
       finishedAt: now,
     })
     .where(and(eq(actionRequests.status, 'running'), lt(actionRequests.deadlineAt, now)))
     .returning();
   return rows.map((r) => ActionRequest.parse(r));
+}
+
+/**
+ * Failures after which nobody knows whether the platform acted: a Retry of one of these sends the
+ * same Idempotency-Key, so a platform that did act answers from its record instead of acting twice.
+ */
+const OUTCOME_UNKNOWN: ReadonlySet<string> = new Set(['timeout', 'unavailable', 'deadline']);
+
+export const outcomeUnknown = (request: Pick<ActionRequest, 'status' | 'failureCode'>): boolean =>
+  request.status === 'failed' && request.failureCode !== null && OUTCOME_UNKNOWN.has(request.failureCode);
+
+export async function findRequest(db: Db, id: number): Promise<ActionRequest | undefined> {
+  const [row] = await db.select().from(actionRequests).where(eq(actionRequests.id, id));
+  return row ? ActionRequest.parse(row) : undefined;
+}
+
+/** Rewrites a settled request's outcome (the watchdog adds what it read back). */
+export async function noteOutcome(db: Db, id: number, outcome: string): Promise<ActionRequest | undefined> {
+  const [row] = await db.update(actionRequests).set({ outcome }).where(and(eq(actionRequests.id, id), eq(actionRequests.status, 'failed'))).returning();
+  return row ? ActionRequest.parse(row) : undefined;
 }

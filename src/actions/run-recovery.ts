@@ -7,10 +7,11 @@ import { actionInWords, requiredRole } from '../auth/requirements.js';
 import { actorKey } from '../auth/roles.js';
 import { privately, type InteractionReply, type MessageRef } from '../chat/interactions.js';
 import type { Db } from '../db/client.js';
-import { actionCard } from './action-card.js';
+import { actionCard, RETRY_SUBJECT } from './action-card.js';
 import type { CardSink } from './card-sink.js';
 import { findRecoveryAction, type RecoveryAction, type RecoveryDeps } from './recovery/index.js';
-import { claimRequest, finishRequest, type ActionRequest } from './request-store.js';
+import { readBack } from './read-back.js';
+import { claimRequest, findRequest, finishRequest, outcomeUnknown, type ActionRequest } from './request-store.js';
 import { utcClock } from '../clock.js';
 
 export type RecoveryClick = {
@@ -38,6 +39,7 @@ export type RecoveryRunnerDeps = {
   now?: () => number;
 };
 
+const RETRY_SUBJECT_PREFIX = `${RETRY_SUBJECT}:`;
 
 /**
  * A recovery button, exactly once: authorised, stored (the row is the lock), answered at once,
@@ -70,12 +72,14 @@ export function createRecoveryRunner(deps: RecoveryRunnerDeps) {
     const params = action.params.safeParse(input.params ?? {});
     if (!params.success) return refuse(`${actionInWords(input.action)} needs different input: ${params.error.issues.map((i) => i.message).join('; ')}. Nothing was done.`);
     const created = new Date(now());
+    const retried = await retriedRequest(input);
     const claim = await claimRequest(deps.db, {
       idempotencyKey: input.deliveryId ?? `once:${randomUUID()}`,
+      platformKey: retried && outcomeUnknown(retried) && retried.platformKey ? retried.platformKey : `triage-action-${randomUUID()}`,
       action: input.action,
       targetKind: input.target.kind,
       targetId: input.target.id,
-      subject: input.subject ?? null,
+      subject: retried ? retried.subject : (input.subject ?? null),
       params: params.data ?? {},
       actor: input.actor,
       actorKey: actorKey(input.actor),
@@ -101,15 +105,28 @@ export function createRecoveryRunner(deps: RecoveryRunnerDeps) {
     return privately(`${actionInWords(input.action)} (${input.target.id}): ${action.progress} The card in the channel shows the result.`);
   }
 
+  /** The request a Retry button was pressed on (subject `request:<id>`), if it is one of this action and target. */
+  async function retriedRequest(input: RecoveryClick): Promise<ActionRequest | undefined> {
+    const id = input.subject?.startsWith(RETRY_SUBJECT_PREFIX) ? Number(input.subject.slice(RETRY_SUBJECT_PREFIX.length)) : NaN;
+    if (!Number.isSafeInteger(id)) return undefined;
+    const previous = await findRequest(deps.db, id);
+    const same = previous && previous.action === input.action && previous.targetKind === input.target.kind && previous.targetId === input.target.id;
+    return same ? previous : undefined;
+  }
+
   async function execute(request: ActionRequest, action: RecoveryAction): Promise<void> {
-    const result = await action.run(deps.recovery, { targetId: request.targetId, params: request.params }).catch((error: unknown) => ({
+    const call = { idempotencyKey: request.platformKey ?? `triage-action-${request.id}-${request.createdAt.getTime()}` };
+    const result = await action.run(deps.recovery, { targetId: request.targetId, params: request.params, call }).catch((error: unknown) => ({
       ok: false as const,
       error: { code: 'platform' as const, text: `failed unexpectedly: ${(error as Error).message}`, retryable: false },
     }));
+    // Before anyone is offered Retry after a failure nobody can explain, the target's state now.
+    const known = result.ok || !outcomeUnknown({ status: 'failed', failureCode: result.error.code });
+    const state = known ? undefined : await readBack(deps.recovery.platform, { kind: request.targetKind, id: request.targetId });
     const finished = await finishRequest(deps.db, request.id, {
       status: result.ok ? 'succeeded' : 'failed',
-      outcome: result.ok ? result.value.text : result.error.text,
-      ...(result.ok ? {} : { retryable: result.error.retryable }),
+      outcome: result.ok ? result.value.text : `${result.error.text}${state ? `; ${state}` : ''}`,
+      ...(result.ok ? {} : { retryable: result.error.retryable, failureCode: result.error.code }),
       at: new Date(now()),
     });
     // The watchdog got there first: it has already reported this request as failed.
@@ -137,3 +154,4 @@ export function createRecoveryRunner(deps: RecoveryRunnerDeps) {
   };
 }
 export type RecoveryRunner = ReturnType<typeof createRecoveryRunner>;
+

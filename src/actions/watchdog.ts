@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import { recordAudit } from '../audit/log.js';
 import type { Db } from '../db/client.js';
 import { findRecoveryAction } from './recovery/index.js';
-import { expireOverdue } from './request-store.js';
+import { readBack } from './read-back.js';
+import { expireOverdue, noteOutcome } from './request-store.js';
 import type { RecoveryRunner } from './run-recovery.js';
 
 /**
@@ -10,9 +11,18 @@ import type { RecoveryRunner } from './run-recovery.js';
  * platform never answered) is failed here, audited, and its card says so with a Retry button.
  * Run by the scheduler, once across replicas.
  */
-export async function sweepOverdueActions(deps: { db: Db; runner: Pick<RecoveryRunner, 'show'>; now: () => number; logger: Pick<Logger, 'warn'> }): Promise<number> {
+export async function sweepOverdueActions(deps: {
+  db: Db;
+  runner: Pick<RecoveryRunner, 'show'>;
+  /** The target's state now, for the card: nobody knows whether the lost action happened. */
+  platform?: Parameters<typeof readBack>[0];
+  now: () => number;
+  logger: Pick<Logger, 'warn'>;
+}): Promise<number> {
   const expired = await expireOverdue(deps.db, new Date(deps.now()));
-  for (const request of expired) {
+  for (const overdue of expired) {
+    const state = deps.platform ? await readBack(deps.platform, { kind: overdue.targetKind, id: overdue.targetId }) : undefined;
+    const request = state ? ((await noteOutcome(deps.db, overdue.id, `${overdue.outcome ?? 'deadline passed'}; ${state}`)) ?? overdue) : overdue;
     deps.logger.warn({ request: request.id, action: request.action, target: request.targetId }, 'action passed its deadline; marked failed');
     await recordAudit(deps.db, {
       actor: request.actor,

@@ -12,15 +12,18 @@ export type ApprovalPlatform = Pick<Platform, 'grantBudgetOverride' | 'restartWo
  */
 export function executeApproval(platform: ApprovalPlatform): (approval: Approval) => Promise<Result<string, string>> {
   return async (approval) => {
+    const call = { idempotencyKey: approvalKey(approval) };
     switch (approval.kind) {
       case 'budget_override': {
-        const granted = await platform.grantBudgetOverride(approval.params.routineId, approval.params.amountUsd);
+        const granted = await platform.grantBudgetOverride(approval.params.routineId, approval.params.amountUsd, call);
+        if (!granted.ok && granted.error.code === 'unconfirmed') return ok(`override of ${usd(approval.params.amountUsd)} granted ⚠️ (${granted.error.message})`);
         if (!granted.ok) return err(granted.error.message);
         const routine = granted.value;
         return ok(`new limit ${usd(routine.budgetLimitUsd)} · routine ${routine.status === 'active' ? 'unpaused' : 'still paused'}`);
       }
       case 'force_restart_worker': {
-        const restarted = await platform.restartWorker(approval.params.workerId, { force: true });
+        const restarted = await platform.restartWorker(approval.params.workerId, { force: true }, call);
+        if (!restarted.ok && restarted.error.code === 'unconfirmed') return ok(`worker restart accepted ⚠️ (${restarted.error.message})`);
         if (!restarted.ok) return err(restarted.error.message);
         const moved = restarted.value.reassignedTaskIds.length;
         return ok(`worker restarted · ${moved} task${moved === 1 ? '' : 's'} reassigned`);
@@ -31,3 +34,10 @@ export function executeApproval(platform: ApprovalPlatform): (approval: Approval
     }
   };
 }
+
+/**
+ * One key per approval, the same on every try: a sweep finishing an approval whose replica died
+ * (src/approvals/resume.ts) sends what the platform may already have done under the same key.
+ * The creation time keeps two deployments' approval #7 apart on one platform.
+ */
+export const approvalKey = (approval: Pick<Approval, 'id' | 'createdAt'>): string => `triage-approval-${approval.id}-${approval.createdAt.getTime()}`;

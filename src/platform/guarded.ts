@@ -3,7 +3,7 @@ import { createCircuitBreaker, type BreakerState } from '../resilience/circuit-b
 import { retry } from '../resilience/retry.js';
 import { TimeoutError, withTimeout } from '../resilience/timeout.js';
 import { err, type Result } from '../result.js';
-import type { Platform, PlatformError, PlatformErrorCode } from './port.js';
+import type { Platform, PlatformError } from './port.js';
 
 export type GuardOptions = {
   /** Each try's own deadline. */
@@ -27,17 +27,17 @@ const DEFAULT_BASE_MS = 200;
 const DEFAULT_CAP_MS = 2_000;
 
 /**
- * How each call may be repeated after a failure.
- * - `read`: a list; repeating it is always safe, so 'unavailable' and 'timeout' are retried.
- * - `action`: changes something. 'unavailable' means the platform refused or could not be
- *   reached, so the action did not happen and a retry is safe; a 'timeout' may mean it was
- *   accepted and is still running, and a second restart (or cancel) must not follow a first one
- *   nobody saw finish. The platform answers a repeated action with invalid_state ("already
- *   restarting"), which bounds the harm of the rare 'unavailable' that was in fact accepted.
- * - `once`: repeating it costs money (a second +$5 override), so it is never retried here.
+ * How each call may be repeated after a failure (docs/platform-api.md, "Idempotency").
+ * - `read`: a list; repeating it is always safe.
+ * - `action`: changes something, and a second restart (or a second +$5 override) must not follow
+ *   a first one nobody saw finish. It is repeated only when the failure proves the platform never
+ *   received it (no connection was made), or when the platform declares that it honours
+ *   Idempotency-Key: every try carries the same key, so a repeat of one it did is answered from its
+ *   record instead of being done again.
  * A Record, so adding a call to the port without deciding its policy does not compile.
  */
-const POLICY: Record<keyof Platform, 'read' | 'action' | 'once'> = {
+const POLICY: Record<keyof Platform, 'read' | 'action'> = {
+  capabilities: 'read',
   listEmployees: 'read',
   listRuntimes: 'read',
   listLoops: 'read',
@@ -50,7 +50,7 @@ const POLICY: Record<keyof Platform, 'read' | 'action' | 'once'> = {
   listBreakers: 'read',
   restartRuntime: 'action',
   cancelLoop: 'action',
-  grantBudgetOverride: 'once',
+  grantBudgetOverride: 'action',
   restartMcpServer: 'action',
   resetCircuitBreaker: 'action',
   retryTask: 'action',
@@ -58,17 +58,25 @@ const POLICY: Record<keyof Platform, 'read' | 'action' | 'once'> = {
   restartWorker: 'action',
 };
 
-const RETRIED: Record<'read' | 'action' | 'once', ReadonlySet<PlatformErrorCode>> = {
-  read: new Set(['unavailable', 'timeout']),
-  action: new Set(['unavailable']),
-  once: new Set(),
+const RETRIED = {
+  read: new Set<PlatformError['code']>(['unavailable', 'timeout', 'unreachable']),
+  /** Nothing was sent: safe whatever the platform does with keys. */
+  action: new Set<PlatformError['code']>(['unreachable']),
+  /** The platform may have received it, and will answer a repeat of the same key from its record. */
+  keyedAction: new Set<PlatformError['code']>(['unreachable', 'unavailable', 'timeout']),
 };
+/** How long a platform's answer about honouring keys is trusted before it is asked again. */
+const CAPABILITIES_TTL_MS = 10 * 60_000;
 /** Only these say the platform itself is unwell; a 404 or 409 is a healthy platform saying no. */
-const BREAKER_FAILURES: ReadonlySet<PlatformErrorCode> = new Set(['unavailable', 'timeout']);
+const BREAKER_FAILURES: ReadonlySet<PlatformError['code']> = new Set(['unavailable', 'timeout', 'unreachable']);
 
 /** Carries a PlatformError through retry() and the breaker, which both speak in thrown errors. */
 class CallFailed extends Error {
-  constructor(readonly failure: PlatformError) {
+  constructor(
+    readonly failure: PlatformError,
+    /** Whether another try is safe and may help (decided per call's policy, see POLICY). */
+    readonly repeatable: boolean,
+  ) {
     super(failure.message);
   }
 }
@@ -88,12 +96,30 @@ export function guardPlatform(platform: Platform, options: GuardOptions): Guarde
 
   const tryOnce = async <T>(name: keyof Platform, call: () => Promise<Result<T, PlatformError>>): Promise<T> => {
     const result = await withTimeout(() => call(), options.timeoutMs, { label: name }).catch((error: unknown) => err(asFailure(name, error, options.timeoutMs)));
-    if (!result.ok) throw new CallFailed(result.error);
+    if (!result.ok) throw new CallFailed(result.error, await repeatable(name, result.error.code));
     return result.value;
   };
 
+  let honours: { value: boolean; at: number } | null = null;
+  /**
+   * Asked only when an action failed in a way that may have reached the platform, once per TTL,
+   * unguarded: a platform that cannot say is one that does not honour keys.
+   */
+  const honoursKeys = async (): Promise<boolean> => {
+    if (honours && now() - honours.at < CAPABILITIES_TTL_MS) return honours.value;
+    const asked = await withTimeout(() => platform.capabilities(), options.timeoutMs, { label: 'capabilities' }).catch(() => null);
+    if (!asked?.ok) return false;
+    honours = { value: asked.value.idempotencyKeys, at: now() };
+    return honours.value;
+  };
+
+  const repeatable = async (name: keyof Platform, code: PlatformError['code']): Promise<boolean> => {
+    if (POLICY[name] === 'read') return RETRIED.read.has(code);
+    if (RETRIED.action.has(code)) return true;
+    return RETRIED.keyedAction.has(code) && (await honoursKeys());
+  };
+
   const guarded = async <T>(name: keyof Platform, call: () => Promise<Result<T, PlatformError>>): Promise<Result<T, PlatformError>> => {
-    const retried = RETRIED[POLICY[name]];
     // A half-open probe asks "are you back?" once; retrying it would hammer a platform still down.
     const attempts = breaker.snapshot().state === 'half_open' ? 1 : options.attempts;
     const outcome = await breaker.call(async () => {
@@ -101,7 +127,7 @@ export function guardPlatform(platform: Platform, options: GuardOptions): Guarde
         attempts,
         baseMs: options.baseMs ?? DEFAULT_BASE_MS,
         capMs: options.capMs ?? DEFAULT_CAP_MS,
-        shouldRetry: (error) => error instanceof CallFailed && retried.has(error.failure.code),
+        shouldRetry: (error) => error instanceof CallFailed && error.repeatable,
         random: options.random,
         sleep: options.sleep,
       });
@@ -145,7 +171,7 @@ export function guardedCallBudgetMs(options: Pick<GuardOptions, 'timeoutMs' | 'a
 function asFailure(name: keyof Platform, error: unknown, timeoutMs: number): PlatformError {
   if (error instanceof CallFailed) return error.failure;
   if (error instanceof TimeoutError) {
-    const mayHaveHappened = POLICY[name] === 'read' ? '' : '; it may still take effect, so check before trying again';
+    const mayHaveHappened = POLICY[name] === 'read' ? '' : '; it may still take effect';
     return { code: 'timeout', message: `the platform did not answer ${name} within ${seconds(timeoutMs)}${mayHaveHappened}` };
   }
   // The port promises never to throw; an adapter that does anyway is treated as a platform failure.

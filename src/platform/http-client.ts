@@ -4,6 +4,7 @@ import { fullJitterDelay } from '../resilience/backoff.js';
 import { err, ok, type Result } from '../result.js';
 import {
   AgenticLoop,
+  Capabilities,
   CircuitBreaker,
   Employee,
   McpServer,
@@ -14,6 +15,7 @@ import {
   Task,
   Worker,
   Workstream,
+  type ActionCall,
   type Platform,
   type PlatformError,
   type PlatformResult,
@@ -25,7 +27,7 @@ export type HttpPlatformOptions = {
   /** Per attempt, covering headers and body. */
   timeoutMs?: number;
   fetch?: typeof fetch;
-  /** Attempts for reads (actions always get one: they are not idempotent). */
+  /** Attempts for reads; an action is sent once, and repeated only by src/platform/guarded.ts's rules. */
   readAttempts?: number;
   /** Full-jitter backoff between read attempts: random(0, min(cap, base·2^n)). */
   backoffBaseMs?: number;
@@ -38,6 +40,8 @@ const items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) 
 
 const BACKOFF_CAP_MS = 2_000;
 const MAX_MESSAGE_CHARS = 500;
+/** Connection failures before any byte of the request left: the platform cannot have received it. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 /** Gateways and overloaded servers say so with these; anything else will not improve on a retry. */
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 
@@ -53,6 +57,11 @@ export function createHttpPlatform(options: HttpPlatformOptions): Platform {
   const at = (collection: string, id: string, verb: string) => `${collection}/${encodeURIComponent(id)}/${verb}`;
 
   return {
+    // A platform without the route declares nothing: keys are sent, but not relied on.
+    capabilities: async () => {
+      const r = await call('GET', 'capabilities', undefined, Capabilities);
+      return !r.ok && r.error.code === 'not_found' ? ok({ idempotencyKeys: false }) : r;
+    },
     listEmployees: list('employees', Employee),
     listRuntimes: list('runtimes', Runtime),
     listLoops: list('loops', AgenticLoop),
@@ -63,14 +72,14 @@ export function createHttpPlatform(options: HttpPlatformOptions): Platform {
     listTasks: list('tasks', Task),
     listWorkstreams: list('workstreams', Workstream),
     listBreakers: list('breakers', CircuitBreaker),
-    restartRuntime: (id) => call('POST', at('runtimes', id, 'restart'), {}, Runtime),
-    cancelLoop: (id, reason) => call('POST', at('loops', id, 'cancel'), { reason }, AgenticLoop),
-    grantBudgetOverride: (id, amountUsd) => call('POST', at('routines', id, 'budget-override'), { amountUsd }, Routine),
-    restartMcpServer: (id) => call('POST', at('mcp-servers', id, 'restart'), {}, McpServer),
-    resetCircuitBreaker: (id) => call('POST', at('breakers', id, 'reset'), {}, BreakerReset),
-    retryTask: (id, opts = {}) => call('POST', at('tasks', id, 'retry'), opts, Task),
-    skipTask: (id, reason) => call('POST', at('tasks', id, 'skip'), { reason }, Task),
-    restartWorker: (id, opts = {}) => call('POST', at('workers', id, 'restart'), opts, WorkerRestart),
+    restartRuntime: (id, key) => call('POST', at('runtimes', id, 'restart'), {}, Runtime, key),
+    cancelLoop: (id, reason, key) => call('POST', at('loops', id, 'cancel'), { reason }, AgenticLoop, key),
+    grantBudgetOverride: (id, amountUsd, key) => call('POST', at('routines', id, 'budget-override'), { amountUsd }, Routine, key),
+    restartMcpServer: (id, key) => call('POST', at('mcp-servers', id, 'restart'), {}, McpServer, key),
+    resetCircuitBreaker: (id, key) => call('POST', at('breakers', id, 'reset'), {}, BreakerReset, key),
+    retryTask: (id, opts, key) => call('POST', at('tasks', id, 'retry'), opts ?? {}, Task, key),
+    skipTask: (id, reason, key) => call('POST', at('tasks', id, 'skip'), { reason }, Task, key),
+    restartWorker: (id, opts, key) => call('POST', at('workers', id, 'restart'), opts ?? {}, WorkerRestart, key),
   };
 }
 
@@ -87,14 +96,17 @@ function createCaller(options: HttpPlatformOptions) {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
 
-  const once = async <T>(method: 'GET' | 'POST', path: string, body: unknown, schema: z.ZodType<T>): Promise<Attempt<T>> => {
+  const once = async <T>(method: 'GET' | 'POST', path: string, body: unknown, schema: z.ZodType<T>, key?: ActionCall): Promise<Attempt<T>> => {
     const where = `${method} ${shownBase}/platform/${path}`;
+    const sent: Record<string, string> = { ...headers };
+    if (body !== undefined) sent['content-type'] = 'application/json';
+    if (key) sent['idempotency-key'] = key.idempotencyKey;
     let response: Response;
     let text: string;
     try {
       response = await doFetch(new URL(`platform/${path}`, base), {
         method,
-        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+        headers: sent,
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
         // A redirect could carry the bearer token to a host nobody configured.
@@ -111,14 +123,19 @@ function createCaller(options: HttpPlatformOptions) {
     const parsed = schema.safeParse(parseJson(text));
     if (parsed.success) return { result: ok(parsed.data), retryable: false };
     const why = parsed.error.issues.length ? z.prettifyError(parsed.error) : 'not JSON';
+    // A 2xx to an action means it was done: sending it again would do it twice.
+    if (method === 'POST') {
+      const message = `${where} accepted the request (HTTP ${response.status}) but its answer could not be read (${clip(why)}); is the platform API version compatible?`;
+      return { result: err({ code: 'unconfirmed', message: redact(message) }), retryable: false };
+    }
     const message = `${where} answered with an unexpected response (${clip(why)}); is the platform API version compatible?`;
     return { result: err({ code: 'unavailable', message: redact(message) }), retryable: false };
   };
 
-  return async <T>(method: 'GET' | 'POST', path: string, body: unknown, schema: z.ZodType<T>): PlatformResult<T> => {
+  return async <T>(method: 'GET' | 'POST', path: string, body: unknown, schema: z.ZodType<T>, key?: ActionCall): PlatformResult<T> => {
     const attempts = method === 'GET' ? readAttempts : 1;
     for (let n = 1; ; n++) {
-      const { result, retryable } = await once(method, path, body, schema);
+      const { result, retryable } = await once(method, path, body, schema, key);
       if (result.ok || !retryable || n >= attempts) return result;
       await sleep(fullJitterDelay(n - 1, { baseMs: backoffBaseMs, capMs: BACKOFF_CAP_MS }));
     }
@@ -132,7 +149,9 @@ function transportError(error: unknown, where: string, timeoutMs: number, redact
   }
   const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
   const detail = cause?.code ?? cause?.message ?? (error as Error | null)?.message ?? String(error);
-  return { code: 'unavailable', message: redact(`${where} could not be reached: ${clip(String(detail))}`) };
+  // Only a connection never made proves the request was not received; a reset may come after it was.
+  if (cause?.code && NOT_SENT.has(cause.code)) return { code: 'unreachable', message: redact(`${where} could not be reached, so nothing was sent: ${clip(String(detail))}`) };
+  return { code: 'unavailable', message: redact(`${where} failed before an answer came: ${clip(String(detail))}`) };
 }
 
 /** A known error code in the documented body wins; otherwise the status says what kind of failure it was. */
@@ -142,7 +161,7 @@ function httpError(status: number, text: string, where: string, redact: (s: stri
   if (body.success && known?.success) return { code: known.data, message: redact(clip(body.data.error.message)) };
   const said = body.success ? `: ${body.data.error.message}` : '';
   if (status === 401 || status === 403) {
-    return { code: 'unavailable', message: redact(`${where} refused Triage's credentials (HTTP ${status}); check the platform token`) };
+    return { code: 'unauthorized', message: redact(`${where} refused Triage's credentials (HTTP ${status}); check PLATFORM_TOKEN`) };
   }
   return { code: codeForStatus(status), message: redact(clip(`${where} answered HTTP ${status}${said}`)) };
 }

@@ -92,13 +92,42 @@ export const CircuitBreaker = z.object({
 });
 export type CircuitBreaker = z.infer<typeof CircuitBreaker>;
 
-/** Why a platform call did not do what was asked; adapters map codes to words. */
+/**
+ * What the platform answers with an error body (docs/platform-api.md, "Errors"). Adapters map
+ * codes to words.
+ */
 export const PlatformErrorCode = z.enum(['not_found', 'invalid_state', 'invalid_input', 'unavailable', 'timeout']);
 export type PlatformErrorCode = z.infer<typeof PlatformErrorCode>;
-export type PlatformError = { code: PlatformErrorCode; message: string };
+/**
+ * What only the caller can tell, because the platform said nothing useful (docs/platform-api.md,
+ * "Idempotency"):
+ * - unreachable: no connection was made, so the request was certainly not received;
+ * - unauthorized: the platform refused Triage's credentials (HTTP 401/403), so it did nothing;
+ * - unconfirmed: the platform accepted the action (a 2xx) but its answer could not be read. The
+ *   action happened; it is a success with a warning, never a reason to send it again.
+ */
+export type CallerErrorCode = 'unreachable' | 'unauthorized' | 'unconfirmed';
+export type PlatformError = { code: PlatformErrorCode | CallerErrorCode; message: string };
 export type PlatformResult<T> = Promise<Result<T, PlatformError>>;
 
+/**
+ * Every action carries the key of the one intent it serves: a repeat with the same key (a retry
+ * after a timeout, a Retry press, a replica finishing another's work) is the same action, and a
+ * platform that honours keys answers it from its record instead of acting again.
+ */
+export type ActionCall = { idempotencyKey: string };
+export const IDEMPOTENCY_KEY = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, '8 to 128 letters, digits, ".", "_", ":" or "-"');
+
+/** What a platform declares about itself (GET /platform/capabilities). */
+export const Capabilities = z.object({
+  /** It keeps each action's answer under its Idempotency-Key and replays it for a repeat. */
+  idempotencyKeys: z.boolean(),
+});
+export type Capabilities = z.infer<typeof Capabilities>;
+
 export interface Platform {
+  /** A platform that predates the capabilities route answers not_found: it declares nothing. */
+  capabilities(): PlatformResult<Capabilities>;
   listEmployees(): PlatformResult<Employee[]>;
   listRuntimes(): PlatformResult<Runtime[]>;
   listLoops(): PlatformResult<AgenticLoop[]>;
@@ -110,13 +139,13 @@ export interface Platform {
   listWorkstreams(): PlatformResult<Workstream[]>;
   listBreakers(): PlatformResult<CircuitBreaker[]>;
 
-  restartRuntime(runtimeId: string): PlatformResult<Runtime>;
-  cancelLoop(loopId: string, reason: string): PlatformResult<AgenticLoop>;
+  restartRuntime(runtimeId: string, call: ActionCall): PlatformResult<Runtime>;
+  cancelLoop(loopId: string, reason: string, call: ActionCall): PlatformResult<AgenticLoop>;
   /** Raises the routine's limit by `amountUsd` and unpauses it. */
-  grantBudgetOverride(routineId: string, amountUsd: number): PlatformResult<Routine>;
-  restartMcpServer(serverId: string): PlatformResult<McpServer>;
-  resetCircuitBreaker(breakerId: string): PlatformResult<{ id: string; state: 'closed' }>;
-  retryTask(taskId: string, options?: { timeoutSeconds?: number }): PlatformResult<Task>;
-  skipTask(taskId: string, reason: string): PlatformResult<Task>;
-  restartWorker(workerId: string, options?: { force?: boolean }): PlatformResult<{ worker: Worker; reassignedTaskIds: string[] }>;
+  grantBudgetOverride(routineId: string, amountUsd: number, call: ActionCall): PlatformResult<Routine>;
+  restartMcpServer(serverId: string, call: ActionCall): PlatformResult<McpServer>;
+  resetCircuitBreaker(breakerId: string, call: ActionCall): PlatformResult<{ id: string; state: 'closed' }>;
+  retryTask(taskId: string, options: { timeoutSeconds?: number }, call: ActionCall): PlatformResult<Task>;
+  skipTask(taskId: string, reason: string, call: ActionCall): PlatformResult<Task>;
+  restartWorker(workerId: string, options: { force?: boolean }, call: ActionCall): PlatformResult<{ worker: Worker; reassignedTaskIds: string[] }>;
 }

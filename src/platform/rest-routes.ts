@@ -1,11 +1,11 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Route, RouteParams } from '../http/router.js';
 import type { IngestAuth } from '../intake/ingest-token.js';
 import { readBody, sendError, sendJson } from '../http/respond.js';
 import type { Result } from '../result.js';
-import type { Platform, PlatformError, PlatformErrorCode } from './port.js';
+import { IDEMPOTENCY_KEY, type ActionCall, type Platform, type PlatformError, type PlatformErrorCode } from './port.js';
 
 /**
  * The Platform port over REST (docs/platform-api.md): the simulator served to other processes,
@@ -24,13 +24,19 @@ export const RestartWorkerBody = z.strictObject({ force: z.boolean().optional() 
 export type RestartWorkerBody = z.infer<typeof RestartWorkerBody>;
 const NoBody = z.strictObject({});
 
-export const ERROR_STATUS: Record<PlatformErrorCode, number> = {
+export const ERROR_STATUS: Record<PlatformError['code'], number> = {
   not_found: 404,
   invalid_state: 409,
   invalid_input: 400,
   unavailable: 503,
   timeout: 504,
+  // What a platform served here hears from a platform of its own (a relay): passed on as a gateway error.
+  unreachable: 502,
+  unauthorized: 502,
+  unconfirmed: 502,
 };
+/** The codes a caller may rely on in an error body; the rest become `unavailable` on the wire. */
+const WIRE_CODE = (code: PlatformError['code']): PlatformErrorCode => (code === 'unreachable' || code === 'unauthorized' || code === 'unconfirmed' ? 'unavailable' : code);
 
 const MAX_BODY_BYTES = 16 * 1024;
 
@@ -44,17 +50,23 @@ export function platformRoutes(platform: Platform, options: { token?: string; au
     path: `/platform/${path}`,
     handler: guard(async (_req, res) => answer(res, await list(), (items) => ({ items }))),
   });
-  const act = <B extends z.ZodType>(path: string, body: B, run: (id: string, body: z.infer<B>) => Answer): Route => ({
+  const act = <B extends z.ZodType>(path: string, body: B, run: (id: string, body: z.infer<B>, call: ActionCall) => Answer): Route => ({
     method: 'POST',
     path: `/platform/${path}`,
     handler: guard(async (req, res, params) => {
+      const key = idempotencyKeyOf(req);
+      if (!key.ok) {
+        req.resume();
+        return sendError(res, 400, 'invalid_input', key.message);
+      }
       const parsed = await readActionBody(req, body);
       if (!parsed.ok) return sendError(res, parsed.status, parsed.code, parsed.message);
-      answer(res, await run(params.id ?? '', parsed.value), (value) => value);
+      answer(res, await run(params.id ?? '', parsed.value, key.call), (value) => value);
     }),
   });
 
   return [
+    { method: 'GET', path: '/platform/capabilities', handler: guard(async (_req, res) => answer(res, await platform.capabilities(), (value) => value)) },
     read('employees', () => platform.listEmployees()),
     read('runtimes', () => platform.listRuntimes()),
     read('loops', () => platform.listLoops()),
@@ -65,20 +77,34 @@ export function platformRoutes(platform: Platform, options: { token?: string; au
     read('tasks', () => platform.listTasks()),
     read('workstreams', () => platform.listWorkstreams()),
     read('breakers', () => platform.listBreakers()),
-    act('runtimes/:id/restart', NoBody, (id) => platform.restartRuntime(id)),
-    act('loops/:id/cancel', CancelLoopBody, (id, b) => platform.cancelLoop(id, b.reason)),
-    act('routines/:id/budget-override', BudgetOverrideBody, (id, b) => platform.grantBudgetOverride(id, b.amountUsd)),
-    act('mcp-servers/:id/restart', NoBody, (id) => platform.restartMcpServer(id)),
-    act('breakers/:id/reset', NoBody, (id) => platform.resetCircuitBreaker(id)),
-    act('tasks/:id/retry', RetryTaskBody, (id, b) => platform.retryTask(id, b)),
-    act('tasks/:id/skip', SkipTaskBody, (id, b) => platform.skipTask(id, b.reason)),
-    act('workers/:id/restart', RestartWorkerBody, (id, b) => platform.restartWorker(id, b)),
+    act('runtimes/:id/restart', NoBody, (id, _b, call) => platform.restartRuntime(id, call)),
+    act('loops/:id/cancel', CancelLoopBody, (id, b, call) => platform.cancelLoop(id, b.reason, call)),
+    act('routines/:id/budget-override', BudgetOverrideBody, (id, b, call) => platform.grantBudgetOverride(id, b.amountUsd, call)),
+    act('mcp-servers/:id/restart', NoBody, (id, _b, call) => platform.restartMcpServer(id, call)),
+    act('breakers/:id/reset', NoBody, (id, _b, call) => platform.resetCircuitBreaker(id, call)),
+    act('tasks/:id/retry', RetryTaskBody, (id, b, call) => platform.retryTask(id, b, call)),
+    act('tasks/:id/skip', SkipTaskBody, (id, b, call) => platform.skipTask(id, b.reason, call)),
+    act('workers/:id/restart', RestartWorkerBody, (id, b, call) => platform.restartWorker(id, b, call)),
   ];
 }
 
 function answer<T>(res: ServerResponse, result: Result<T, PlatformError>, shape: (value: T) => unknown): void {
   if (result.ok) return sendJson(res, 200, shape(result.value));
-  sendError(res, ERROR_STATUS[result.error.code] ?? 500, result.error.code, result.error.message);
+  sendError(res, ERROR_STATUS[result.error.code] ?? 500, WIRE_CODE(result.error.code), result.error.message);
+}
+
+type KeyOutcome = { ok: true; call: ActionCall } | { ok: false; message: string };
+
+/**
+ * The Idempotency-Key header (docs/platform-api.md, "Idempotency"). A request without one still
+ * acts, as it did before keys existed, under a key of its own that nothing can repeat.
+ */
+function idempotencyKeyOf(req: IncomingMessage): KeyOutcome {
+  const header = req.headers['idempotency-key'];
+  if (header === undefined) return { ok: true, call: { idempotencyKey: `unkeyed-${randomUUID()}` } };
+  const parsed = IDEMPOTENCY_KEY.safeParse(header);
+  if (parsed.success) return { ok: true, call: { idempotencyKey: parsed.data } };
+  return { ok: false, message: `the Idempotency-Key header must be ${parsed.error.issues[0]?.message ?? 'one key'}` };
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, params: RouteParams) => Promise<void>;

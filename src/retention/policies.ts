@@ -216,6 +216,18 @@ export const RETENTION_POLICIES: readonly RetentionPolicy[] = [
         delete from discord_confirmations where key in (
           select key from discord_confirmations where expires_at < ${cutoff} order by expires_at limit ${limit})`),
   },
+  {
+    name: 'platform_idempotency_keys',
+    tables: ['platform_idempotency_keys'],
+    defaultDays: 7,
+    // A Retry after a timeout sends the first press's key again: it must still be on record then.
+    minDays: 1,
+    keeps: "the embedded simulator's record of actions by Idempotency-Key (a repeat is answered from it)",
+    batch: (cutoff, limit) =>
+      counted(sql`
+        delete from platform_idempotency_keys where key in (
+          select key from platform_idempotency_keys where created_at < ${cutoff} order by created_at limit ${limit})`),
+  },
 ];
 
 /**

@@ -8,6 +8,7 @@ const T0 = Date.parse('2026-05-03T15:00:00Z');
 function request(over: Partial<NewRequest> = {}): NewRequest {
   return {
     idempotencyKey: `key-${Math.random()}`,
+    platformKey: null,
     action: 'restart_runtime',
     targetKind: 'runtime',
     targetId: 'bash-runtime-mike',

@@ -135,7 +135,7 @@ describe.each(databaseKinds())('a recovery button through the runner (%s)', (kin
     const retry = parseActionId(retryable.actions[0]!.id);
     expect(retry).toEqual({
       ok: true,
-      value: { action: 'restart_runtime', subject: { kind: 'insight', id: '42' }, target: { kind: 'runtime', id: 'bash-runtime-nobody' } },
+      value: { action: 'restart_runtime', subject: { kind: 'request', id: String(row!.id) }, target: { kind: 'runtime', id: 'bash-runtime-nobody' } },
     });
     expect((await auditRows(database, row!.id)).map((a) => a.outcome)).toEqual(['started', 'failed']);
   });

@@ -26,6 +26,7 @@ describe.each(databaseKinds())('the watchdog for actions that never finish (%s)'
     const created = new Date(now - 5 * MINUTE);
     const { request } = await claimRequest(database.db, {
       idempotencyKey: 'lost-replica-click',
+      platformKey: 'triage-action-lost-replica',
       action: 'restart_runtime',
       targetKind: 'runtime',
       targetId: 'bash-runtime-sofia',
@@ -40,23 +41,26 @@ describe.each(databaseKinds())('the watchdog for actions that never finish (%s)'
     });
     const cards = recordingSink();
     const runner = runnerFor(database, countingPlatform(sim).platform, cards.sink);
-    const sweep = () => sweepOverdueActions({ db: database.db, runner, now: () => now, logger: quiet });
+    const sweep = () => sweepOverdueActions({ db: database.db, runner, platform: sim, now: () => now, logger: quiet });
 
     const swept = await Promise.all([sweep(), sweep()]);
     expect(swept.sort()).toEqual([0, 1]);
 
     const [row] = await requestRows(database, 'bash-runtime-sofia');
-    expect(row).toMatchObject({ status: 'failed', outcome: 'no result before the deadline (130 s); marked failed by the watchdog' });
+    expect(row).toMatchObject({ status: 'failed', failureCode: 'deadline', outcome: expect.stringMatching(/^no result before the deadline \(130 s\); marked failed by the watchdog; read back: /) });
     const audit = await auditRows(database, request.id);
     expect(audit).toMatchObject([{ outcome: 'failed', actorKey: 'slack:U0MIKE', target: 'runtime:bash-runtime-sofia', durationMs: 5 * MINUTE }]);
 
     const shown = cards.of(`action:${request.id}`);
     expect(shown).toHaveLength(1);
-    expect(shown[0]).toMatchObject({ state: 'open', text: '❌ no result before the deadline (130 s); marked failed by the watchdog' });
+    expect(shown[0]).toMatchObject({ state: 'open' });
+    // Nobody knows whether the lost restart happened: the card says what the runtime looks like now.
+    expect(shown[0]!.text).toMatch(/^❌ no result before the deadline \(130 s\); marked failed by the watchdog; read back: runtime bash-runtime-sofia is connected/);
     expect(shown[0]!.actions.map((a) => a.label)).toEqual(['Retry']);
     expect(parseActionId(shown[0]!.actions[0]!.id)).toEqual({
       ok: true,
-      value: { action: 'restart_runtime', subject: { kind: 'insight', id: '7' }, target: { kind: 'runtime', id: 'bash-runtime-sofia' } },
+      // The Retry names the request it retries, so it can send the same Idempotency-Key.
+      value: { action: 'restart_runtime', subject: { kind: 'request', id: String(request.id) }, target: { kind: 'runtime', id: 'bash-runtime-sofia' } },
     });
 
     // The lost replica comes back and reports late: it is told the request is already settled.

@@ -29,10 +29,18 @@ describe('guarded platform over the real HTTP client', () => {
   let sent = 0;
   let clock = 1_000_000;
   let waits: number[] = [];
+  /** The Idempotency-Key of every action that reached the platform, in order. */
+  let posted: string[] = [];
+  /** What GET /platform/capabilities says; 'absent' answers 404, like a platform that predates it. */
+  let declares: boolean | 'absent' = 'absent';
 
   beforeAll(async () => {
     server = await serve((req, res) => {
+      if (req.method === 'POST') posted.push(String(req.headers['idempotency-key']));
       if (mode === 'hang') return;
+      if (req.url === '/platform/capabilities') {
+        return declares === 'absent' ? json(res, 404, { error: { code: 'not_found', message: 'no such route' } }) : json(res, 200, { idempotencyKeys: declares });
+      }
       if (mode === '503') return json(res, 503, { error: { code: 'unavailable', message: 'platform overloaded' } });
       if (mode === '404') return json(res, 404, { error: { code: 'not_found', message: 'no runtime named ghost' } });
       json(res, 200, req.method === 'GET' ? { items: [runtime] } : runtime);
@@ -42,6 +50,8 @@ describe('guarded platform over the real HTTP client', () => {
     mode = 'ok';
     sent = 0;
     waits = [];
+    posted = [];
+    declares = 'absent';
   });
   afterAll(() => server?.close());
 
@@ -70,8 +80,9 @@ describe('guarded platform over the real HTTP client', () => {
   it('passes healthy calls straight through', async () => {
     const platform = build();
     expect(value(await platform.listRuntimes())).toEqual([runtime]);
-    expect(value(await platform.restartRuntime('bash-runtime-mike')).status).toBe('restarting');
+    expect(value(await platform.restartRuntime('bash-runtime-mike', { idempotencyKey: 'restart-mike-1' })).status).toBe('restarting');
     expect(sent).toBe(2);
+    expect(posted).toEqual(['restart-mike-1']);
     expect(platform.breaker()).toEqual({ state: 'closed', probeAt: null });
   });
 
@@ -100,7 +111,7 @@ describe('guarded platform over the real HTTP client', () => {
   it('never retries a refusal such as not_found, and such refusals never open the breaker', async () => {
     const platform = build();
     mode = '404';
-    for (let i = 0; i < 5; i++) expect(errorOf(await platform.restartRuntime('ghost')).code).toBe('not_found');
+    for (let i = 0; i < 5; i++) expect(errorOf(await platform.restartRuntime('ghost', { idempotencyKey: `restart-ghost-${i}` })).code).toBe('not_found');
     expect(sent).toBe(5);
     expect(platform.breaker().state).toBe('closed');
   });
@@ -113,30 +124,46 @@ describe('guarded platform over the real HTTP client', () => {
     expect(read).toEqual({ code: 'timeout', message: 'the platform did not answer listRuntimes within 150 ms' });
     expect(sent).toBe(3);
 
-    const restart = errorOf(await platform.restartRuntime('bash-runtime-mike'));
+    const restart = errorOf(await platform.restartRuntime('bash-runtime-mike', { idempotencyKey: 'restart-mike-hang' }));
     expect(restart.code).toBe('timeout');
     expect(restart.message).toMatch(/may still take effect/);
-    expect(sent).toBe(4);
+    expect(posted).toEqual(['restart-mike-hang']);
     expect(Date.now() - began).toBeLessThan(2_000);
   });
 
-  it('repeats an action the platform refused as unavailable, but never a budget override', async () => {
+  it('sends an action the platform may have received (a 5xx) once, when the platform does not say it honours keys', async () => {
     const platform = build({ breaker: { failureThreshold: 10, openMs: 30_000 } });
     mode = '503';
-    expect(errorOf(await platform.restartRuntime('bash-runtime-mike')).code).toBe('unavailable');
-    expect(sent).toBe(3);
-    expect(errorOf(await platform.grantBudgetOverride('daily-code-review', 5)).code).toBe('unavailable');
-    expect(sent).toBe(4);
+    expect(errorOf(await platform.restartRuntime('bash-runtime-mike', { idempotencyKey: 'restart-mike-503' })).code).toBe('unavailable');
+    expect(errorOf(await platform.grantBudgetOverride('daily-code-review', 5, { idempotencyKey: 'override-503' })).code).toBe('unavailable');
+    expect(posted).toEqual(['restart-mike-503', 'override-503']);
   });
 
-  it('retries a platform that refuses connections', async () => {
+  it('repeats an action with the same key when the platform declares that it honours keys', async () => {
+    let failures = 2;
+    const platform = build({
+      breaker: { failureThreshold: 10, openMs: 30_000 },
+      sleep: async () => {
+        if (--failures === 0) mode = 'ok';
+      },
+    });
+    declares = true;
+    mode = '503';
+    expect(value(await platform.restartRuntime('bash-runtime-mike', { idempotencyKey: 'restart-keyed' })).id).toBe('bash-runtime-mike');
+    expect(posted).toEqual(['restart-keyed', 'restart-keyed', 'restart-keyed']);
+  });
+
+  it('repeats any action the platform cannot have received (connection refused), with the same key', async () => {
     const closed = await serve(() => {});
     const url = closed.url;
     await closed.close();
-    const error = errorOf(await build({}, url).listWorkers());
-    expect(error.code).toBe('unavailable');
-    expect(error.message).toMatch(/could not be reached/);
+    const platform = build({}, url);
+    const error = errorOf(await platform.listWorkers());
+    expect(error.code).toBe('unreachable');
+    expect(error.message).toMatch(/could not be reached, so nothing was sent/);
     expect(sent).toBe(3);
+    expect(errorOf(await platform.grantBudgetOverride('daily-code-review', 5, { idempotencyKey: 'override-refused' })).code).toBe('unreachable');
+    expect(sent).toBe(6);
   });
 
   it('opens after the threshold, answers at once while open, then a half-open probe closes it', async () => {
@@ -147,7 +174,7 @@ describe('guarded platform over the real HTTP client', () => {
     const before = sent;
 
     clock += 6_000;
-    const refused = errorOf(await platform.restartRuntime('bash-runtime-mike'));
+    const refused = errorOf(await platform.restartRuntime('bash-runtime-mike', { idempotencyKey: 'restart-while-open' }));
     expect(refused).toEqual({
       code: 'unavailable',
       message: 'the platform is failing; Triage stopped calling it for 24 s more (circuit breaker open after 3 failures)',
@@ -165,7 +192,7 @@ describe('guarded platform over the real HTTP client', () => {
   it('reopens when the half-open probe fails, without retrying the probe', async () => {
     const platform = build({ timeoutMs: 150, breaker: { failureThreshold: 1, openMs: 10_000 } });
     mode = 'hang';
-    expect(errorOf(await platform.restartRuntime('bash-runtime-mike')).code).toBe('timeout');
+    expect(errorOf(await platform.restartRuntime('bash-runtime-mike', { idempotencyKey: 'restart-probe' })).code).toBe('timeout');
     expect(platform.breaker().state).toBe('open');
     clock += 10_000;
     mode = '503';
@@ -199,17 +226,17 @@ describe.each(databaseKinds())('guarded simulator (%s)', (kind) => {
     let clock = 0;
     const platform = guardPlatform(sim, { timeoutMs: 5_000, attempts: 3, breaker: { failureThreshold: 2, openMs: 1_000 }, now: () => clock });
     await sim.applyEvents([stored('loop.started', { loopId: 'loop-55', ticket: '#55', employee: 'Elena' })]);
-    expect(value(await platform.cancelLoop('loop-55', 'stuck for 52 minutes')).status).toBe('cancelled');
-    expect(errorOf(await platform.cancelLoop('loop-55', 'again')).code).toBe('invalid_state');
-    expect(errorOf(await platform.cancelLoop('loop-404', 'whatever')).code).toBe('not_found');
-    expect(errorOf(await platform.skipTask('task-001', '  ')).code).toBe('invalid_input');
+    expect(value(await platform.cancelLoop('loop-55', 'stuck for 52 minutes', { idempotencyKey: 'cancel-55-a' })).status).toBe('cancelled');
+    expect(errorOf(await platform.cancelLoop('loop-55', 'again', { idempotencyKey: 'cancel-55-b' })).code).toBe('invalid_state');
+    expect(errorOf(await platform.cancelLoop('loop-404', 'whatever', { idempotencyKey: 'cancel-404' })).code).toBe('not_found');
+    expect(errorOf(await platform.skipTask('task-001', '  ', { idempotencyKey: 'skip-001' })).code).toBe('invalid_input');
     expect(platform.breaker().state).toBe('closed');
 
     // The simulator's own store going away is the platform being down: the breaker opens.
     await database.close();
     for (let i = 0; i < 2; i++) expect(errorOf(await platform.listRuntimes()).code).toBe('unavailable');
     expect(platform.breaker().state).toBe('open');
-    expect(errorOf(await platform.restartRuntime('bash-runtime-mike')).message).toMatch(/circuit breaker open after 2 failures/);
+    expect(errorOf(await platform.restartRuntime('bash-runtime-mike', { idempotencyKey: 'restart-sim-open' })).message).toMatch(/circuit breaker open after 2 failures/);
     clock += 1_000;
     expect(platform.breaker().state).toBe('half_open');
   });

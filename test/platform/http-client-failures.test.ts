@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpPlatform } from '../../src/platform/http-client.js';
 import { serve, type TestServer } from './http-server.js';
-import { errorOf, value } from './support.js';
+import { errorOf, newKey, value } from './support.js';
 
 /** A foreign platform misbehaving in the ways real ones do; each answer is plain node:http. */
 const json = (res: ServerResponse, status: number, body: unknown) => {
@@ -38,7 +38,7 @@ describe('HTTP platform client against a misbehaving platform', () => {
     expect(attempts).toBe(2);
     expect(Date.now() - began).toBeLessThan(3_000);
 
-    expect(errorOf(await client.restartRuntime('bash-runtime-mike')).code).toBe('timeout');
+    expect(errorOf(await client.restartRuntime('bash-runtime-mike', newKey())).code).toBe('timeout');
     expect(attempts).toBe(3);
   });
 
@@ -64,7 +64,7 @@ describe('HTTP platform client against a misbehaving platform', () => {
     expect(server.requests).toBe(3);
 
     calls = 0;
-    const action = errorOf(await client.restartWorker('worker-001'));
+    const action = errorOf(await client.restartWorker('worker-001', {}, newKey()));
     expect(action).toEqual({ code: 'unavailable', message: 'warming up' });
     expect(server.requests).toBe(4);
   });
@@ -83,7 +83,7 @@ describe('HTTP platform client against a misbehaving platform', () => {
     const server = await start((_req, res) => json(res, statuses.shift()!, 'nope'));
     const client = createHttpPlatform({ baseUrl: server.url, readAttempts: 1 });
     const codes = [];
-    for (let i = 0; i < 5; i++) codes.push(errorOf(await client.skipTask('t', 'r')).code);
+    for (let i = 0; i < 5; i++) codes.push(errorOf(await client.skipTask('t', 'r', newKey())).code);
     expect(codes).toEqual(['not_found', 'invalid_state', 'invalid_input', 'timeout', 'unavailable']);
   });
 
@@ -93,36 +93,61 @@ describe('HTTP platform client against a misbehaving platform', () => {
       json(res, 400, { error: { code: 'invalid_input', message: `bad request, you sent ${req.headers.authorization}` } }),
     );
     const client = createHttpPlatform({ baseUrl: server.url, token });
-    const error = errorOf(await client.cancelLoop('loop-1', 'stuck'));
+    const error = errorOf(await client.cancelLoop('loop-1', 'stuck', newKey()));
     expect(error.code).toBe('invalid_input');
     expect(error.message).not.toContain(token);
     expect(error.message).toContain('[redacted]');
   });
 
-  it('reports a platform that is not listening as unavailable', async () => {
+  it('takes a 2xx to an action whose body it cannot read as done with a warning, and never sends it again', async () => {
+    const bodies: unknown[] = ['<html>ok</html>', { worker: { id: 'worker-001' } }];
+    const server = await start((_req, res) => json(res, 200, bodies.shift()));
+    const client = createHttpPlatform({ baseUrl: server.url });
+    for (let i = 0; i < 2; i++) {
+      const error = errorOf(await client.restartWorker('worker-001', {}, newKey()));
+      expect(error.code).toBe('unconfirmed');
+      expect(error.message).toMatch(/accepted the request \(HTTP 200\) but its answer could not be read/);
+    }
+    expect(server.requests).toBe(2);
+  });
+
+  it('reports refused credentials as unauthorized: nothing was done, and trying again will not help', async () => {
+    const statuses = [401, 403];
+    const server = await start((_req, res) => json(res, statuses.shift()!, 'no'));
+    const client = createHttpPlatform({ baseUrl: server.url, token: 'stale-token-1' });
+    for (let i = 0; i < 2; i++) {
+      const error = errorOf(await client.cancelLoop('loop-1', 'stuck', newKey()));
+      expect(error.code).toBe('unauthorized');
+      expect(error.message).toMatch(/refused Triage's credentials \(HTTP 40[13]\); check PLATFORM_TOKEN/);
+      expect(error.message).not.toContain('stale-token-1');
+    }
+    expect(server.requests).toBe(2);
+  });
+
+  it('reports a platform that is not listening as unreachable: nothing was sent', async () => {
     const server = await start(() => {});
     const url = server.url;
     await server.close();
     servers.length = 0;
     const client = createHttpPlatform({ baseUrl: `${url}/`, readAttempts: 2, backoffBaseMs: 1, token: 'abc-token' });
     const error = errorOf(await client.listProviders());
-    expect(error.code).toBe('unavailable');
-    expect(error.message).toMatch(/could not be reached: ECONNREFUSED/);
+    expect(error.code).toBe('unreachable');
+    expect(error.message).toMatch(/could not be reached, so nothing was sent: ECONNREFUSED/);
     expect(error.message).not.toContain('abc-token');
   });
 
   it('sends the bearer token and JSON bodies the API documents', async () => {
-    const seen: Array<{ method?: string; url?: string; auth?: string; body: string }> = [];
+    const seen: Array<{ method?: string; url?: string; auth?: string; key?: string | string[]; body: string }> = [];
     const server = await start((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
-        seen.push({ method: req.method, url: req.url, auth: req.headers.authorization, body });
+        seen.push({ method: req.method, url: req.url, auth: req.headers.authorization, key: req.headers['idempotency-key'], body });
         json(res, 200, { worker, reassignedTaskIds: [] });
       });
     });
     const client = createHttpPlatform({ baseUrl: `${server.url}/`, token: 'tok' });
-    value(await client.restartWorker('worker 1/a', { force: true }));
-    expect(seen).toEqual([{ method: 'POST', url: '/platform/workers/worker%201%2Fa/restart', auth: 'Bearer tok', body: '{"force":true}' }]);
+    value(await client.restartWorker('worker 1/a', { force: true }, { idempotencyKey: 'triage-action-42' }));
+    expect(seen).toEqual([{ method: 'POST', url: '/platform/workers/worker%201%2Fa/restart', auth: 'Bearer tok', key: 'triage-action-42', body: '{"force":true}' }]);
   });
 });

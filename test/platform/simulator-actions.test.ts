@@ -92,9 +92,9 @@ describe.each(databaseKinds())('simulator recovery actions (%s)', (kind) => {
     const retried = value(await sim.retryTask('task-003', { timeoutSeconds: 1200 }));
     expect(retried).toMatchObject({ state: 'pending', attempt: 4, maxAttempts: 4, timeoutSeconds: 1200 });
     expect(sink.ofType('task.state')[0]?.attributes).toMatchObject({ taskId: 'task-003', state: 'pending', attempt: 4 });
-    expect(errorOf(await sim.retryTask('task-003')).code).toBe('invalid_state');
+    expect(errorOf(await sim.retryTask('task-003', {})).code).toBe('invalid_state');
     expect(errorOf(await sim.retryTask('task-003', { timeoutSeconds: -1 })).code).toBe('invalid_input');
-    expect(errorOf(await sim.retryTask('task-999')).code).toBe('not_found');
+    expect(errorOf(await sim.retryTask('task-999', {})).code).toBe('not_found');
 
     expect(value(await sim.skipTask('task-003', 'timeout not indicative of failure')).state).toBe('skipped');
     expect(errorOf(await sim.skipTask('task-001', 'already done')).code).toBe('invalid_state');
@@ -103,7 +103,7 @@ describe.each(databaseKinds())('simulator recovery actions (%s)', (kind) => {
   });
 
   it('restarts a busy healthy worker only with force, reassigning its running tasks', async () => {
-    const refused = errorOf(await sim.restartWorker('worker-002'));
+    const refused = errorOf(await sim.restartWorker('worker-002', {}));
     expect(refused).toMatchObject({ code: 'invalid_state' });
     expect(refused.message).toMatch(/force/);
 
@@ -121,10 +121,10 @@ describe.each(databaseKinds())('simulator recovery actions (%s)', (kind) => {
       stored('worker.state', { worker: 'worker-003', state: 'unresponsive' }),
       stored('task.state', { taskId: 'task-020', state: 'executing', worker: 'worker-003' }),
     ]);
-    const { worker, reassignedTaskIds } = value(await sim.restartWorker('worker-003'));
+    const { worker, reassignedTaskIds } = value(await sim.restartWorker('worker-003', {}));
     expect(worker.status).toBe('healthy');
     expect(reassignedTaskIds).toEqual(['task-020']);
     expect(byId(value(await sim.listTasks()), 'task-020')?.workerId).not.toBe('worker-003');
-    expect(errorOf(await sim.restartWorker('worker-404')).code).toBe('not_found');
+    expect(errorOf(await sim.restartWorker('worker-404', {})).code).toBe('not_found');
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TypedEvent } from '../../src/events/vocabulary.js';
 import type { StoredEvent } from '../../src/intake/event-writer.js';
 import type { Result } from '../../src/result.js';
-import type { PlatformError } from '../../src/platform/port.js';
+import type { ActionCall, PlatformError } from '../../src/platform/port.js';
 
 /** An event as the intake would hand it over after storing it. */
 export function stored(type: string, attributes: Record<string, unknown>, occurredAt = new Date().toISOString()): StoredEvent {
@@ -32,3 +32,6 @@ export function errorOf<T>(result: Result<T, PlatformError>): PlatformError {
 }
 
 export const byId = <T extends { id: string }>(items: T[], id: string): T | undefined => items.find((i) => i.id === id);
+
+/** A fresh Idempotency-Key: each call a new intent, as each button press is. */
+export const newKey = (): ActionCall => ({ idempotencyKey: `test-${randomUUID()}` });

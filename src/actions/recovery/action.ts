@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ActionKind, EntityKind } from '../../insights/catalog/entry.js';
-import type { Platform, PlatformError } from '../../platform/port.js';
-import { err, type Result } from '../../result.js';
+import type { ActionCall, Platform, PlatformError } from '../../platform/port.js';
+import { err, ok, type Result } from '../../result.js';
 
 export type RecoveryDeps = {
   platform: Platform;
@@ -15,11 +15,12 @@ export type RecoveryDeps = {
    */
   platformCallMs?: number;
 };
-export type RecoveryInput = { targetId: string; params: unknown };
+/** `call` carries the request's Idempotency-Key to every platform action it sends. */
+export type RecoveryInput = { targetId: string; params: unknown; call: ActionCall };
 /** What the card shows once it worked: "heartbeat detected ✅ after 4.2 s". */
 export type RecoveryDone = { text: string };
 export type RecoveryFailed = {
-  code: 'platform' | 'unavailable' | 'timeout' | 'not_found' | 'invalid_state' | 'invalid_input' | 'no_heartbeat';
+  code: 'platform' | 'no_heartbeat' | Exclude<PlatformError['code'], 'unconfirmed'>;
   text: string;
   /** Whether the card should offer a Retry button: trying again could work without anyone fixing anything. */
   retryable: boolean;
@@ -37,7 +38,7 @@ export type RecoveryAction = {
   params: z.ZodType;
   // `any` is the contract with the executor, which holds params as parsed JSON; run re-checks them.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  run(deps: RecoveryDeps, input: { targetId: string; params: any }): Promise<RecoveryResult>;
+  run(deps: RecoveryDeps, input: { targetId: string; params: any; call: ActionCall }): Promise<RecoveryResult>;
 };
 
 /** Generous for one platform call with its retries (10 s × 3 tries + backoff with the defaults). */
@@ -47,7 +48,7 @@ export const platformCallMs = (deps: RecoveryDeps): number => deps.platformCallM
 type Spec<S extends z.ZodType> = Omit<RecoveryAction, 'run' | 'params' | 'deadlineMs'> & {
   params: S;
   deadlineMs?: RecoveryAction['deadlineMs'];
-  execute(deps: RecoveryDeps, input: { targetId: string; params: z.output<S> }): Promise<RecoveryResult>;
+  execute(deps: RecoveryDeps, input: { targetId: string; params: z.output<S>; call: ActionCall }): Promise<RecoveryResult>;
 };
 
 /**
@@ -68,7 +69,7 @@ export function defineRecoveryAction<S extends z.ZodType>(spec: Spec<S>): Recove
         return err({ code: 'invalid_input', text: parsed.error.issues.map((i) => i.message).join('; '), retryable: false });
       }
       try {
-        return await execute(deps, { targetId, params: parsed.data });
+        return await execute(deps, { targetId, params: parsed.data, call: input.call });
       } catch (error) {
         const detail = (error as Error | null)?.message ?? String(error);
         return err({ code: 'platform', text: `${spec.kind.replaceAll('_', ' ')} failed unexpectedly: ${detail} ❌`, retryable: false });
@@ -77,9 +78,19 @@ export function defineRecoveryAction<S extends z.ZodType>(spec: Spec<S>): Recove
   };
 }
 
+/**
+ * A platform call that did not come back with its answer: a refusal or an outage as the card's
+ * failure, or, when the platform accepted it but its answer could not be read, done with a warning.
+ */
+export function notAnswered(error: PlatformError, done: string): RecoveryResult {
+  if (error.code === 'unconfirmed') return ok({ text: `${done} ⚠️ (${error.message})` });
+  return err(fromPlatformError(error));
+}
+
 /** The one place a platform refusal becomes card text; only outages are worth a Retry button. */
-export function fromPlatformError(error: PlatformError): RecoveryFailed {
-  const retryable = error.code === 'unavailable' || error.code === 'timeout';
+export function fromPlatformError(error: Exclude<PlatformError, { code: 'unconfirmed' }> | PlatformError): RecoveryFailed {
+  if (error.code === 'unconfirmed') return { code: 'platform', text: `${error.message} ❌`, retryable: false };
+  const retryable = error.code === 'unavailable' || error.code === 'timeout' || error.code === 'unreachable';
   const hint = HINTS[error.code];
   return { code: error.code, text: `${error.message}${hint ? ` ${hint}` : ''} ❌`, retryable };
 }
@@ -87,6 +98,7 @@ export function fromPlatformError(error: PlatformError): RecoveryFailed {
 const HINTS: Partial<Record<PlatformError['code'], string>> = {
   not_found: '(it may have been removed; refresh the card)',
   invalid_state: '(nothing was changed)',
+  unauthorized: '(nothing was changed)',
 };
 
 /** "4.2 s", "60 s": seconds to one decimal, without a trailing ".0". */

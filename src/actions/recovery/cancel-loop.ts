@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { err, ok } from '../../result.js';
-import { defineRecoveryAction, fromPlatformError } from './action.js';
+import { ok } from '../../result.js';
+import { defineRecoveryAction, notAnswered } from './action.js';
 
 export const DEFAULT_CANCEL_REASON = 'cancelled from chat';
 
@@ -17,9 +17,9 @@ export const cancelLoop = defineRecoveryAction({
       .max(500, { error: 'The cancel reason must be at most 500 characters.' })
       .default(DEFAULT_CANCEL_REASON),
   }),
-  async execute(deps, { targetId, params }) {
-    const cancelled = await deps.platform.cancelLoop(targetId, params.reason);
-    if (!cancelled.ok) return err(fromPlatformError(cancelled.error));
+  async execute(deps, { targetId, params, call }) {
+    const cancelled = await deps.platform.cancelLoop(targetId, params.reason, call);
+    if (!cancelled.ok) return notAnswered(cancelled.error, `loop ${targetId} cancelled (${params.reason})`);
     const loop = cancelled.value;
     const name = loop.ticket ? `loop ${loop.id} (ticket ${loop.ticket})` : `loop ${loop.id}`;
     return ok({ text: `${name} cancelled ✅ (${params.reason})` });

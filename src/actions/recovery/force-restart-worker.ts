@@ -8,5 +8,5 @@ export const forceRestartWorker = defineRecoveryAction({
   targetKind: 'worker',
   progress: 'forcing shutdown…',
   params: z.object({}),
-  execute: (deps, { targetId }) => restartWith(deps.platform, targetId, true),
+  execute: (deps, { targetId, call }) => restartWith(deps.platform, targetId, true, call),
 });

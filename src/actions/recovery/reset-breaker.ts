@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { err, ok } from '../../result.js';
-import { defineRecoveryAction, fromPlatformError } from './action.js';
+import { ok } from '../../result.js';
+import { defineRecoveryAction, notAnswered } from './action.js';
 
 /** The playbook's `breaker.reset()`, for after the partner confirms the fix. */
 export const resetBreaker = defineRecoveryAction({
@@ -8,9 +8,9 @@ export const resetBreaker = defineRecoveryAction({
   targetKind: 'breaker',
   progress: 'resetting…',
   params: z.object({}),
-  async execute(deps, { targetId }) {
-    const reset = await deps.platform.resetCircuitBreaker(targetId);
-    if (!reset.ok) return err(fromPlatformError(reset.error));
+  async execute(deps, { targetId, call }) {
+    const reset = await deps.platform.resetCircuitBreaker(targetId, call);
+    if (!reset.ok) return notAnswered(reset.error, `circuit breaker ${targetId} reset`);
     return ok({ text: `circuit breaker ${reset.value.id} reset ✅ (now ${reset.value.state})` });
   },
 });

@@ -17,11 +17,15 @@ export const restartRuntime = defineRecoveryAction({
   params: z.object({}),
   // The restart call, the wait, and one last poll that may start just before the wait ends.
   deadlineMs: (deps) => 2 * platformCallMs(deps) + deps.heartbeatTimeoutMs,
-  async execute(deps, { targetId }) {
+  async execute(deps, { targetId, call }) {
     const started = deps.now();
-    const restarted = await deps.platform.restartRuntime(targetId);
-    if (!restarted.ok) return err(fromPlatformError(restarted.error));
-    return waitForHeartbeat(deps, restarted.value, started);
+    const restarted = await deps.platform.restartRuntime(targetId, call);
+    if (restarted.ok) return waitForHeartbeat(deps, restarted.value, started);
+    if (restarted.error.code !== 'unconfirmed') return err(fromPlatformError(restarted.error));
+    // Accepted, but without the runtime's state to compare with: a heartbeat after the press will do.
+    const since = { id: targetId, lastHeartbeatAt: new Date(started).toISOString() };
+    const waited = await waitForHeartbeat(deps, since, started);
+    return waited.ok ? ok({ text: `${waited.value.text} ⚠️ (${restarted.error.message})` }) : waited;
   },
 });
 
@@ -30,7 +34,7 @@ export const restartRuntime = defineRecoveryAction({
  * platform accepted the restart. Compared on the platform's own clock (both timestamps come from
  * it), so a platform whose clock runs behind Triage's cannot hide a real heartbeat.
  */
-async function waitForHeartbeat(deps: RecoveryDeps, before: Runtime, started: number): Promise<RecoveryResult> {
+async function waitForHeartbeat(deps: RecoveryDeps, before: Pick<Runtime, 'id' | 'lastHeartbeatAt'>, started: number): Promise<RecoveryResult> {
   const sleep = deps.sleep ?? realSleep;
   const pollMs = deps.heartbeatPollMs ?? DEFAULT_HEARTBEAT_POLL_MS;
   const baseline = before.lastHeartbeatAt ? Date.parse(before.lastHeartbeatAt) : Number.NEGATIVE_INFINITY;

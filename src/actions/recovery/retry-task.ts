@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { err, ok } from '../../result.js';
-import { defineRecoveryAction, fromPlatformError } from './action.js';
+import { ok } from '../../result.js';
+import { defineRecoveryAction, notAnswered } from './action.js';
 
 export const MAX_RETRY_TIMEOUT_SECONDS = 3_600;
 
@@ -17,10 +17,10 @@ export const retryTask = defineRecoveryAction({
       .max(MAX_RETRY_TIMEOUT_SECONDS, { error: `The new timeout can be at most ${MAX_RETRY_TIMEOUT_SECONDS} seconds (1 hour).` })
       .optional(),
   }),
-  async execute(deps, { targetId, params }) {
+  async execute(deps, { targetId, params, call }) {
     const options = params.timeoutSeconds === undefined ? {} : { timeoutSeconds: params.timeoutSeconds };
-    const retried = await deps.platform.retryTask(targetId, options);
-    if (!retried.ok) return err(fromPlatformError(retried.error));
+    const retried = await deps.platform.retryTask(targetId, options, call);
+    if (!retried.ok) return notAnswered(retried.error, `task ${targetId} queued again`);
     const task = retried.value;
     return ok({ text: `task ${task.id} queued again ✅ (attempt ${task.attempt} of ${task.maxAttempts}, timeout ${task.timeoutSeconds} s)` });
   },

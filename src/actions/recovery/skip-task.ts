@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { err, ok } from '../../result.js';
-import { defineRecoveryAction, fromPlatformError } from './action.js';
+import { ok } from '../../result.js';
+import { defineRecoveryAction, notAnswered } from './action.js';
 
 const NEEDS_REASON = 'Skipping a task needs a reason (at least 3 characters), for example "not indicative of failure": its dependents will run as if it had succeeded.';
 
@@ -12,9 +12,9 @@ export const skipTask = defineRecoveryAction({
   params: z.object({
     reason: z.string({ error: NEEDS_REASON }).trim().min(3, { error: NEEDS_REASON }).max(500, { error: 'The skip reason must be at most 500 characters.' }),
   }),
-  async execute(deps, { targetId, params }) {
-    const skipped = await deps.platform.skipTask(targetId, params.reason);
-    if (!skipped.ok) return err(fromPlatformError(skipped.error));
+  async execute(deps, { targetId, params, call }) {
+    const skipped = await deps.platform.skipTask(targetId, params.reason, call);
+    if (!skipped.ok) return notAnswered(skipped.error, `task ${targetId} skipped (${params.reason})`);
     return ok({ text: `task ${skipped.value.id} skipped ✅ (${params.reason})` });
   },
 });

@@ -32,6 +32,14 @@ export const actionRequests = pgTable(
     outcome: text('outcome'),
     /** For a failure: could pressing again help? Only then does the card offer Retry. */
     retryable: boolean('retryable'),
+    /**
+     * The Idempotency-Key every platform call of this request carries (docs/platform-api.md). A
+     * Retry of a request whose outcome nobody knows (a timeout) carries the same key, so the
+     * platform can tell it is the same restart; null for rows written before keys existed.
+     */
+    platformKey: text('platform_key'),
+    /** Why it failed ('timeout', 'unavailable', 'deadline'...): tells a Retry whether to reuse the key. */
+    failureCode: text('failure_code'),
     createdAt: at('created_at').notNull(),
     /** The watchdog marks a request still running after this as failed. */
     deadlineAt: at('deadline_at').notNull(),

@@ -1,4 +1,4 @@
-import { doublePrecision, integer, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { doublePrecision, index, integer, jsonb, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * The embedded platform simulator's model of the seed workspace. It lives in the database (not in
@@ -99,3 +99,21 @@ export const platformBreakers = pgTable('platform_breakers', {
   state: text('state').notNull(),
   failureRate: doublePrecision('failure_rate'),
 });
+
+/**
+ * The simulated platform's record of actions by Idempotency-Key (docs/platform-api.md,
+ * "Idempotency"): a repeat of a key it has done is answered from here instead of acting again.
+ * 'pending' while the first request runs; a refused action leaves no row, so its key may try again.
+ */
+export const platformIdempotencyKeys = pgTable(
+  'platform_idempotency_keys',
+  {
+    key: text('key').primaryKey(),
+    /** The operation, target and body the key was first used for; a different request is refused. */
+    fingerprint: text('fingerprint').notNull(),
+    state: text('state').notNull(),
+    response: jsonb('response'),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [index('platform_idempotency_keys_created_idx').on(t.createdAt)],
+);

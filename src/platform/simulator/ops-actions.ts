@@ -2,11 +2,11 @@ import { eq, sql } from 'drizzle-orm';
 import { platformBreakers, platformMcpServers, platformRoutines } from '../../db/schema/index.js';
 import type { TypedEvent } from '../../events/vocabulary.js';
 import { ok } from '../../result.js';
-import type { Platform } from '../port.js';
 import { fail, guard, simEvent, type SimContext } from './context.js';
+import type { Unkeyed } from './idempotency.js';
 import { toMcpServer, toRoutine } from './rows.js';
 
-type OpsActions = Pick<Platform, 'grantBudgetOverride' | 'restartMcpServer' | 'resetCircuitBreaker'>;
+type OpsActions = Unkeyed<'grantBudgetOverride' | 'restartMcpServer' | 'resetCircuitBreaker'>;
 
 /** A fat-fingered "+5000" on a $10 routine should be refused here, not approved and regretted. */
 const MAX_OVERRIDE_USD = 10_000;

@@ -1,9 +1,11 @@
 import type { Database } from '../../db/client.js';
 import type { TypedEvent } from '../../events/vocabulary.js';
 import type { StoredEvent } from '../../intake/event-writer.js';
+import { ok } from '../../result.js';
 import type { Platform } from '../port.js';
 import { applyEvents } from './apply-events.js';
 import { createPublisher, type SimContext } from './context.js';
+import { createIdempotency, type ActionName, type KeyOptional } from './idempotency.js';
 import { createOpsActions } from './ops-actions.js';
 import { createReads } from './reads.js';
 import { createRuntimeRestarts } from './runtime-restart.js';
@@ -11,7 +13,7 @@ import { seedWorkspace } from './seed-workspace.js';
 import { createWorkActions } from './work-actions.js';
 import { createWorkerRestart } from './worker-restart.js';
 
-export type Simulator = Platform & {
+export type Simulator = Omit<Platform, ActionName> & KeyOptional<ActionName> & {
   /** Folds events that arrived through the intake into the model (see apply-events.ts). */
   applyEvents(events: StoredEvent[]): Promise<void>;
   /** Stops pending timers; state stays in the database and the next start picks it up. */
@@ -48,12 +50,23 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
   });
   await restarts.resumePending();
 
+  const once = createIdempotency(ctx);
+  const work = createWorkActions(ctx);
+  const ops = createOpsActions(ctx);
+  const workers = createWorkerRestart(ctx);
+  const request = (operation: string, target: string, body: unknown = {}) => ({ operation, target, body });
+
   return {
     ...createReads(ctx),
-    restartRuntime: restarts.restartRuntime,
-    ...createWorkActions(ctx),
-    ...createOpsActions(ctx),
-    ...createWorkerRestart(ctx),
+    capabilities: async () => ok({ idempotencyKeys: true }),
+    restartRuntime: (id, call) => once(call, request('restart', `runtime ${id}`), () => restarts.restartRuntime(id)),
+    cancelLoop: (id, reason, call) => once(call, request('cancel', `loop ${id}`, { reason }), () => work.cancelLoop(id, reason)),
+    retryTask: (id, options = {}, call) => once(call, request('retry', `task ${id}`, options), () => work.retryTask(id, options)),
+    skipTask: (id, reason, call) => once(call, request('skip', `task ${id}`, { reason }), () => work.skipTask(id, reason)),
+    grantBudgetOverride: (id, amountUsd, call) => once(call, request('budget-override', `routine ${id}`, { amountUsd }), () => ops.grantBudgetOverride(id, amountUsd)),
+    restartMcpServer: (id, call) => once(call, request('restart', `MCP server ${id}`), () => ops.restartMcpServer(id)),
+    resetCircuitBreaker: (id, call) => once(call, request('reset', `breaker ${id}`), () => ops.resetCircuitBreaker(id)),
+    restartWorker: (id, options = {}, call) => once(call, request('restart', `worker ${id}`, options), () => workers.restartWorker(id, options)),
     applyEvents: (events) => applyEvents(deps.database.db, events, now),
     close: () => restarts.close(),
   };

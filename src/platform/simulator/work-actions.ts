@@ -1,11 +1,12 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { platformLoops, platformTasks } from '../../db/schema/index.js';
 import { ok } from '../../result.js';
-import type { Platform, Task } from '../port.js';
+import type { Task } from '../port.js';
 import { fail, guard, requireText, simEvent, type SimContext } from './context.js';
+import type { Unkeyed } from './idempotency.js';
 import { toLoop, toTask } from './rows.js';
 
-type WorkActions = Pick<Platform, 'cancelLoop' | 'retryTask' | 'skipTask'>;
+type WorkActions = Unkeyed<'cancelLoop' | 'retryTask' | 'skipTask'>;
 
 /** Per the recovery procedures: only a task that stopped can be retried; a running one is cancelled first. */
 const RETRYABLE = ['failed', 'timed_out', 'cancelled'] as const;

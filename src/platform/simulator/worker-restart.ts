@@ -2,8 +2,8 @@ import { and, asc, eq, ne } from 'drizzle-orm';
 import type { TypedEvent } from '../../events/vocabulary.js';
 import { platformTasks, platformWorkers } from '../../db/schema/index.js';
 import { ok } from '../../result.js';
-import type { Platform } from '../port.js';
 import { fail, guard, simEvent, type SimContext } from './context.js';
+import type { Unkeyed } from './idempotency.js';
 import { toWorker } from './rows.js';
 
 /**
@@ -12,7 +12,7 @@ import { toWorker } from './rows.js';
  * worker that is busy is only restarted with `force`: that is the "force shutdown and reassign"
  * script, and doing it by accident would throw away running work.
  */
-export function createWorkerRestart(ctx: SimContext): Pick<Platform, 'restartWorker'> {
+export function createWorkerRestart(ctx: SimContext): Unkeyed<'restartWorker'> {
   const db = ctx.database.db;
   return {
     restartWorker: (workerId, options = {}) =>

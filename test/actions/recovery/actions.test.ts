@@ -10,6 +10,9 @@ import { createSimulator, type Simulator } from '../../../src/platform/simulator
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../../support/databases.js';
 import { serve } from '../../platform/http-server.js';
 
+/** Each run a new intent: the simulator answers a repeated key from its record. */
+const key = () => ({ idempotencyKey: `test-${randomUUID()}` });
+
 const event = (type: string, attributes: Record<string, unknown>): StoredEvent => ({
   type,
   source: 'scenario',
@@ -26,7 +29,7 @@ describe.each(databaseKinds())('recovery actions against the simulator (%s)', (k
   let sim: Simulator;
   let deps: RecoveryDeps;
 
-  const run = (action: string, targetId: string, params: unknown = {}) => findRecoveryAction(action)!.run(deps, { targetId, params });
+  const run = (action: string, targetId: string, params: unknown = {}) => findRecoveryAction(action)!.run(deps, { targetId, params, call: key() });
   const find = async <K extends 'listLoops' | 'listTasks' | 'listMcpServers' | 'listBreakers'>(list: K, id: string) => {
     const items = await (sim[list] as Platform[K])();
     return items.ok ? (items.value as { id: string }[]).find((i) => i.id === id) : undefined;
@@ -121,7 +124,7 @@ describe.each(databaseKinds())('recovery actions against the simulator (%s)', (k
 
   it('reports a crash inside an action as a failure instead of leaving it in progress', async () => {
     const crashing = { ...deps, sleep: () => Promise.reject(new Error('timer queue broke')) };
-    const result = await findRecoveryAction('restart_runtime')!.run(crashing, { targetId: 'bash-runtime-james', params: {} });
+    const result = await findRecoveryAction('restart_runtime')!.run(crashing, { targetId: 'bash-runtime-james', params: {}, call: key() });
     expect(result).toEqual({ ok: false, error: { code: 'platform', text: 'restart runtime failed unexpectedly: timer queue broke ❌', retryable: false } });
   });
 
@@ -138,8 +141,8 @@ describe('recovery actions when the platform is down', () => {
     await gone.close();
     const platform = createHttpPlatform({ baseUrl: url, readAttempts: 1 });
     const deps: RecoveryDeps = { platform, now: Date.now, heartbeatTimeoutMs: 1_000 };
-    const outage = await findRecoveryAction('cancel_loop')!.run(deps, { targetId: 'loop-55', params: {} });
-    expect(!outage.ok && outage.error).toMatchObject({ code: 'unavailable', retryable: true });
-    expect(text(outage)).toMatch(/could not be reached.* ❌$/);
+    const outage = await findRecoveryAction('cancel_loop')!.run(deps, { targetId: 'loop-55', params: {}, call: key() });
+    expect(!outage.ok && outage.error).toMatchObject({ code: 'unreachable', retryable: true });
+    expect(text(outage)).toMatch(/could not be reached, so nothing was sent.* ❌$/);
   });
 });

@@ -7,6 +7,9 @@ import type { StoredEvent } from '../../../src/intake/event-writer.js';
 import { createSimulator, type Simulator } from '../../../src/platform/simulator/simulator.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../../support/databases.js';
 
+/** Each run a new intent: the simulator answers a repeated key from its record. */
+const key = () => ({ idempotencyKey: `test-${randomUUID()}` });
+
 const restart = findRecoveryAction('restart_runtime')!;
 
 /** What src/app.ts does: the simulator's own events come back to it through the intake. */
@@ -49,7 +52,7 @@ describe.each(databaseKinds())('restart runtime and wait for its heartbeat (%s)'
     await quick.applyEvents([
       { type: 'runtime.disconnected', source: 'scenario', occurredAt: new Date().toISOString(), attributes: { runtime: 'bash-runtime-mike', reason: 'timeout' }, known: true, eventKey: randomUUID() },
     ]);
-    const done = await restart.run(deps(quick), { targetId: 'bash-runtime-mike', params: {} });
+    const done = await restart.run(deps(quick), { targetId: 'bash-runtime-mike', params: {}, call: key() });
     expect(done.ok).toBe(true);
     const text = done.ok ? done.value.text : '';
     expect(text).toMatch(/^heartbeat detected ✅ after \d+(\.\d)? s$/);
@@ -62,7 +65,7 @@ describe.each(databaseKinds())('restart runtime and wait for its heartbeat (%s)'
   it('gives up after the heartbeat timeout with a retryable failure', async () => {
     let clock = Date.now();
     const fake = { now: () => clock, sleep: async (ms: number) => void (clock += ms), heartbeatTimeoutMs: 60_000, heartbeatPollMs: 500 };
-    const failed = await restart.run(deps(slow, fake), { targetId: 'bash-runtime-priya', params: {} });
+    const failed = await restart.run(deps(slow, fake), { targetId: 'bash-runtime-priya', params: {}, call: key() });
     expect(failed).toEqual({ ok: false, error: { code: 'no_heartbeat', text: 'no heartbeat after 60 s ❌', retryable: true } });
     const runtimes = await slow.listRuntimes();
     expect(runtimes.ok && runtimes.value.find((r) => r.id === 'bash-runtime-priya')?.status).toBe('restarting');
@@ -77,7 +80,7 @@ describe.each(databaseKinds())('restart runtime and wait for its heartbeat (%s)'
         { type: 'runtime.disconnected', source: 'scenario', occurredAt: new Date().toISOString(), attributes: { runtime: 'bash-runtime-elena', reason: 'oom' }, known: true, eventKey: randomUUID() },
       ]);
     };
-    const failed = await restart.run(deps(slow, { now: () => clock, sleep }), { targetId: 'bash-runtime-elena', params: {} });
+    const failed = await restart.run(deps(slow, { now: () => clock, sleep }), { targetId: 'bash-runtime-elena', params: {}, call: key() });
     expect(failed.ok).toBe(false);
     expect(!failed.ok && failed.error).toMatchObject({ code: 'no_heartbeat', retryable: true });
     expect(!failed.ok && failed.error.text).toMatch(/bash-runtime-elena went unreachable after the restart/);
@@ -85,11 +88,11 @@ describe.each(databaseKinds())('restart runtime and wait for its heartbeat (%s)'
   });
 
   it('refuses an unknown runtime and one that is already restarting, without waiting', async () => {
-    const unknown = await restart.run(deps(quick), { targetId: 'bash-runtime-nobody', params: {} });
+    const unknown = await restart.run(deps(quick), { targetId: 'bash-runtime-nobody', params: {}, call: key() });
     expect(!unknown.ok && unknown.error).toMatchObject({ code: 'not_found', retryable: false });
     expect(!unknown.ok && unknown.error.text).toMatch(/no runtime named bash-runtime-nobody/);
 
-    const twice = await restart.run(deps(slow), { targetId: 'bash-runtime-priya', params: {} });
+    const twice = await restart.run(deps(slow), { targetId: 'bash-runtime-priya', params: {}, call: key() });
     expect(!twice.ok && twice.error).toMatchObject({ code: 'invalid_state', retryable: false });
     expect(!twice.ok && twice.error.text).toMatch(/already restarting/);
   });
