@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePasswordHash } from './auth/password-hash.js';
 
 /*
  * The sections of the config that belong to one concern each (Slack, roles, actions, approvals,
@@ -157,3 +158,43 @@ export const IncidentsConfig = z
   })
   .prefault({});
 export type IncidentsConfig = z.infer<typeof IncidentsConfig>;
+
+/**
+ * The web console's login (docs/architecture.md, "Console login"). With people listed, every
+ * console route needs a signed session cookie, wherever Triage listens; without, the console is
+ * the zero-setup default on loopback only. Passwords are kept as scrypt hashes.
+ */
+export const ConsolePerson = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'an id like mike (letters, digits, . _ -); roles name the person as console:<id>'),
+    name: z.string().trim().min(1).max(100),
+    passwordHash: z.string(),
+  })
+  .superRefine((person, ctx) => {
+    const parsed = parsePasswordHash(person.passwordHash);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: 'custom', path: ['passwordHash'], message: `the password hash of "${person.id}" ${parsed.error}; make one with \`npm run console-password\`` });
+    }
+  });
+export type ConsolePerson = z.infer<typeof ConsolePerson>;
+
+export const ConsoleConfig = z
+  .object({
+    people: z.array(ConsolePerson).default([]),
+    /** Signs session cookies; the same on every replica, so a cookie from one works on all. */
+    sessionSecret: z.string().min(32, 'must be at least 32 characters (make one with: openssl rand -base64 48)').optional(),
+    sessionHours: z.number().positive().max(24 * 7).default(12),
+  })
+  .superRefine((section, ctx) => {
+    const ids = section.people.map((p) => p.id);
+    const twice = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+    if (twice.length) ctx.addIssue({ code: 'custom', message: `console.people lists ${twice.map((id) => `"${id}"`).join(', ')} more than once; each person needs one entry` });
+    if (section.people.length && !section.sessionSecret) {
+      ctx.addIssue({ code: 'custom', message: 'console.people is set but no session secret: set TRIAGE_CONSOLE_SESSION_SECRET (or console.sessionSecret) to 32 or more random characters, e.g. openssl rand -base64 48, the same on every replica' });
+    }
+  })
+  .prefault({});
+export type ConsoleConfig = z.infer<typeof ConsoleConfig>;
+
+/** Console login is on when anyone may log in; the session secret is then required. */
+export const consoleLoginConfigured = (section: Pick<ConsoleConfig, 'people'>): boolean => section.people.length > 0;

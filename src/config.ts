@@ -6,7 +6,7 @@ import { DoctorConfig } from './doctor/config.js';
 import { Routing } from './insights/routing.js';
 import { RetentionConfig } from './retention/config.js';
 import { HeartbeatConfig } from './observability/heartbeat-config.js';
-import { ActionsConfig, ApprovalsConfig, DiscordConfig, IncidentsConfig, RolesConfig, SlackConfig } from './config-sections.js';
+import { ActionsConfig, ApprovalsConfig, ConsoleConfig, DiscordConfig, IncidentsConfig, RolesConfig, SlackConfig } from './config-sections.js';
 import { type Result, ok, err } from './result.js';
 
 export * from './config-sections.js';
@@ -66,6 +66,8 @@ export const Config = z.object({
   retention: RetentionConfig,
   /** Triage's own dead-man's switch, sent by the leader (src/observability/heartbeat.ts). */
   heartbeat: HeartbeatConfig,
+  /** The web console's login: people with password hashes and the session secret. */
+  console: ConsoleConfig,
   /**
    * Names (never values) of the environment variables that are set, read once at load: Doctor's
    * Secrets check reports missing ones without any handler reading process.env.
@@ -123,6 +125,9 @@ const HEARTBEAT_ENV_KEYS = {
   HEARTBEAT_EVERY: { key: 'everySeconds', secret: false },
 } as const;
 
+/** Env var → key inside `console`; the people and their password hashes live in the file. */
+const CONSOLE_ENV_KEYS = { TRIAGE_CONSOLE_SESSION_SECRET: { key: 'sessionSecret', secret: true } } as const;
+
 const SECRET_KEYS = new Set<string>([
   ...Object.values(ENV_KEYS)
     .filter((v) => v.secret)
@@ -136,6 +141,7 @@ const SECRET_KEYS = new Set<string>([
   ...Object.values(HEARTBEAT_ENV_KEYS)
     .filter((v) => v.secret)
     .map((v) => `heartbeat.${v.key}`),
+  'console.sessionSecret',
 ]);
 /** Tokens inside nested sections: GITHUB_TOKEN, the LLM's API key. */
 const NESTED_SECRETS = new Set(['incidents.github.token', 'incidents.llm.apiKey']);
@@ -147,7 +153,9 @@ const isSecretPath = (path: PropertyKey[]): boolean =>
   (path[0] === 'incidents' && path.length <= 2 && (path[1] === 'github' || path[1] === 'llm')) ||
   SECRET_KEYS.has(path.slice(0, 2).map(String).join('.')) ||
   // The whole section holds tokens: a problem reported on it shows none of its values.
-  ((path[0] === 'slack' || path[0] === 'discord' || path[0] === 'heartbeat') && path.length < 2);
+  ((path[0] === 'slack' || path[0] === 'discord' || path[0] === 'heartbeat' || path[0] === 'console') && path.length < 2) ||
+  // A password hash is not the password, but it lets anyone holding it guess offline.
+  (path[0] === 'console' && path[1] === 'people' && (path.length < 4 || path[3] === 'passwordHash'));
 
 export type ConfigError = { code: 'invalid_config'; message: string; problems: string[] };
 
@@ -168,10 +176,11 @@ export function loadConfig(env: Env = process.env): Result<Config, ConfigError> 
   const slack = readSectionEnv('slack', SLACK_ENV_KEYS, env, file.value.data.slack, origin);
   const discord = readSectionEnv('discord', DISCORD_ENV_KEYS, env, file.value.data.discord, origin);
   const heartbeat = readSectionEnv('heartbeat', HEARTBEAT_ENV_KEYS, env, file.value.data.heartbeat, origin);
+  const consoleSection = readSectionEnv('console', CONSOLE_ENV_KEYS, env, file.value.data.console, origin);
   const roles = readRolesEnv(env, file.value.data.roles, origin);
   const incidents = readIncidentsEnv(env, file.value.data.incidents, origin);
   const environmentNames = Object.keys(env).filter((name) => env[name] !== undefined && env[name] !== '');
-  const merged = { ...file.value.data, ...fromEnv, ...(slack === undefined ? {} : { slack }), ...(discord === undefined ? {} : { discord }), ...(heartbeat === undefined ? {} : { heartbeat }), ...(roles === undefined ? {} : { roles }), ...(incidents === undefined ? {} : { incidents }), environmentNames };
+  const merged = { ...file.value.data, ...fromEnv, ...(slack === undefined ? {} : { slack }), ...(discord === undefined ? {} : { discord }), ...(heartbeat === undefined ? {} : { heartbeat }), ...(consoleSection === undefined ? {} : { console: consoleSection }), ...(roles === undefined ? {} : { roles }), ...(incidents === undefined ? {} : { incidents }), environmentNames };
   const parsed = Config.safeParse(merged);
   if (parsed.success) return ok(parsed.data);
   const problems = parsed.error.issues.map((issue) => {
@@ -179,7 +188,7 @@ export function loadConfig(env: Env = process.env): Result<Config, ConfigError> 
     const top = String(issue.path[0] ?? '');
     const where = origin[path] ?? origin[issue.path.slice(0, 2).join('.')] ?? origin[top] ?? (path ? `${file.value.path ?? 'config'}: ${path}` : 'config');
     // A half-configured Slack or Discord names what is missing; there is nothing found to show.
-    if ((path === 'slack' || path === 'discord') && issue.code === 'custom') return issue.message;
+    if ((path === 'slack' || path === 'discord' || path === 'console') && issue.code === 'custom') return issue.message;
     const found = isSecretPath(issue.path) ? '(hidden)' : describe(valueAt(merged, issue.path));
     return `${where}: ${issue.message}; found ${found}`;
   });

@@ -19,6 +19,10 @@ const SECRET_KEYS = [
   'password',
   'routingKey',
   'routing_key',
+  // The console's login: its session secret, people's password hashes, a session cookie.
+  'sessionSecret',
+  'passwordHash',
+  'cookie',
 ];
 
 /**
@@ -33,6 +37,9 @@ export const REDACT_PATHS = [
   // Triage's own heartbeat (src/observability/heartbeat.ts): the URL's path is its token.
   'heartbeat.url',
   '*.heartbeat.url',
+  // A logged config's console people sit deeper than the wildcards above reach.
+  'console.people[*].passwordHash',
+  '*.console.people[*].passwordHash',
 ];
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
