@@ -3,7 +3,7 @@ import type { RolesConfig } from '../config.js';
 import type { Employee } from '../platform/port.js';
 import { withTimeout } from '../resilience/timeout.js';
 import { err, ok, type Result } from '../result.js';
-import { DEMO_DESCRIPTION, demoHolders, demoModeActive, demoRoleOf } from './demo-roles.js';
+import { DEMO_DESCRIPTION, demoHolders, demoModeActive, demoRoleOf, LOGIN_WITHOUT_ROLES } from './demo-roles.js';
 import { refusal, type Refusal } from './refusal.js';
 import { actorKey, atLeast, higher, type Role } from './roles.js';
 
@@ -26,6 +26,8 @@ export type AuthoriserDeps = {
   lookupTimeoutMs?: number;
   /** Told when a group or people lookup fails; the check then goes on without it. */
   onLookupError?: (error: unknown, what: 'groups' | 'employees', actor: Actor) => void;
+  /** Console people log in (config `console.people`): the demo roles never apply then. */
+  consoleLogin?: boolean;
 };
 
 const DEFAULT_LOOKUP_TIMEOUT_MS = 2_000;
@@ -38,7 +40,8 @@ const CONFIGURED: Array<[Exclude<Role, 'viewer'>, keyof Pick<RolesConfig, 'respo
 const isGroup = (member: string): boolean => member.startsWith('slack-group:') || member.startsWith('discord-role:');
 
 export function createAuthoriser(deps: AuthoriserDeps): Authoriser {
-  const demo = demoModeActive(deps.roles);
+  const consoleLogin = deps.consoleLogin ?? false;
+  const demo = demoModeActive(deps.roles, { consoleLogin });
   const granted = grantedRoles(deps.roles);
   const hasGroups = [...granted.keys()].some(isGroup);
   const timeoutMs = deps.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS;
@@ -86,7 +89,7 @@ export function createAuthoriser(deps: AuthoriserDeps): Authoriser {
       // Say so when a group that could have allowed this was not checked: "try again" is the fix.
       return err(refusal(needed, held, who, { groupsUnknown: groupsUnknown && who.some(isGroup) }));
     },
-    describe: () => [...(demo ? DEMO_DESCRIPTION : describeConfigured(deps.roles)), twoPersonLine(deps.roles)],
+    describe: () => [...(demo ? DEMO_DESCRIPTION : describeConfigured(deps.roles, consoleLogin)), twoPersonLine(deps.roles)],
   };
 }
 
@@ -99,9 +102,15 @@ function grantedRoles(roles: RolesConfig): Map<string, Role> {
   return granted;
 }
 
-function describeConfigured(roles: RolesConfig): string[] {
+function describeConfigured(roles: RolesConfig, consoleLogin: boolean): string[] {
   const lines = [...CONFIGURED].reverse().map(([role, list]) => `${role}s: ${roles[list].length ? roles[list].join(', ') : 'nobody'}`);
-  return ['Roles from configuration (each role may also do what the ones below it may):', ...lines, 'viewers: everyone else'];
+  const nobody = CONFIGURED.every(([, list]) => roles[list].length === 0);
+  return [
+    ...(consoleLogin && nobody ? [LOGIN_WITHOUT_ROLES] : []),
+    'Roles from configuration (each role may also do what the ones below it may):',
+    ...lines,
+    'viewers: everyone else',
+  ];
 }
 
 const twoPersonLine = (roles: RolesConfig): string =>

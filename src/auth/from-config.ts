@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Actor } from '../actor.js';
-import type { Config } from '../config.js';
+import { consoleLoginConfigured, type Config } from '../config.js';
 import type { Platform } from '../platform/port.js';
 import { createAuthoriser, type Authoriser } from './authoriser.js';
 
@@ -17,6 +17,7 @@ export function authoriserFromConfig(deps: {
 }): Authoriser {
   return createAuthoriser({
     roles: deps.config.roles,
+    consoleLogin: consoleLoginConfigured(deps.config.console),
     ...(deps.groupsOf ? { groupsOf: deps.groupsOf } : {}),
     employees: async () => {
       const listed = await deps.platform.listEmployees();
