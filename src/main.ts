@@ -1,10 +1,10 @@
-import { createConsoleAdapter } from '../adapters/console/index.js';
+import { consoleAdapter } from '../adapters/console/index.js';
 import { createDiscordAdapter } from '../adapters/discord/index.js';
 import { createSlackAdapter } from '../adapters/slack/index.js';
 import { slackGroupIds } from '../adapters/slack/user-groups.js';
 import { startTriage, type RunningTriage } from './app.js';
 import type { ChatAdapterFactory } from './chat/adapter.js';
-import { discordEnabled, loadConfig, slackEnabled } from './config.js';
+import { consoleLoginConfigured, discordEnabled, loadConfig, slackEnabled, type Config } from './config.js';
 import { isLoopbackHost } from './http/loopback.js';
 import { createLogger, type Logger } from './observability/logger.js';
 
@@ -17,12 +17,10 @@ async function main(): Promise<void> {
   }
   const config = loaded.value;
   const logger = createLogger(config.logLevel);
-  // The console stays on with Slack: it is the local view of the same cards. It has no login, so
-  // it is served only when Triage listens on loopback; HOST=0.0.0.0 (Slack's HTTP mode in a
-  // container) turns it off rather than handing every card and every button to the network.
-  const consoleOn = isLoopbackHost(config.host);
-  const adapters: ChatAdapterFactory[] = consoleOn ? [createConsoleAdapter] : [];
-  if (!consoleOn) logger.warn({ host: config.host }, 'the web console is off: it has no login, and HOST is not a loopback address (use Slack or Discord, or keep HOST=127.0.0.1 and reach it through an SSH tunnel)');
+  const web = consoleMode(config);
+  const adapters: ChatAdapterFactory[] = web === 'off' ? [] : [consoleAdapter(web === 'login' ? { login: config.console } : {})];
+  if (web === 'off') logger.warn({ host: config.host }, `the web console is off: ${CONSOLE_OFF}`);
+  if (web === 'login') logger.info({ people: config.console.people.map((p) => p.id) }, 'the web console asks for a login (console.people)');
   if (slackEnabled(config.slack)) {
     adapters.push(createSlackAdapter(config.slack, { groupIds: slackGroupIds(config.roles) }));
     logger.info({ mode: config.slack.appToken ? 'socket' : 'http' }, 'Slack is on');
@@ -45,9 +43,7 @@ async function main(): Promise<void> {
   // ran `npm start` needs the token to send events; a configured INGEST_TOKEN is never shown.
   const lines = [
     '',
-    consoleOn
-      ? `  Triage is running at ${triage.url}  (open it in a browser: the console)`
-      : `  Triage is running at ${triage.url}  (the web console is off: HOST ${config.host} is not loopback, and the console has no login)`,
+    `  Triage is running at ${triage.url}  (${BANNER[web]})`,
     `  database: ${triage.database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}/pgdata` : 'PostgreSQL'}`,
     triage.ingestTokenFromDataDir
       ? `  ingest token: ${triage.ingestToken}  (kept in ${config.dataDir}/ingest-token)`
@@ -58,6 +54,23 @@ async function main(): Promise<void> {
   ];
   process.stderr.write(lines.join('\n') + '\n');
 }
+
+/**
+ * The console stays on with Slack: it is the local view of the same cards. Without a login it is
+ * served only on loopback; HOST=0.0.0.0 (Slack's HTTP mode in a container) turns it off rather
+ * than handing every card and every button to the network, unless console login is configured
+ * (docs/architecture.md, "Console login").
+ */
+type ConsoleMode = 'login' | 'loopback' | 'off';
+const consoleMode = (config: Config): ConsoleMode =>
+  consoleLoginConfigured(config.console) ? 'login' : isLoopbackHost(config.host) ? 'loopback' : 'off';
+const CONSOLE_OFF =
+  'HOST is not a loopback address and no console login is configured; to serve it with a login, list console.people in triage.config.yml (hashes from npm run console-password) and set TRIAGE_CONSOLE_SESSION_SECRET (README, "Console login"), or keep HOST=127.0.0.1 and reach it through an SSH tunnel';
+const BANNER: Record<ConsoleMode, string> = {
+  login: 'open it in a browser: the console, with a login',
+  loopback: 'open it in a browser: the console, on this machine only, no login',
+  off: 'the web console is off: HOST is not loopback and no console login is configured; see README, "Console login"',
+};
 
 function stopOnSignals(logger: Logger, started: Promise<RunningTriage>): void {
   let stopping = false;

@@ -3,6 +3,11 @@ import { err, ok, type Result } from '../../src/result.js';
 
 /** What the console page sends; parsed here before any other code sees it (invariant 4). */
 const PersonId = z.string().trim().min(1, 'choose who you are in the person picker').max(200);
+/**
+ * Who the page says is acting. Without login it is the person picked; with login it may be left
+ * out, and one that names someone else than the session's person is refused (identity.ts).
+ */
+const ClaimedPerson = PersonId.optional();
 const Channel = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,79}$/, 'a channel name: lowercase letters, digits, - and _, without the #');
@@ -10,7 +15,7 @@ const MessageId = z.string().regex(/^[1-9]\d{0,14}$/, 'a console message id');
 
 export const ClickBody = z.strictObject({
   actionId: z.string().min(1).max(255),
-  personId: PersonId,
+  personId: ClaimedPerson,
   channel: Channel,
   messageId: MessageId,
 });
@@ -18,7 +23,7 @@ export type ClickBody = z.infer<typeof ClickBody>;
 
 export const CommandBody = z.strictObject({
   text: z.string().max(4000),
-  personId: PersonId,
+  personId: ClaimedPerson,
   channel: Channel,
 });
 export type CommandBody = z.infer<typeof CommandBody>;
@@ -26,6 +31,13 @@ export type CommandBody = z.infer<typeof CommandBody>;
 /** `?as=<personId>` on state and stream: whose private messages to include. */
 export const ViewerQuery = z.object({ as: PersonId.optional() });
 export type ViewerQuery = z.infer<typeof ViewerQuery>;
+
+/** POST /console/api/login. Never logged: it carries the password. */
+export const LoginBody = z.strictObject({
+  id: z.string().trim().min(1, 'your console name (id)').max(64),
+  password: z.string().min(1, 'your password').max(1024),
+});
+export type LoginBody = z.infer<typeof LoginBody>;
 
 export type SlashCommand = { command: string; args: string };
 export type SlashCommandError = { code: 'empty_command' | 'not_a_command'; message: string };

@@ -22,6 +22,11 @@ const STATUS = {
   action_not_on_card: 409,
   people_unavailable: 503,
   cross_origin: 403,
+  // Console login (docs/architecture.md, "Console login").
+  login_required: 401,
+  wrong_login: 401,
+  not_you: 403,
+  too_many_attempts: 429,
 } as const;
 
 export type ConsoleErrorCode = keyof typeof STATUS;

@@ -6,11 +6,12 @@ import type { Route } from '../../src/http/router.js';
 import { ClickBody, CommandBody, parseSlashCommand } from './api.js';
 import type { ConsoleChatPort } from './chat-port.js';
 import { fail, parseBody } from './http.js';
-import { consoleActor, type People } from './people.js';
+import type { Identity } from './identity.js';
+import { consoleActor } from './people.js';
 import { storeReply, type ReplyTarget } from './replies.js';
 import { findMessage, isVisibleTo } from './store.js';
 
-export type InteractionDeps = { database: Database; port: ConsoleChatPort; interactions: Interactions; people: People };
+export type InteractionDeps = { database: Database; port: ConsoleChatPort; interactions: Interactions; identity: Identity };
 
 /**
  * Buttons and slash commands: each handler parses, builds the Actor, calls the core, and keeps
@@ -18,7 +19,7 @@ export type InteractionDeps = { database: Database; port: ConsoleChatPort; inter
  * message, so the page shows it even when its live stream is down.
  */
 export function interactionRoutes(deps: InteractionDeps): Route[] {
-  const { port, interactions, people } = deps;
+  const { port, interactions, identity } = deps;
   const { db } = deps.database;
 
   const answer = async (res: ServerResponse, reply: InteractionReply, target: ReplyTarget): Promise<void> => {
@@ -33,9 +34,11 @@ export function interactionRoutes(deps: InteractionDeps): Route[] {
       handler: async (req, res) => {
         const body = await parseBody(req, ClickBody);
         if (!body.ok) return fail(res, body.error);
-        const { actionId, personId, channel, messageId } = body.value;
-        const person = await people.find(personId);
+        const { actionId, channel, messageId } = body.value;
+        // Before anything else: who acts comes from the session (or the picker), never from the body alone.
+        const person = await identity.acting(req, body.value.personId);
         if (!person.ok) return fail(res, person.error);
+        const personId = person.value.id;
         const message = await findMessage(db, messageId);
         if (!message || message.channel !== channel || !isVisibleTo(message, personId)) {
           return fail(res, { code: 'message_not_found', message: `There is no message ${messageId} in #${channel}.` });
@@ -61,11 +64,12 @@ export function interactionRoutes(deps: InteractionDeps): Route[] {
       handler: async (req, res) => {
         const body = await parseBody(req, CommandBody);
         if (!body.ok) return fail(res, body.error);
-        const { text, personId, channel } = body.value;
+        const { text, channel } = body.value;
+        const person = await identity.acting(req, body.value.personId);
+        if (!person.ok) return fail(res, person.error);
+        const personId = person.value.id;
         const slash = parseSlashCommand(text);
         if (!slash.ok) return fail(res, slash.error);
-        const person = await people.find(personId);
-        if (!person.ok) return fail(res, person.error);
         const reply = await interactions.command({
           command: slash.value.command,
           text: slash.value.args,

@@ -32,8 +32,9 @@ export function loadConsolePage(path = pagePath()): ConsolePage {
   return { html, contentSecurityPolicy };
 }
 
-export function sendPage(res: ServerResponse, page: ConsolePage): void {
-  res.writeHead(200, {
+/** `status` is 401 when a login is needed: the same page, whose script then shows the login form. */
+export function sendPage(res: ServerResponse, page: ConsolePage, status = 200): void {
+  res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(page.html),
     'content-security-policy': page.contentSecurityPolicy,

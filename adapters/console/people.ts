@@ -3,8 +3,9 @@ import type { Employee, Platform, PlatformError } from '../../src/platform/port.
 import { err, ok, type Result } from '../../src/result.js';
 
 /**
- * The console's people are the workspace's employees: choosing one in the picker is "logging in"
- * as them. There is no authentication; this is the local, single-user default. The last list read
+ * Without console login, the console's people are the workspace's employees: choosing one in the
+ * picker is acting as them, with no authentication; this is the local, single-user default on
+ * loopback (with login, identity.ts takes the person from the session instead). The last list read
  * is kept so a platform that is briefly unreachable does not lock everyone out of the chat,
  * which is exactly when it is needed.
  */
@@ -39,4 +40,4 @@ export function createPeople(platform: Pick<Platform, 'listEmployees'>): People 
 }
 
 /** The adapter builds the Actor; the core authorises and audits on it (docs/architecture.md, conventions §4). */
-export const consoleActor = (person: Employee): Actor => ({ platform: 'console', userId: person.id, name: person.name });
+export const consoleActor = (person: Pick<Employee, 'id' | 'name'>): Actor => ({ platform: 'console', userId: person.id, name: person.name });

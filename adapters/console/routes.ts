@@ -1,4 +1,7 @@
+import type { ServerResponse } from 'node:http';
+import { recordAudit } from '../../src/audit/log.js';
 import type { Interactions } from '../../src/chat/interactions.js';
+import type { ConsoleConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import { sendJson } from '../../src/http/respond.js';
 import type { Route } from '../../src/http/router.js';
@@ -7,10 +10,13 @@ import { scenarios as allScenarios } from '../../src/platform/scenarios/index.js
 import { ViewerQuery } from './api.js';
 import { createConsoleChatPort } from './chat-port.js';
 import { checkSameOrigin, fail, parseQuery } from './http.js';
+import { pickerIdentity, sessionIdentity, type Identity } from './identity.js';
 import { interactionRoutes } from './interaction-routes.js';
 import type { LiveHub } from './live-hub.js';
+import { loginRoutes, type LogLine } from './login-routes.js';
 import { loadConsolePage, sendPage, type ConsolePage } from './page.js';
 import { createPeople } from './people.js';
+import { createSessions } from './session.js';
 import { listVisible } from './store.js';
 
 export type ConsoleRoutesDeps = {
@@ -24,75 +30,31 @@ export type ConsoleRoutesDeps = {
   channels: string[];
   /** Defaults to every scenario Triage ships. */
   scenarios?: Array<{ name: string; title: string }>;
-  logger?: { error(context: object, message: string): void };
+  /** `error` for failed replays; `info` and `warn` for logins, when given. */
+  logger?: { error: LogLine; warn?: LogLine; info?: LogLine };
   page?: ConsolePage;
+  /** Console login (people and the session secret); without it, the person picker of the loopback default. */
+  login?: Pick<ConsoleConfig, 'people' | 'sessionSecret' | 'sessionHours'>;
 };
 
 /** The local web console: the page at `/` and the small JSON API and event stream behind it. */
 export function consoleRoutes(deps: ConsoleRoutesDeps): Route[] {
   const { database, hub } = deps;
   const port = createConsoleChatPort({ database, hub });
-  const people = createPeople(deps.platform);
-  const scenarios = (deps.scenarios ?? allScenarios).map(({ name, title }) => ({ name, title }));
+  const sessions = deps.login?.people.length ? createSessions(deps.login) : undefined;
+  const identity = sessions ? sessionIdentity(sessions) : pickerIdentity(createPeople(deps.platform));
   // Read at start-up, so a missing page file fails `npm start` rather than the first visit.
   const page = deps.page ?? loadConsolePage();
 
   const routes: Route[] = [
-    {
-      method: 'GET',
-      path: '/',
-      handler: (_req, res) => sendPage(res, page),
-    },
-    {
-      method: 'GET',
-      path: '/console/api/state',
-      handler: async (req, res) => {
-        const query = parseQuery(req, ViewerQuery);
-        if (!query.ok) return fail(res, query.error);
-        const viewer = query.value.as ?? null;
-        const listed = await people.list();
-        if (viewer !== null && listed.ok && !listed.value.some((p) => p.id === viewer)) {
-          return fail(res, { code: 'unknown_person', message: `Nobody in this workspace has the id "${viewer}".` });
-        }
-        const messages = await listVisible(database.db, viewer);
-        const channels = [...new Set([...deps.channels, ...messages.map((m) => m.channel).sort()])];
-        sendJson(res, 200, {
-          viewer,
-          channels,
-          messages,
-          people: listed.ok ? listed.value.map(({ id, name, role }) => ({ id, name, role })) : [],
-          ...(listed.ok ? {} : { peopleError: `The workspace's people could not be read: ${listed.error.message}` }),
-          scenarios,
-        });
-      },
-    },
-    {
-      method: 'GET',
-      path: '/console/api/stream',
-      handler: (req, res) => {
-        const query = parseQuery(req, ViewerQuery);
-        if (!query.ok) return fail(res, query.error);
-        hub.attach(req, res, query.value.as ?? null);
-      },
-    },
-    ...interactionRoutes({ database, port, interactions: deps.interactions, people }),
-    {
-      method: 'POST',
-      path: '/console/api/scenarios/:name',
-      handler: (req, res, params) => {
-        req.resume();
-        const name = params.name ?? '';
-        if (!scenarios.some((s) => s.name === name)) {
-          const known = scenarios.map((s) => s.name);
-          return fail(res, { code: 'unknown_scenario', message: `There is no scenario "${name}"; choose one of: ${known.join(', ')}.`, extra: { scenarios: known } });
-        }
-        // A replay takes minutes of story time; its cards arrive through the live stream.
-        Promise.resolve()
-          .then(() => deps.startScenario(name))
-          .catch((error: unknown) => deps.logger?.error({ err: error, scenario: name }, 'console could not play the scenario'));
-        sendJson(res, 202, { started: name });
-      },
-    },
+    // With login on, the page answers 401 to a browser without a session; its script shows the login form.
+    { method: 'GET', path: '/', handler: (req, res) => sendPage(res, page, identity.login && identity.expiresAt(req) === undefined ? 401 : 200) },
+    ...identity.guard([
+      ...viewRoutes(deps, identity),
+      ...interactionRoutes({ database, port, interactions: deps.interactions, identity }),
+      scenarioRoute(deps),
+    ]),
+    ...(sessions ? loginRoutes({ sessions, audit: (entry) => recordAudit(database.db, entry), ...(deps.logger ? { logger: deps.logger } : {}) }) : []),
   ];
   // Every route that changes something checks where the request came from first.
   return routes.map((route) =>
@@ -110,4 +72,77 @@ export function consoleRoutes(deps: ConsoleRoutesDeps): Route[] {
           },
         },
   );
+}
+
+/** The snapshot of what the viewer may see, and the live stream of changes to it. */
+function viewRoutes(deps: ConsoleRoutesDeps, identity: Identity): Route[] {
+  const scenarios = (deps.scenarios ?? allScenarios).map(({ name, title }) => ({ name, title }));
+  return [
+    {
+      method: 'GET',
+      path: '/console/api/state',
+      handler: async (req, res) => {
+        const query = parseQuery(req, ViewerQuery);
+        if (!query.ok) return fail(res, query.error);
+        const viewer = identity.viewer(req, query.value.as);
+        if (!viewer.ok) return fail(res, viewer.error);
+        const listed = await identity.people(req);
+        if (viewer.value !== null && listed.ok && !listed.value.some((p) => p.id === viewer.value)) {
+          return fail(res, { code: 'unknown_person', message: `Nobody in this workspace has the id "${viewer.value}".` });
+        }
+        const messages = await listVisible(deps.database.db, viewer.value);
+        const channels = [...new Set([...deps.channels, ...messages.map((m) => m.channel).sort()])];
+        sendJson(res, 200, {
+          viewer: viewer.value,
+          login: identity.login,
+          channels,
+          messages,
+          people: listed.ok ? listed.value.map(({ id, name, role }) => ({ id, name, role })) : [],
+          ...(listed.ok ? {} : { peopleError: listed.error }),
+          scenarios,
+        });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/console/api/stream',
+      handler: (req, res) => {
+        const query = parseQuery(req, ViewerQuery);
+        if (!query.ok) return fail(res, query.error);
+        const viewer = identity.viewer(req, query.value.as);
+        if (!viewer.ok) return fail(res, viewer.error);
+        deps.hub.attach(req, res, viewer.value);
+        endWithSession(res, identity.expiresAt(req));
+      },
+    },
+  ];
+}
+
+/** A stream outlives no session: it ends when the session does, and the page asks for a login. */
+function endWithSession(res: ServerResponse, expiresAt: number | undefined): void {
+  if (expiresAt === undefined) return;
+  const timer = setTimeout(() => res.end(), Math.max(0, expiresAt - Date.now()));
+  timer.unref();
+  res.on('close', () => clearTimeout(timer));
+}
+
+function scenarioRoute(deps: ConsoleRoutesDeps): Route {
+  const scenarios = (deps.scenarios ?? allScenarios).map(({ name, title }) => ({ name, title }));
+  return {
+    method: 'POST',
+    path: '/console/api/scenarios/:name',
+    handler: (req, res, params) => {
+      req.resume();
+      const name = params.name ?? '';
+      if (!scenarios.some((s) => s.name === name)) {
+        const known = scenarios.map((s) => s.name);
+        return fail(res, { code: 'unknown_scenario', message: `There is no scenario "${name}"; choose one of: ${known.join(', ')}.`, extra: { scenarios: known } });
+      }
+      // A replay takes minutes of story time; its cards arrive through the live stream.
+      Promise.resolve()
+        .then(() => deps.startScenario(name))
+        .catch((error: unknown) => deps.logger?.error({ err: error, scenario: name }, 'console could not play the scenario'));
+      sendJson(res, 202, { started: name });
+    },
+  };
 }
