@@ -46,6 +46,7 @@ import { findScenario } from './platform/scenarios/index.js';
 import { playScenario } from './platform/scenarios/player.js';
 import type { Simulator } from './platform/simulator/simulator.js';
 import { withTimeout } from './resilience/timeout.js';
+import { startPresence } from './cluster/presence.js';
 
 /** How often a replica looks for acknowledged chat work whose replica died (its lease ran out). */
 const RESUME_CRON = '*/10 * * * * *';
@@ -102,6 +103,9 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   const database = options.database ?? (await openConfiguredDatabase(config, logger));
   logger.info({ migrations: await database.migrate() }, 'database schema is up to date');
   const replicaId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  // Before anything evaluates: a downtime that just ended must be on record for the first pass.
+  const presence = startPresence({ database, replicaId, beatMs: config.insights.presenceBeatSeconds * 1_000, logger });
+  await presence.beat();
   const metrics = createMetrics();
   // Rotation: a secret's previous value is accepted too, and each use counted (README, "Rotating secrets").
   const previousSecretUsed = createPreviousSecretRecorder({
@@ -242,6 +246,7 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
       stopping = true;
       // The lease first: another replica takes over at once instead of after its expiry.
       await heartbeat.stop();
+      presence.stop();
       await pruner.stop();
       await evaluator.stop();
       // A socket's closing handshake gets a moment, never the whole shutdown budget.

@@ -46,6 +46,8 @@ export const Config = z.object({
       tickCron: z.string().default('*/15 * * * * *'),
       /** Per-kind threshold overrides, e.g. { loops_stuck: { minutes: 45 } }. */
       thresholds: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+      /** Each replica's "accepting events" beat; all silent for two beats is Triage's own downtime. */
+      presenceBeatSeconds: z.number().positive().max(60).default(5),
     })
     .prefault({}),
   routing: Routing,

@@ -6,6 +6,7 @@ import { evaluate, type RuleThresholds } from './evaluate.js';
 import type { Fence, InsightLifecycle } from './lifecycle.js';
 import { emptySnapshot, takeSnapshot, type PlatformSnapshot } from './platform-snapshot.js';
 import { SignalWindow } from './signal-window.js';
+import type { Gap } from '../cluster/presence.js';
 
 export type InsightEngine = {
   onStored(events: StoredEvent[]): void;
@@ -28,6 +29,8 @@ export type EngineDeps = {
   onRuleFailure?: (kind: string) => void;
   now?: () => number;
   retentionMs?: number;
+  /** Triage's own downtime (src/cluster/presence.ts), read on every tick. */
+  gaps?: (since: Date) => Promise<Gap[]>;
   /** Least time between two evaluations; the first after a quiet spell runs at once. */
   minIntervalMs?: number;
 };
@@ -43,12 +46,13 @@ export function createInsightEngine(deps: EngineDeps): InsightEngine {
   const window = new SignalWindow(retentionMs);
   window.add(deps.restored ?? []);
   let snapshot: PlatformSnapshot = emptySnapshot();
+  let gaps: Gap[] = [];
   let running: Promise<void> | null = null;
   let dirty = false;
 
   const evaluateOnce = async (): Promise<void> => {
     const at = now();
-    const evaluation = evaluate(deps.catalog, { window, platform: snapshot, now: at, thresholds: deps.thresholds });
+    const evaluation = evaluate(deps.catalog, { window, platform: snapshot, now: at, thresholds: deps.thresholds, gaps });
     for (const failure of evaluation.failures) {
       deps.logger.error({ kind: failure.kind, error: failure.error }, 'insight rule failed; other rules still ran');
       deps.onRuleFailure?.(failure.kind);
@@ -86,6 +90,8 @@ export function createInsightEngine(deps: EngineDeps): InsightEngine {
     },
     async tick() {
       if (deps.platform) snapshot = await takeSnapshot(deps.platform, snapshot, now());
+      // Kept on a failed read: forgetting a gap would judge Triage's downtime as the platform's.
+      if (deps.gaps) gaps = await deps.gaps(new Date(now() - retentionMs)).catch(() => gaps);
       window.prune(now());
       schedule();
       await running;

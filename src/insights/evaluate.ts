@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CatalogEntry, Detection } from './catalog/entry.js';
 import type { PlatformSnapshot } from './platform-snapshot.js';
 import type { SignalWindow } from './signal-window.js';
+import type { Gap } from '../cluster/presence.js';
 
 export type EvaluatedDetection = { entry: CatalogEntry; detection: Detection; fingerprint: string; hash: string };
 
@@ -20,7 +21,7 @@ export type RuleThresholds = Record<string, Record<string, unknown>>;
  */
 export function evaluate(
   catalog: readonly CatalogEntry[],
-  input: { window: SignalWindow; platform: PlatformSnapshot; now: number; thresholds?: RuleThresholds },
+  input: { window: SignalWindow; platform: PlatformSnapshot; now: number; thresholds?: RuleThresholds; gaps?: readonly Gap[] },
 ): Evaluation {
   const detections: EvaluatedDetection[] = [];
   const evaluatedKinds = new Set<string>();
@@ -28,7 +29,7 @@ export function evaluate(
   for (const entry of catalog) {
     try {
       const thresholds = entry.thresholds.parse(input.thresholds?.[entry.kind] ?? {});
-      const found = entry.detect({ window: input.window, platform: input.platform, now: input.now, thresholds });
+      const found = entry.detect({ window: input.window, platform: input.platform, now: input.now, thresholds, gaps: input.gaps ?? [] });
       const seen = new Set<string>();
       for (const detection of found) {
         const fingerprint = `${entry.kind}:${detection.scope}`;

@@ -13,6 +13,7 @@ import type { CatalogEntry } from './catalog/entry.js';
 import { createInsightEngine, type InsightEngine } from './engine.js';
 import type { RuleThresholds } from './evaluate.js';
 import type { InsightLifecycle } from './lifecycle.js';
+import { recentGaps } from '../cluster/presence.js';
 
 export const EVALUATOR_LEASE = 'evaluator';
 const RETENTION_MS = 6 * 60 * 60 * 1000;
@@ -73,6 +74,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
       logger: deps.logger,
       restored: restored.events,
       retentionMs: RETENTION_MS,
+      gaps: (since) => recentGaps(deps.database, since),
       fence: (tx) => holdsLease(tx, tenure),
       ...(deps.onRuleFailure ? { onRuleFailure: deps.onRuleFailure } : {}),
     });

@@ -228,6 +228,27 @@ export const RETENTION_POLICIES: readonly RetentionPolicy[] = [
         delete from platform_idempotency_keys where key in (
           select key from platform_idempotency_keys where created_at < ${cutoff} order by created_at limit ${limit})`),
   },
+  {
+    name: 'replica_beats',
+    tables: ['replica_beats'],
+    defaultDays: 1,
+    // A beat older than a day belongs to a process long gone; the newest beat is what gaps start from.
+    minDays: 1,
+    keeps: "each replica process's last beat (src/cluster/presence.ts), by when it last beat",
+    batch: (cutoff, limit) =>
+      counted(sql`
+        delete from replica_beats where replica in (
+          select replica from replica_beats where last_beat_at < ${cutoff} order by last_beat_at limit ${limit})`),
+  },
+  {
+    name: 'triage_gaps',
+    tables: ['triage_gaps'],
+    defaultDays: 90,
+    minDays: 1,
+    keeps: "Triage's own downtime, by when it ended (time-based rules give the platform grace after one)",
+    batch: (cutoff, limit) =>
+      counted(sql`delete from triage_gaps where id in (select id from triage_gaps where ended_at < ${cutoff} order by ended_at limit ${limit})`),
+  },
 ];
 
 /**

@@ -4,6 +4,7 @@ import type { StoredEvent } from '../../src/intake/event-writer.js';
 import type { DetectContext, CatalogEntry } from '../../src/insights/catalog/entry.js';
 import { emptySnapshot, type PlatformSnapshot } from '../../src/insights/platform-snapshot.js';
 import { SignalWindow } from '../../src/insights/signal-window.js';
+import type { Gap } from '../../src/cluster/presence.js';
 
 export const NOW = Date.parse('2026-05-03T15:00:00Z');
 export const minutesAgo = (m: number, now = NOW): string => new Date(now - m * 60_000).toISOString();
@@ -26,13 +27,14 @@ export function windowOf(events: StoredEvent[]): SignalWindow {
 export function detect<E extends CatalogEntry>(
   entry: E,
   events: StoredEvent[],
-  options: { now?: number; platform?: Partial<PlatformSnapshot>; thresholds?: Record<string, unknown> } = {},
+  options: { now?: number; platform?: Partial<PlatformSnapshot>; thresholds?: Record<string, unknown>; gaps?: Gap[] } = {},
 ) {
   const ctx: DetectContext<unknown> = {
     window: windowOf(events),
     platform: { ...emptySnapshot(), ...options.platform },
     now: options.now ?? NOW,
     thresholds: entry.thresholds.parse(options.thresholds ?? {}),
+    gaps: options.gaps ?? [],
   };
   return entry.detect(ctx as never);
 }

@@ -6,6 +6,7 @@ import type { EvaluatorStatus } from '../../insights/evaluator.js';
 import { reasonOf } from '../../db/error-reason.js';
 import { evaluatorPart } from './triage-itself-evaluator.js';
 import { deadLetterPart } from './triage-itself-dead-letters.js';
+import { downtimePart } from './triage-itself-downtime.js';
 import { undeliveredPart, waitingPart } from './triage-itself-outbox.js';
 import { healthy, unreadable, type Part } from './triage-itself-parts.js';
 
@@ -102,6 +103,7 @@ export function triageItselfCheck(deps: TriageItselfCheckDeps): DoctorCheck {
         fromPlatform('circuit breakers', () => platform.listBreakers(), breakerPart),
         fromPlatform('workers', () => platform.listWorkers(), workerPart),
         guarded('dead-letter queue depths', () => deadLetterPart(database, ctx.now)),
+        guarded("Triage's own downtime", () => downtimePart(database, ctx.now)),
         ...(evaluator ? [guarded('the evaluator lease', async () => evaluatorPart(await evaluator(), ctx.now.getTime()))] : []),
       ]);
       ctx.signal.throwIfAborted();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEntry, type Detection } from './entry.js';
-import { clock, dismiss, latestBy, MINUTE, text } from './helpers.js';
+import { clock, dismiss, heardSince, latestBy, MINUTE, text } from './helpers.js';
 
 /** Playbook scenario 5: "AgentContract timeout for Intent #789", EXECUTING for more than 5 minutes. */
 export default defineEntry({
@@ -10,9 +10,10 @@ export default defineEntry({
   severity: 'critical',
   category: 'workflow',
   thresholds: z.object({ executingMinutes: z.number().positive().default(5) }),
-  detect({ window, now, thresholds }) {
+  detect({ window, now, thresholds, gaps }) {
     return [...latestBy(window, 'agent.execution', 'executionId', now).values()]
-      .filter((s) => s.attributes.state === 'executing' && now - s.at > thresholds.executingMinutes * MINUTE)
+      // Its end may have been sent while Triage was down: the platform gets the whole timeout again.
+      .filter((s) => s.attributes.state === 'executing' && now - heardSince(gaps, s.at) > thresholds.executingMinutes * MINUTE)
       .map((s): Detection => {
         const { agent, executionId } = s.attributes;
         const intent = text(s.attributes.intent);

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Category, Severity } from '../../chat/card.js';
 import type { SignalWindow } from '../signal-window.js';
 import type { PlatformSnapshot } from '../platform-snapshot.js';
+import type { Gap } from '../../cluster/presence.js';
 
 /**
  * One failure kind from the seeds: how it is detected, what its card says, which buttons fix it,
@@ -47,6 +48,11 @@ export type DetectContext<TThresholds> = {
   platform: PlatformSnapshot;
   now: number;
   thresholds: TThresholds;
+  /**
+   * When Triage itself was not accepting events (src/cluster/presence.ts): whatever the platform
+   * sent then was lost, so a silence that spans one is Triage's, not the platform's (heardSince).
+   */
+  gaps: readonly Gap[];
 };
 
 export type PreventiveTicket = {

@@ -1,6 +1,7 @@
 import type { EventAttributes, EventType } from '../../events/vocabulary.js';
 import type { Signal, SignalWindow } from '../signal-window.js';
 import type { ActionSpec } from './entry.js';
+import type { Gap } from '../../cluster/presence.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -33,6 +34,18 @@ export function latestBy<T extends EventType>(
 }
 
 /** True when `later` happened after `earlier` (or `earlier` never happened). */
+/**
+ * From when a silence counts: `at`, or the end of Triage's own downtime if one ended after it.
+ * A time-based rule measures from here, so after Triage comes back the platform has the rule's
+ * whole threshold to be heard from again before anything is judged (docs/architecture.md,
+ * "Triage's own downtime").
+ */
+export function heardSince(gaps: readonly Gap[], at: number): number {
+  let since = at;
+  for (const gap of gaps) if (gap.to > since) since = gap.to;
+  return since;
+}
+
 export const isNewer = (later: { at: number } | undefined, earlier: { at: number } | undefined): boolean =>
   !!later && (!earlier || later.at > earlier.at);
 

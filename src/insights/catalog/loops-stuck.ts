@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Signal } from '../signal-window.js';
 import { defineEntry, type Entity } from './entry.js';
-import { dismiss, latestBy, MINUTE, naturally } from './helpers.js';
+import { dismiss, heardSince, latestBy, MINUTE, naturally } from './helpers.js';
 import { providerFailoverTicket } from './seed-tickets.js';
 
 const labelOf = ({ attributes: a }: Signal<'loop.started'>): string =>
@@ -25,10 +25,11 @@ export default defineEntry({
   severity: 'critical',
   category: 'operational',
   thresholds: z.object({ runningMinutes: z.number().positive().default(30) }),
-  detect({ window, now, thresholds }) {
+  detect({ window, now, thresholds, gaps }) {
     const finished = latestBy(window, 'loop.finished', 'loopId', now);
     const stuck = [...latestBy(window, 'loop.started', 'loopId', now).values()]
-      .filter((s) => now - s.at > thresholds.runningMinutes * MINUTE && !((finished.get(s.attributes.loopId)?.at ?? -Infinity) >= s.at))
+      // A loop.finished sent while Triage was down was lost: the platform gets the whole threshold again.
+      .filter((s) => now - heardSince(gaps, s.at) > thresholds.runningMinutes * MINUTE && !((finished.get(s.attributes.loopId)?.at ?? -Infinity) >= s.at))
       .sort((a, b) => naturally(labelOf(a), labelOf(b)));
     if (stuck.length === 0) return [];
     const entities: Entity[] = stuck.map((s) => ({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Signal, SignalWindow } from '../signal-window.js';
 import { defineEntry, type Detection, type Entity } from './entry.js';
-import { clock, dismiss, isNewer, latestBy, text, upTo, words } from './helpers.js';
+import { clock, dismiss, heardSince, isNewer, latestBy, text, upTo, words } from './helpers.js';
 import { memoryMonitoringTicket } from './seed-tickets.js';
 
 type DownSignal = Signal<'runtime.disconnected'> | Signal<'runtime.execution_failed'>;
@@ -24,14 +24,14 @@ export default defineEntry({
   severity: 'critical',
   category: 'operational',
   thresholds: z.object({ missedIntervals: z.number().positive().default(2) }),
-  detect({ window, now, thresholds }) {
+  detect({ window, now, thresholds, gaps }) {
     const heartbeats = latestBy(window, 'runtime.heartbeat', 'runtime', now);
     const disconnects = latestBy(window, 'runtime.disconnected', 'runtime', now);
     const detections: Detection[] = [];
     for (const runtime of new Set([...heartbeats.keys(), ...disconnects.keys()])) {
       const beat = heartbeats.get(runtime);
       const down = disconnects.get(runtime);
-      const silent = !!beat && now - beat.at > thresholds.missedIntervals * beat.attributes.intervalSeconds * 1000;
+      const silent = !!beat && now - heardSince(gaps, beat.at) > thresholds.missedIntervals * beat.attributes.intervalSeconds * 1000;
       const disconnected = isNewer(down, beat);
       if (!silent && !disconnected) continue;
       const { latest, oom } = outage(window, runtime, beat?.at ?? 0, now);

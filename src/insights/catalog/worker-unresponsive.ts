@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SignalWindow } from '../signal-window.js';
-import { clock, dismiss, latestBy, MINUTE } from './helpers.js';
+import { clock, dismiss, heardSince, latestBy, MINUTE } from './helpers.js';
 import { defineEntry, type Detection, type Entity } from './entry.js';
 
 /** Tasks still executing on the worker: they are stranded until it recovers or they are reassigned. */
@@ -18,7 +18,7 @@ export default defineEntry({
   severity: 'critical',
   category: 'operational',
   thresholds: z.object({ silentMinutes: z.number().positive().default(3) }),
-  detect({ window, now, thresholds }) {
+  detect({ window, now, thresholds, gaps }) {
     const beats = latestBy(window, 'worker.heartbeat', 'worker', now);
     const states = latestBy(window, 'worker.state', 'worker', now);
     const detections: Detection[] = [];
@@ -28,7 +28,7 @@ export default defineEntry({
       const stateIsNews = !!state && (!beat || state.at >= beat.at);
       if (stateIsNews && state.attributes.state === 'stopped') continue; // stopped on purpose
       const lastSign = Math.max(beat?.at ?? -Infinity, state?.attributes.state === 'healthy' ? state.at : -Infinity);
-      const silent = Number.isFinite(lastSign) && now - lastSign > thresholds.silentMinutes * MINUTE;
+      const silent = Number.isFinite(lastSign) && now - heardSince(gaps, lastSign) > thresholds.silentMinutes * MINUTE;
       const marked = stateIsNews && state.attributes.state === 'unresponsive';
       if (!silent && !marked) continue;
       const tasks = strandedTasks(window, worker, now);

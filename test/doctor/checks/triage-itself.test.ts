@@ -158,11 +158,12 @@ describe.each(databaseKinds())('Triage itself (%s)', (kind) => {
         now: new Date(clock.now()),
       });
       expect(finding.status).toBe('warning');
-      expect(finding.summary).toBe('could not read the chat outbox, 1 worker unresponsive, could not read dead-letter queue depths:');
+      expect(finding.summary).toBe("could not read the chat outbox, 1 worker unresponsive, could not read dead-letter queue depths, could not read Triage's own downtime:");
       expect(finding.details).toEqual([
         expect.stringMatching(/^• could not read the chat outbox: \S+/),
         expect.stringMatching(/^• worker worker-003 unresponsive \(last heartbeat \d{4}-\d\d-\d\d \d\d:\d\d UTC\)$/),
         expect.stringMatching(/^• could not read dead-letter queue depths: \S+/),
+        expect.stringMatching(/^• could not read Triage's own downtime: \S+/),
       ]);
     } finally {
       await simulator.applyEvents([stored('worker.heartbeat', { worker: 'worker-003' })]);
