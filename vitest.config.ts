@@ -9,5 +9,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     reporters: ['default'],
+    // Every file's output and every Triage process it starts is scanned for secrets (test/support/secret-scan.ts).
+    setupFiles: ['test/support/secret-scan-setup.ts'],
   },
 });

@@ -8,8 +8,10 @@ import { RetentionConfig } from './retention/config.js';
 import { HeartbeatConfig } from './observability/heartbeat-config.js';
 import { ActionsConfig, ApprovalsConfig, ConsoleConfig, DiscordConfig, IncidentsConfig, RolesConfig, SlackConfig } from './config-sections.js';
 import { type Result, ok, err } from './result.js';
+import { CONSOLE_ENV_KEYS, DISCORD_ENV_KEYS, ENV_KEYS, HEARTBEAT_ENV_KEYS, ROLE_ENV_KEYS, SLACK_ENV_KEYS } from './config-env.js';
 
 export * from './config-sections.js';
+export { SECRET_ENV_NAMES } from './config-env.js';
 
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
@@ -82,53 +84,6 @@ export const Config = z.object({
   }
 });
 export type Config = z.infer<typeof Config>;
-
-/** Env var → config key. Secrets are listed so errors never echo their values. */
-const ENV_KEYS = {
-  DATABASE_URL: { key: 'databaseUrl', secret: true },
-  PORT: { key: 'port', secret: false },
-  HOST: { key: 'host', secret: false },
-  INGEST_TOKEN: { key: 'ingestToken', secret: true },
-  INGEST_TOKEN_PREVIOUS: { key: 'ingestTokenPrevious', secret: true },
-  TRIAGE_DATA_DIR: { key: 'dataDir', secret: false },
-  PLATFORM_URL: { key: 'platformUrl', secret: false },
-  PLATFORM_TOKEN: { key: 'platformToken', secret: true },
-  LOG_LEVEL: { key: 'logLevel', secret: false },
-} as const;
-
-/** Env var → list inside `roles` (comma-separated members), replacing the file's list. */
-const ROLE_ENV_KEYS = { TRIAGE_RESPONDERS: 'responders', TRIAGE_APPROVERS: 'approvers', TRIAGE_ADMINS: 'admins' } as const;
-
-/** Env var → key inside `slack`, merged over the file's `slack:` section. */
-const SLACK_ENV_KEYS = {
-  SLACK_BOT_TOKEN: { key: 'botToken', secret: true },
-  SLACK_SIGNING_SECRET: { key: 'signingSecret', secret: true },
-  SLACK_SIGNING_SECRET_PREVIOUS: { key: 'signingSecretPrevious', secret: true },
-  SLACK_APP_TOKEN: { key: 'appToken', secret: true },
-  SLACK_API_URL: { key: 'apiUrl', secret: false },
-  SLACK_CHANNEL: { key: 'channel', secret: false },
-} as const;
-
-/** Env var → key inside `discord`, merged over the file's `discord:` section. */
-const DISCORD_ENV_KEYS = {
-  DISCORD_BOT_TOKEN: { key: 'botToken', secret: true },
-  DISCORD_PUBLIC_KEY: { key: 'publicKey', secret: false },
-  DISCORD_APPLICATION_ID: { key: 'applicationId', secret: false },
-  DISCORD_GUILD_ID: { key: 'guildId', secret: false },
-  DISCORD_API_URL: { key: 'apiUrl', secret: false },
-  DISCORD_CHANNEL: { key: 'channel', secret: false },
-} as const;
-
-/** Env var → key inside `heartbeat`; a healthchecks-style URL carries its token, so it is a secret. */
-const HEARTBEAT_ENV_KEYS = {
-  HEARTBEAT_URL: { key: 'url', secret: true },
-  HEARTBEAT_KIND: { key: 'kind', secret: false },
-  HEARTBEAT_ROUTING_KEY: { key: 'routingKey', secret: true },
-  HEARTBEAT_EVERY: { key: 'everySeconds', secret: false },
-} as const;
-
-/** Env var → key inside `console`; the people and their password hashes live in the file. */
-const CONSOLE_ENV_KEYS = { TRIAGE_CONSOLE_SESSION_SECRET: { key: 'sessionSecret', secret: true } } as const;
 
 const SECRET_KEYS = new Set<string>([
   ...Object.values(ENV_KEYS)

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/paths.js';
 import { createEmptyPostgresDatabase, realPostgresUrl } from '../support/databases.js';
 import { freePort } from '../support/process.js';
+import { watchOutput } from '../support/secret-scan.js';
 
 /**
  * What the Dockerfile's runtime stage does, done without a Docker engine: its COPY lines (read
@@ -172,6 +173,7 @@ describe('the runtime stage, done outside Docker', () => {
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    watchOutput('the production image', { ...env, ...extra }, () => output);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     let gone = false;
     void exited.then(() => (gone = true));

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { packageRoot } from '../../src/paths.js';
+import { watchOutput } from './secret-scan.js';
 
 export type TriageProcess = { child: ChildProcess; url: string; output(): string; exited: Promise<number | null> };
 
@@ -31,6 +32,7 @@ export async function spawnTriage(env: Record<string, string>, readyTimeoutMs = 
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  watchOutput(`Triage process on port ${port}`, env, () => output);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + readyTimeoutMs;
   let finished = false;
@@ -52,6 +54,7 @@ export async function runTriageToExit(env: Record<string, string>): Promise<{ co
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  watchOutput('a Triage process run to its exit', env, () => output);
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   return { code, output };
 }
