@@ -203,7 +203,7 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
     const played = await playScenario({ scenario, url: selfUrl, token, speed: 1 });
     if (!played.ok) logger.error({ scenario: name, error: played.error.message }, 'scenario did not finish');
   };
-  const adapterContext = { interactions, platform, logger, channels: [config.routing.defaultChannel], startScenario, previousSecretUsed };
+  const adapterContext = { interactions, platform, logger, channels: [config.routing.defaultChannel], ...(config.platformUrl ? {} : { startScenario }), previousSecretUsed };
   const routes: Route[] = [
     ...healthRoutes({ database, metrics, isStopping: () => stopping }),
     ...intakeRoutes({ writer, auth: ingestAuth, metrics, logger, maxBodyBytes: config.intake.maxBodyBytes, maxEventsPerBatch: config.intake.maxEventsPerBatch }),

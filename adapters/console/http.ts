@@ -19,6 +19,7 @@ const STATUS = {
   not_a_command: 400,
   message_not_found: 404,
   unknown_scenario: 404,
+  scenarios_off: 409,
   action_not_on_card: 409,
   people_unavailable: 503,
   cross_origin: 403,

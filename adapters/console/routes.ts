@@ -25,7 +25,7 @@ export type ConsoleRoutesDeps = {
   interactions: Interactions;
   platform: Pick<Platform, 'listEmployees'>;
   /** Starts a replay in the background; the console answers 202 without waiting for it. */
-  startScenario: (name: string) => Promise<unknown> | void;
+  startScenario?: (name: string) => Promise<unknown> | void;
   /** Channels shown even before anything is posted in them (the default channel, #ops). */
   channels: string[];
   /** Defaults to every scenario Triage ships. */
@@ -76,7 +76,8 @@ export function consoleRoutes(deps: ConsoleRoutesDeps): Route[] {
 
 /** The snapshot of what the viewer may see, and the live stream of changes to it. */
 function viewRoutes(deps: ConsoleRoutesDeps, identity: Identity): Route[] {
-  const scenarios = (deps.scenarios ?? allScenarios).map(({ name, title }) => ({ name, title }));
+  // None offered while replays are off (a real platform): the page shows no replay button.
+  const scenarios = deps.startScenario ? (deps.scenarios ?? allScenarios).map(({ name, title }) => ({ name, title })) : [];
   return [
     {
       method: 'GET',
@@ -134,13 +135,17 @@ function scenarioRoute(deps: ConsoleRoutesDeps): Route {
     handler: (req, res, params) => {
       req.resume();
       const name = params.name ?? '';
+      const start = deps.startScenario;
+      if (!start) {
+        return fail(res, { code: 'scenarios_off', message: 'Scenario replays are off: Triage is watching a real platform (PLATFORM_URL), and simulated events would raise real cards next to real ones.' });
+      }
       if (!scenarios.some((s) => s.name === name)) {
         const known = scenarios.map((s) => s.name);
         return fail(res, { code: 'unknown_scenario', message: `There is no scenario "${name}"; choose one of: ${known.join(', ')}.`, extra: { scenarios: known } });
       }
       // A replay takes minutes of story time; its cards arrive through the live stream.
       Promise.resolve()
-        .then(() => deps.startScenario(name))
+        .then(() => start(name))
         .catch((error: unknown) => deps.logger?.error({ err: error, scenario: name }, 'console could not play the scenario'));
       sendJson(res, 202, { started: name });
     },

@@ -16,8 +16,11 @@ export type ChatAdapterContext = {
   logger: Logger;
   /** Channels the core posts to by default (routing's default channel first). */
   channels: string[];
-  /** Replays a named scenario through this Triage's own intake (the console's demo button). */
-  startScenario(name: string): Promise<void>;
+  /**
+   * Replays a named scenario through this Triage's own intake (the console's demo button). Absent
+   * while Triage watches a real platform: simulated events would raise real cards next to real ones.
+   */
+  startScenario?: (name: string) => Promise<void>;
   /** Counts a request let in by a secret's previous value while it is rotated (Slack's signing secret). */
   previousSecretUsed?: PreviousSecretUsed;
 };

@@ -215,5 +215,19 @@ describe('console routes', () => {
       expect(error.scenarios).toContain('cascading-failure');
       expect(started).not.toContain('meltdown');
     });
+
+    it('offers no replay, and refuses one with the reason, while Triage watches a real platform', async () => {
+      const watching = await startConsoleServer({ database, interactions });
+      try {
+        const listed = (await (await fetch(`${watching.url}/console/api/state`)).json()) as State;
+        expect(listed.scenarios).toEqual([]);
+        const res = await fetch(`${watching.url}/console/api/scenarios/cascading-failure`, { method: 'POST' });
+        expect(res.status).toBe(409);
+        const error = await errorOf(res);
+        expect(error).toEqual({ code: 'scenarios_off', message: expect.stringMatching(/real platform \(PLATFORM_URL\)/) });
+      } finally {
+        await watching.close();
+      }
+    });
   });
 });
