@@ -97,7 +97,8 @@ export function incidentCommand(deps: IncidentCommandDeps): Command {
       const [verb = '', ...words] = args.trim().split(/\s+/).filter(Boolean);
       const option = verb.toLowerCase();
       if (option === '' || option === 'help') return privately(['*/incident* declares, follows and resolves incidents:', ...usage].join('\n'));
-      const handler = verbs[option];
+      // Own keys only: "__proto__" or "constructor" would find Object.prototype's and crash.
+      const handler = Object.hasOwn(verbs, option) ? verbs[option] : undefined;
       if (!handler) return privately(`/incident has no option "${verb}". ${USAGE_LINE}`);
       return handler(words, ctx.actor, ctx.channel);
     },

@@ -27,7 +27,8 @@ export const SECTION_HELP: Record<Section, string> = {
 /** Words → sections, or the words nobody knows (all of them, so one answer fixes the command). */
 export function parseSections(text: string): Result<Section[], string[]> {
   const words = text.trim().toLowerCase().split(/[\s,]+/).filter(Boolean);
-  const unknown = words.filter((w) => !(w in ALIASES));
+  // Own keys only: `in` also finds Object.prototype's, so "constructor" ran zero checks and reported HEALTHY.
+  const unknown = words.filter((w) => !Object.hasOwn(ALIASES, w));
   if (unknown.length > 0) return err(unknown);
   return ok([...new Set(words.map((w) => ALIASES[w]!))].sort((a, b) => Section.options.indexOf(a) - Section.options.indexOf(b)));
 }
