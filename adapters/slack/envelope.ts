@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UNSTORABLE_REASON, unstorableChar, unstorableInJson } from '../../src/http/storable-text.js';
 import { BlockAction, SlashCommand } from './payloads.js';
 
 /**
@@ -31,10 +32,15 @@ export function checkSlackEnvelope(contentType: string | undefined, body: Buffer
   }
   if (type !== 'application/x-www-form-urlencoded') return { ok: false, reason: `unexpected content-type "${type || 'none'}": Slack sends JSON or form-encoded bodies` };
   const form = new URLSearchParams(text);
+  for (const [key, value] of form) {
+    if (unstorableChar(key) || unstorableChar(value)) return { ok: false, reason: `a form field ${UNSTORABLE_REASON}` };
+  }
   const payload = form.get('payload');
   if (payload !== null) {
     const parsed = parseJson(payload, 'the interactivity payload');
     if (!parsed.ok) return parsed;
+    const unstorable = unstorableInJson(payload, parsed.value);
+    if (unstorable !== undefined) return { ok: false, reason: `the interactivity payload ${UNSTORABLE_REASON}: at ${unstorable}` };
     if ((parsed.value as { type: string }).type !== 'block_actions') return { ok: true, to: 'ack' };
     const action = BlockAction.safeParse(parsed.value);
     return action.success ? { ok: true, to: 'bolt' } : { ok: false, reason: `a block_actions payload Triage cannot act on: ${describe(action.error)}` };

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { UNSTORABLE_REASON, unstorableInJson } from './storable-text.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -67,9 +68,14 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<Jso
   }
   const body = await readBody(req, limit);
   if (!body.ok) return body;
+  const text = body.body.toString('utf8');
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(body.body.toString('utf8')) as unknown };
+    value = JSON.parse(text);
   } catch (e) {
     return { ok: false, status: 400, code: 'invalid_json', message: `request body is not valid JSON: ${(e as Error).message}` };
   }
+  const unstorable = unstorableInJson(text, value);
+  if (unstorable !== undefined) return { ok: false, status: 400, code: 'invalid_json', message: `request body ${UNSTORABLE_REASON}: at ${unstorable}` };
+  return { ok: true, value };
 }

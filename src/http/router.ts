@@ -27,13 +27,15 @@ function compile(route: Route): Compiled {
 export type Match =
   | { handler: RouteHandler; params: RouteParams; route: string }
   | { allowed: string[] }
-  /** A path segment that is not valid percent-encoding (`/incidents/%FF/…`): a 400, not a crash. */
+  /** A path segment that is not valid percent-encoding (`/incidents/%FF/…`) or holds a NUL (`%00`): a 400, not a crash. */
   | { malformed: string }
   | null;
 
+/** The decoded segment; undefined when it is not valid percent-encoding or decodes to a NUL (`%00`), which no id holds and PostgreSQL cannot store. */
 function decodeSegment(segment: string): string | undefined {
   try {
-    return decodeURIComponent(segment);
+    const decoded = decodeURIComponent(segment);
+    return decoded.includes('\u0000') ? undefined : decoded;
   } catch {
     return undefined;
   }
@@ -65,7 +67,7 @@ export function createRouter(routes: Route[]) {
         const params: RouteParams = {};
         for (const [i, key] of route.keys.entries()) {
           const value = decodeSegment(m[i + 1] ?? '');
-          if (value === undefined) return { malformed: `the path segment "${m[i + 1]}" is not valid percent-encoding (UTF-8)` };
+          if (value === undefined) return { malformed: `the path segment "${m[i + 1]}" is not valid percent-encoding (UTF-8 without NUL)` };
           params[key] = value;
         }
         return { handler: route.handler, params, route: route.path };

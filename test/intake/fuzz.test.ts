@@ -43,6 +43,27 @@ describe('intake under hostile bodies', () => {
     return Number(row!.n);
   }
 
+  // Found by fuzzing (test/fuzz/): these failed the batched INSERT, so intake answered 503 "retry
+  // later" for ever, and every other request batched into the same statement failed with it.
+  it('refuses a NUL or an unpaired surrogate anywhere in the body with a 400 naming where, and stores the clean batch sent with it', async () => {
+    const before = await storedEvents();
+    const event = (id: string, attributes: object) => ({ id, type: 'vendor.custom_signal', source: 'fuzz', occurredAt: new Date().toISOString(), attributes });
+    const webhook = { version: '4', groupKey: 'g', status: 'firing', receiver: 'triage', alerts: [{ status: 'firing', labels: { alertname: 'Disk\u0000' }, startsAt: new Date().toISOString(), fingerprint: 'f00' }] };
+    const [nul, surrogate, alert, clean] = await Promise.all([
+      triage.post('/v1/events', { events: [event('nul-1', { note: 'a\u0000b' })] }),
+      triage.post('/v1/events', { events: [event('\ud800', {})] }),
+      triage.post('/v1/ingest/alertmanager', webhook),
+      triage.post('/v1/events', { events: [event(`clean-${Date.now()}`, { note: 'fine 🚀' })] }),
+    ]);
+    for (const [res, at] of [[nul, 'events.0.attributes.note'], [surrogate, 'events.0.id'], [alert, 'alerts.0.labels.alertname']] as const) {
+      expect(res.status).toBe(400);
+      expect((await res.json()) as unknown).toMatchObject({ error: { code: 'invalid_json', message: expect.stringContaining(at) } });
+    }
+    expect(clean.status).toBe(202);
+    await triage.writer.drain();
+    expect(await storedEvents()).toBe(before + 1);
+  });
+
   it.each(['/v1/events', '/v1/ingest/alertmanager'])('%s answers 500 random bodies with 202 or a 4xx that says why, and writes only what it accepted', async (path) => {
     let accepted = 0;
     const before = await storedEvents();
