@@ -2,12 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { Actor } from '../../src/actor.js';
+import { parseActionId } from '../../src/chat/action-id.js';
 import { APOLOGY, BUSY } from '../../src/chat/answers.js';
 import type { Card } from '../../src/chat/card.js';
 import type { InteractionReply, Interactions } from '../../src/chat/interactions.js';
 import type { PendingEntry, PendingWork } from '../../src/chat/pending-work.js';
 import type { WorkQueue } from '../../src/chat/work-queue.js';
 import type { RouteHandler } from '../../src/http/router.js';
+import { UNSTORABLE_REASON, unstorableInJson } from '../../src/http/storable-text.js';
 import { messageIdOf, type DiscordChannels } from './channels.js';
 import { TEXT_OPTION } from './commands.js';
 import { asksFirst, NO, settled, YES, type Confirmations, type Pending } from './confirm.js';
@@ -47,12 +49,15 @@ export function interactionsHandler(deps: DiscordEntryDeps): RouteHandler {
     if (!body) return answer(res, 413, { error: `body over ${MAX_BODY_BYTES} bytes` });
     const verified = deps.verify({ signature: header(req, 'x-signature-ed25519'), timestamp: header(req, 'x-signature-timestamp') }, body);
     if (!verified.ok) return answer(res, 401, { error: verified.reason });
+    const text = body.toString('utf8');
     let json: unknown;
     try {
-      json = JSON.parse(body.toString('utf8'));
+      json = JSON.parse(text);
     } catch {
       return answer(res, 400, { error: 'the body is not JSON' });
     }
+    const unstorable = unstorableInJson(text, json);
+    if (unstorable !== undefined) return answer(res, 400, { error: `the interaction ${UNSTORABLE_REASON}: at ${unstorable}` });
     const parsed = Interaction.safeParse(json);
     if (!parsed.success) return answer(res, 400, { error: 'not an interaction Triage handles (ping, slash command or button)' });
     const interaction = parsed.data;
@@ -148,7 +153,8 @@ async function confirmationStep(deps: DiscordEntryDeps, interaction: ComponentIn
   const customId = interaction.data.custom_id;
   const channelId = interaction.message.channel_id ?? interaction.channel_id ?? '';
   const toAsk = asksFirst(customId);
-  if (toAsk !== undefined) {
+  // Only a button Triage could have made is asked about; a forged one goes on to the core, which refuses it in words, and no question is stored.
+  if (toAsk !== undefined && parseActionId(toAsk).ok) {
     try {
       return { response: await deps.confirmations.ask(toAsk, { channelId, messageId: interaction.message.id }) };
     } catch (error) {

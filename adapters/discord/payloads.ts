@@ -37,7 +37,10 @@ export const ComponentInteraction = Base.extend({
 });
 export type ComponentInteraction = z.infer<typeof ComponentInteraction>;
 
-export const Interaction = z.discriminatedUnion('type', [Ping, CommandInteraction, ComponentInteraction]);
+// A command or a button names who acted (member in a server, user in a DM): the handler builds its Actor from it after the ack.
+export const Interaction = z
+  .discriminatedUnion('type', [Ping, CommandInteraction, ComponentInteraction])
+  .refine((i) => i.type === 1 || i.member !== undefined || i.user !== undefined, 'a command or a button must carry member or user');
 export type Interaction = z.infer<typeof Interaction>;
 
 /** Who acted: the member's user in a server, the user in a DM. */

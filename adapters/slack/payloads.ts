@@ -28,6 +28,11 @@ export const BlockAction = z.object({
   actions: z
     .array(z.object({ action_id: z.string().min(1).max(255), action_ts: z.string().min(1), value: z.string().max(2000).optional() }))
     .min(1),
-  response_url: z.url({ protocol: /^https?$/ }).optional(),
-});
+  /** Where the answer goes: without it the person would never hear back. */
+  response_url: z.url({ protocol: /^https?$/ }),
+}).refine(
+  // The handler names the card by channel and message ts; a press without them cannot be acted on or answered in place.
+  (a) => Boolean(a.channel?.id ?? a.container?.channel_id) && Boolean(a.message?.ts ?? a.container?.message_ts),
+  'a button press must name its channel and message (channel.id or container.channel_id, message.ts or container.message_ts)',
+);
 export type BlockAction = z.infer<typeof BlockAction>;
