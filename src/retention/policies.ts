@@ -271,6 +271,7 @@ export const BOUNDED_TABLES: Readonly<Record<string, string>> = {
   log_cursors: 'one row per consumer of the event log',
   scheduled_jobs: 'one row per scheduled job',
   chat_channels: 'one row per chat channel cards go to',
+  chat_workspace_pace: 'one row per chat platform: its shared update pace',
   platform_seed: "the embedded simulator's workspace: seeded once, then only updated",
   platform_employees: "the embedded simulator's workspace",
   platform_runtimes: "the embedded simulator's workspace",

@@ -53,7 +53,7 @@ describe.runIf(realPostgresUrl())('outbox replicas on real PostgreSQL', () => {
   });
 
   it('updates racing across replicas end on the latest card and never go backwards', async () => {
-    startReplicas({ channelPostIntervalMs: 0, minUpdateIntervalMs: 0, batchSize: 5 });
+    startReplicas({ channelPostIntervalMs: 0, minUpdateIntervalMs: 0, workspaceUpdateIntervalMs: 0, batchSize: 5 });
     const cards = Array.from({ length: 20 }, (_, i) => `insight:${i}:1`);
     await Promise.all(cards.map((key, i) => replicas[i % 2]!.outbox.enqueuePost({ platform: 'slack', channel: 'C1', cardKey: key, card: card('v0') })));
     await eventually(async () => (await replicas[0]!.outbox.stats()).sent === 20, 10_000);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { inArray, sql } from 'drizzle-orm';
+import { inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { chatOutbox } from '../../db/schema/chat.js';
@@ -61,7 +61,8 @@ async function selectCandidates(tx: Tx, { platforms, now, options }: ClaimInput)
   const t = ts(now);
   const found = await rows<unknown>(
     tx,
-    sql`select o.id::text as id, o.kind, o.platform, o.channel, o.card_key as "cardKey",
+    sql`with paced as (${ensureWorkspacePace(platforms)})
+        select o.id::text as id, o.kind, o.platform, o.channel, o.card_key as "cardKey",
           case when o.kind = 'update' then m.message_id else p.message_id end as "targetMessageId"
         from chat_outbox o
         left join chat_messages m on m.platform = o.platform and m.channel = o.channel and m.card_key = o.card_key
@@ -73,6 +74,7 @@ async function selectCandidates(tx: Tx, { platforms, now, options }: ClaimInput)
               and exists (select 1 from chat_channels c
                           where c.platform = o.platform and c.channel = o.channel and c.next_post_at <= ${t}))
             or (o.kind = 'update' and m.next_update_at <= ${t}
+              and exists (select 1 from chat_workspace_pace w where w.platform = o.platform and w.next_update_at <= ${t})
               and not exists (select 1 from chat_outbox s
                               where s.platform = o.platform and s.channel = o.channel and s.card_key = o.card_key
                                 and s.id <> o.id and s.status = 'in_flight' and s.lease_until > ${t}))
@@ -86,9 +88,10 @@ async function selectCandidates(tx: Tx, { platforms, now, options }: ClaimInput)
 
 /**
  * The storm-control slot, taken in the same transaction as the claim so every worker and replica
- * shares it: a post moves its channel's next_post_at on, an update its card's next_update_at.
- * SKIP LOCKED again: a slot another worker is taking right now is simply not ours this round,
- * and no claim ever waits on another, so claims cannot deadlock.
+ * shares it: a post moves its channel's next_post_at on; an update moves its card's
+ * next_update_at and its platform's workspace pace together, in one statement, so neither is
+ * spent without the other. SKIP LOCKED again: a slot another worker is taking right now is simply
+ * not ours this round, and no claim ever waits on another, so claims cannot deadlock.
  */
 async function takeSlot(tx: Tx, c: Candidate, { now, options }: ClaimInput): Promise<boolean> {
   const t = ts(now);
@@ -105,13 +108,33 @@ async function takeSlot(tx: Tx, c: Candidate, { now, options }: ClaimInput): Pro
         )
       : await rows(
           tx,
-          sql`with slot as (select platform, channel, card_key from chat_messages
+          sql`with card as (select platform, channel, card_key from chat_messages
                             where platform = ${c.platform} and channel = ${c.channel} and card_key = ${c.cardKey}
                               and next_update_at <= ${t}
-                            for update skip locked)
+                            for update skip locked),
+                   workspace as (select platform from chat_workspace_pace
+                                 where platform = ${c.platform} and next_update_at <= ${t} and exists (select 1 from card)
+                                 for update skip locked),
+                   paced as (update chat_workspace_pace w set next_update_at = ${ts(now + options.workspaceUpdateIntervalMs)}
+                             from workspace where w.platform = workspace.platform returning 1)
               update chat_messages msg set next_update_at = ${ts(now + options.minUpdateIntervalMs)}
-              from slot where msg.platform = slot.platform and msg.channel = slot.channel and msg.card_key = slot.card_key
+              from card where msg.platform = card.platform and msg.channel = card.channel and msg.card_key = card.card_key
+                and exists (select 1 from workspace)
               returning 1 as taken`,
         );
   return taken.length > 0;
+}
+
+/**
+ * The workspace pace row must exist before a worker can take a slot from it. Created by the
+ * claim (in its first statement, seen from the next claim on) rather than at enqueue, so updates
+ * queued by a release that did not know the table are claimed too, and a deleted row comes back;
+ * once the row is there the guard makes this a read.
+ */
+function ensureWorkspacePace(platforms: ChatPlatform[]): SQL {
+  const wanted = sql.join([...platforms].sort().map((p) => sql`(${p})`), sql`, `);
+  return sql`insert into chat_workspace_pace (platform, next_update_at)
+             select v.platform, 'epoch'::timestamptz from (values ${wanted}) as v(platform)
+             where not exists (select 1 from chat_workspace_pace w where w.platform = v.platform)
+             on conflict do nothing`;
 }

@@ -26,6 +26,12 @@ export const OutboxOptions = z
     minUpdateIntervalMs: z.number().int().nonnegative().default(2_000),
     /** Slack's budget of about one post per second per channel, shared by every replica. */
     channelPostIntervalMs: z.number().int().nonnegative().default(1_000),
+    /**
+     * Slack's chat.update is Tier 3, about 50 a minute for the whole workspace: at most one update
+     * of any card per this interval per platform, shared by every replica; 0 turns the spacing off
+     * (a 429's Retry-After still holds every update of the platform).
+     */
+    workspaceUpdateIntervalMs: z.number().int().nonnegative().default(1_200),
     batchSize: z.number().int().min(1).max(500).default(20),
   })
   // A delivery that outlives its lease could be claimed and sent a second time by another worker.

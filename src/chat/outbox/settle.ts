@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { chatChannels, chatMessages, chatOutbox } from '../../db/schema/chat.js';
+import { chatChannels, chatMessages, chatOutbox, chatWorkspacePace } from '../../db/schema/chat.js';
 import { fullJitterDelay, type Random } from '../../resilience/backoff.js';
 import type { ChatError } from '../port.js';
 import type { ClaimedRow, OutboxOptions, Tx } from './model.js';
@@ -45,7 +45,8 @@ export type FailureInput = { row: ClaimedRow; error: ChatError; now: number; opt
 /**
  * Permanent errors fail at once; others retry with full-jitter backoff, never before the
  * platform's Retry-After, until the attempts run out. A rate-limited post also holds back its
- * channel's other posts, since the platform's limit is per channel, not per card.
+ * channel's other posts, and a rate-limited update every update of its platform's workspace,
+ * since those are the scopes of the platform's limits, not the card.
  */
 export async function markFailure(db: Db, { row, error, now, options, random }: FailureInput): Promise<Settled> {
   const message = error.code === 'rate_limited' ? `rate limited for ${error.retryAfterMs} ms` : error.message;
@@ -93,11 +94,17 @@ export async function markFailure(db: Db, { row, error, now, options, random }: 
       if (row.kind === 'post') await foldWaitingUpdates(tx, row);
       return { outcome: 'failed' };
     }
-    if (error.code === 'rate_limited' && row.kind === 'post') {
+    const until = sql`${new Date(retryAt).toISOString()}::timestamptz`;
+    if (limited && row.kind === 'post') {
       await tx
         .update(chatChannels)
-        .set({ nextPostAt: sql`greatest(${chatChannels.nextPostAt}, ${new Date(retryAt).toISOString()}::timestamptz)` })
+        .set({ nextPostAt: sql`greatest(${chatChannels.nextPostAt}, ${until})` })
         .where(and(eq(chatChannels.platform, row.platform), eq(chatChannels.channel, row.channel)));
+    } else if (limited) {
+      await tx
+        .update(chatWorkspacePace)
+        .set({ nextUpdateAt: sql`greatest(${chatWorkspacePace.nextUpdateAt}, ${until})` })
+        .where(eq(chatWorkspacePace.platform, row.platform));
     }
     return { outcome: 'retry', retryAt };
   });

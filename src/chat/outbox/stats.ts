@@ -34,7 +34,7 @@ const Due = z.object({ due: z.coerce.number().nullable() });
 
 /**
  * The earliest time any row of these platforms may become claimable: its backoff, its channel's
- * post slot or its card's update slot, or an expired lease. Null when nothing waits on time
+ * post slot, its card's and its workspace's update slots, or an expired lease. Null when nothing waits on time
  * (an update or thread reply whose message is not posted yet wakes when that post is settled).
  */
 export async function nextDueAt(db: Db, platforms: ChatPlatform[]): Promise<number | null> {
@@ -46,13 +46,14 @@ export async function nextDueAt(db: Db, platforms: ChatPlatform[]): Promise<numb
               when o.kind = 'post' and o.thread_card_key is not null and p.message_id is null then null
               when o.kind = 'post' then greatest(o.available_at, c.next_post_at)
               when m.message_id is null then null
-              else greatest(o.available_at, m.next_update_at,
+              else greatest(o.available_at, m.next_update_at, w.next_update_at,
                             (select max(s.lease_until) from chat_outbox s
                              where s.platform = o.platform and s.channel = o.channel and s.card_key = o.card_key
                                and s.status = 'in_flight' and s.id <> o.id)) end)) * 1000)::float8 as due
         from chat_outbox o
         left join chat_channels c on c.platform = o.platform and c.channel = o.channel
         left join chat_messages m on m.platform = o.platform and m.channel = o.channel and m.card_key = o.card_key
+        left join chat_workspace_pace w on w.platform = o.platform
         left join chat_messages p on p.platform = o.platform and p.channel = o.channel and p.card_key = o.thread_card_key
         where o.platform in (${platformList(platforms)}) and o.status in ('pending', 'in_flight')`,
   );

@@ -88,6 +88,17 @@ export const chatChannels = pgTable(
 );
 
 /**
+ * Per-workspace update budget shared by every worker and replica: Slack's chat.update is Tier 3
+ * (about 50 a minute for the workspace), whatever card or channel the edits go to. Outbox rows
+ * carry no team id and one Triage install is one workspace per platform, so the key is the
+ * platform. A 429 on an update moves it on by Retry-After (src/chat/outbox/settle.ts).
+ */
+export const chatWorkspacePace = pgTable('chat_workspace_pace', {
+  platform: text('platform').primaryKey(),
+  nextUpdateAt: at('next_update_at').notNull(),
+});
+
+/**
  * Work a chat adapter acknowledged and has not finished (a command's answer, a click's effect):
  * written before the work starts, so if the replica dies after Slack's or Discord's 3-second ack,
  * another replica finds the row with its lease run out and does the work instead of nobody

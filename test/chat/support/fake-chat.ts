@@ -84,7 +84,7 @@ export function fakeClock(start = Date.parse('2026-11-01T10:00:00Z')) {
 }
 
 export async function clearChatTables(database: Database): Promise<void> {
-  await database.query(sql`truncate chat_outbox, chat_messages, chat_channels restart identity`);
+  await database.query(sql`truncate chat_outbox, chat_messages, chat_channels, chat_workspace_pace restart identity`);
 }
 
 export type OutboxRow = { id: number; kind: string; status: string; attempts: number; last_error: string | null; card_key: string; title: string };
