@@ -19,7 +19,7 @@ type Answer = { reply: { visibility: string; text: string; card?: Card } };
 describe.each(databaseKinds())('recovering the seed incident from the console on %s', (kind) => {
   let triage: TestTriage;
   beforeAll(async () => {
-    triage = await startTestTriage(kind, { simulator: { restartHeartbeatDelayMs: 300 }, outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0 } } as never, {
+    triage = await startTestTriage(kind, { simulator: { restartHeartbeatDelayMs: 300 }, outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, workspaceUpdateIntervalMs: 0 } } as never, {
       adapters: [createConsoleAdapter],
     });
     const played = await playScenario({ scenario: findScenario('cascading-failure')!, url: triage.url, token: TEST_TOKEN, speed: 50 });

@@ -18,7 +18,7 @@ type Answer = { reply: { visibility: string; text: string; card?: Card } };
 describe.each(databaseKinds())('a declared incident collects its insights on %s', (kind) => {
   let triage: TestTriage;
   beforeAll(async () => {
-    triage = await startTestTriage(kind, { outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0 } } as never, { adapters: [createConsoleAdapter] });
+    triage = await startTestTriage(kind, { outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, workspaceUpdateIntervalMs: 0 } } as never, { adapters: [createConsoleAdapter] });
   });
   afterAll(async () => triage?.close());
 

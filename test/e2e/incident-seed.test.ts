@@ -23,7 +23,7 @@ describe.each(databaseKinds())('the seed incident from cascade to post-mortem on
   let triage: TestTriage;
   let header: Message;
   beforeAll(async () => {
-    triage = await startTestTriage(kind, { simulator: { restartHeartbeatDelayMs: 200 }, outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0 } } as never, {
+    triage = await startTestTriage(kind, { simulator: { restartHeartbeatDelayMs: 200 }, outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, workspaceUpdateIntervalMs: 0 } } as never, {
       adapters: [createConsoleAdapter],
     });
     // The MCP team already filed their pooling ticket: the loop must find it, not file it again.

@@ -15,7 +15,7 @@ describe.each(databaseKinds())('Copilot on the seed incident on %s', (kind) => {
   let chat: FakeChat;
   beforeAll(async () => {
     chat = createFakeChat('slack');
-    triage = await startTestTriage(kind, { outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0 } } as never, { chatPorts: [chat] });
+    triage = await startTestTriage(kind, { outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, workspaceUpdateIntervalMs: 0 } } as never, { chatPorts: [chat] });
   });
   afterAll(async () => triage?.close());
 

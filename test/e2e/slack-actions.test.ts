@@ -31,7 +31,7 @@ describe.each(databaseKinds())('recovering the seed incident from Slack on %s', 
       kind,
       {
         simulator: { restartHeartbeatDelayMs: 200 },
-        outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, baseBackoffMs: 50 },
+        outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, workspaceUpdateIntervalMs: 0, baseBackoffMs: 50 },
         roles: { responders: ['slack:U0JAMES'], approvers: ['slack:U0ELENA'], admins: [], twoPersonRule: true },
       } as never,
       { adapters: [createSlackAdapter(slackConfig())] },

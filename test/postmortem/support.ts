@@ -22,7 +22,7 @@ type Message = { id: string; channel: string; card: Card };
 export type SeedIncident = { triage: TestTriage; incidentId: number };
 
 export async function playSeedIncident(kind: DatabaseKind): Promise<SeedIncident> {
-  const triage = await startTestTriage(kind, { simulator: { restartHeartbeatDelayMs: 300 }, outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0 } } as never, {
+  const triage = await startTestTriage(kind, { simulator: { restartHeartbeatDelayMs: 300 }, outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, workspaceUpdateIntervalMs: 0 } } as never, {
     adapters: [createConsoleAdapter],
   });
   const played = await playScenario({ scenario: findScenario('cascading-failure')!, url: triage.url, token: TEST_TOKEN, speed: 50 });

@@ -38,7 +38,7 @@ describe.each(databaseKinds())('POST /discord/interactions on %s', (kind) => {
   beforeAll(async () => {
     discord = createDiscordFarSide();
     discord.listen();
-    triage = await startTestTriage(kind, { simulator: { restartHeartbeatDelayMs: 200 }, outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, baseBackoffMs: 50 }, roles: { responders: [`discord-role:${RESPONDER_ROLE}`] } } as never, {
+    triage = await startTestTriage(kind, { simulator: { restartHeartbeatDelayMs: 200 }, outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, workspaceUpdateIntervalMs: 0, baseBackoffMs: 50 }, roles: { responders: [`discord-role:${RESPONDER_ROLE}`] } } as never, {
       adapters: [createDiscordAdapter(discordConfig(keys.publicKeyHex))],
     });
   });
@@ -162,7 +162,7 @@ describe('confirming a destructive button on Discord', () => {
   beforeAll(async () => {
     discord = createDiscordFarSide();
     discord.listen();
-    triage = await startTestTriage('pglite', { outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, baseBackoffMs: 50 }, roles: { responders: [`discord-role:${RESPONDER_ROLE}`] } } as never, {
+    triage = await startTestTriage('pglite', { outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, workspaceUpdateIntervalMs: 0, baseBackoffMs: 50 }, roles: { responders: [`discord-role:${RESPONDER_ROLE}`] } } as never, {
       adapters: [createDiscordAdapter(discordConfig(keys.publicKeyHex))],
     });
     expect((await playScenario({ scenario: findScenario('cascading-failure')!, url: triage.url, token: TEST_TOKEN, speed: 50 })).ok).toBe(true);

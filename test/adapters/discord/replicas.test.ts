@@ -53,7 +53,7 @@ describe.runIf(realPostgresUrl())('a Discord confirmation across two replicas on
     const slowUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/models`;
     writeFileSync(
       config,
-      'outbox:\n  channelPostIntervalMs: 0\n  minUpdateIntervalMs: 0\n  baseBackoffMs: 50\n' +
+      'outbox:\n  channelPostIntervalMs: 0\n  minUpdateIntervalMs: 0\n  workspaceUpdateIntervalMs: 0\n  baseBackoffMs: 50\n' +
         `doctor:\n  checkTimeoutMs: 4000\n  providers:\n    - { id: slow-llm, url: "${slowUrl}" }\n`,
     );
     const env = (name: string) => ({

@@ -65,7 +65,7 @@ describe.each(databaseKinds())('rotating SLACK_SIGNING_SECRET on %s', (kind) => 
       },
     });
     const config = slackConfig({ signingSecret: NEW_SECRET, signingSecretPrevious: OLD_SECRET });
-    triage = await startTestTriage(kind, { outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, baseBackoffMs: 50 }, slack: config } as never, {
+    triage = await startTestTriage(kind, { outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, workspaceUpdateIntervalMs: 0, baseBackoffMs: 50 }, slack: config } as never, {
       logger: createLogger('debug', stream),
       adapters: [createSlackAdapter(config)],
     });

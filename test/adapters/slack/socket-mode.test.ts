@@ -35,7 +35,7 @@ describe.each(databaseKinds())('Slack over Socket Mode on %s', (kind) => {
     slack = await startSlackStandIn();
     const config = SlackConfig.parse({ botToken: 'xoxb-socket-test', appToken: APP_TOKEN, channel: CHANNEL, apiUrl: slack.apiUrl });
     const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as { msg?: string }) });
-    triage = await startTestTriage(kind, { slack: config, outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, baseBackoffMs: 50 } } as never, {
+    triage = await startTestTriage(kind, { slack: config, outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, workspaceUpdateIntervalMs: 0, baseBackoffMs: 50 } } as never, {
       adapters: [createSlackAdapter(config)],
       logger,
     });

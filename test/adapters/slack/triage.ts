@@ -9,7 +9,7 @@ import { slackConfig } from './support.js';
 
 /** The real Triage with only the Slack adapter, storm control off so tests need not wait. */
 export function startSlackTriage(kind: DatabaseKind, config: SlackConfig = slackConfig()): Promise<TestTriage> {
-  return startTestTriage(kind, { outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, baseBackoffMs: 50 } } as never, {
+  return startTestTriage(kind, { outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, workspaceUpdateIntervalMs: 0, baseBackoffMs: 50 } } as never, {
     adapters: [createSlackAdapter(config)],
   });
 }
