@@ -1,4 +1,4 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { Actor } from '../actor.js';
 import type { Db } from '../db/client.js';
@@ -21,13 +21,14 @@ export const ActionRequest = z.object({
   retryable: z.boolean().nullable(),
   platformKey: z.string().nullable(),
   failureCode: z.string().nullable(),
+  resumes: z.number().int(),
   createdAt: z.date(),
   deadlineAt: z.date(),
   finishedAt: z.date().nullable(),
 });
 export type ActionRequest = z.infer<typeof ActionRequest>;
 
-export type NewRequest = Omit<ActionRequest, 'id' | 'status' | 'outcome' | 'retryable' | 'failureCode' | 'finishedAt'>;
+export type NewRequest = Omit<ActionRequest, 'id' | 'status' | 'outcome' | 'retryable' | 'failureCode' | 'resumes' | 'finishedAt'>;
 
 /**
  * - started: this click's row was inserted; it is the one that runs;
@@ -71,8 +72,11 @@ export async function finishRequest(
   return row ? ActionRequest.parse(row) : undefined;
 }
 
-/** Requests past their deadline, failed in one statement so two watchdogs never both report one. */
-export async function expireOverdue(db: Db, now: Date): Promise<ActionRequest[]> {
+/**
+ * Requests past their deadline, failed in one statement so two watchdogs never both report one.
+ * `resumedOnly`: only those already run again once (the others are resumed first).
+ */
+export async function expireOverdue(db: Db, now: Date, options: { resumedOnly?: boolean } = {}): Promise<ActionRequest[]> {
   const rows = await db
     .update(actionRequests)
     .set({
@@ -83,9 +87,30 @@ export async function expireOverdue(db: Db, now: Date): Promise<ActionRequest[]>
       failureCode: 'deadline',
       finishedAt: now,
     })
-    .where(and(eq(actionRequests.status, 'running'), lt(actionRequests.deadlineAt, now)))
+    .where(and(eq(actionRequests.status, 'running'), lt(actionRequests.deadlineAt, now), options.resumedOnly ? gt(actionRequests.resumes, 0) : undefined))
     .returning();
   return rows.map((r) => ActionRequest.parse(r));
+}
+
+/** Overdue requests never run again yet: candidates for the watchdog to resume. */
+export async function overdueNotResumed(db: Db, now: Date, limit = 20): Promise<ActionRequest[]> {
+  const rows = await db
+    .select()
+    .from(actionRequests)
+    .where(and(eq(actionRequests.status, 'running'), lt(actionRequests.deadlineAt, now), eq(actionRequests.resumes, 0)))
+    .orderBy(actionRequests.deadlineAt)
+    .limit(limit);
+  return rows.map((r) => ActionRequest.parse(r));
+}
+
+/** Takes an overdue request to run it again, with a new deadline; undefined when another watchdog took it. */
+export async function takeForResume(db: Db, id: number, now: Date, deadlineAt: Date): Promise<ActionRequest | undefined> {
+  const [row] = await db
+    .update(actionRequests)
+    .set({ resumes: sql`${actionRequests.resumes} + 1`, deadlineAt })
+    .where(and(eq(actionRequests.id, id), eq(actionRequests.status, 'running'), lt(actionRequests.deadlineAt, now), eq(actionRequests.resumes, 0)))
+    .returning();
+  return row ? ActionRequest.parse(row) : undefined;
 }
 
 /**

@@ -11,7 +11,7 @@ import { actionCard, RETRY_SUBJECT } from './action-card.js';
 import type { CardSink } from './card-sink.js';
 import { findRecoveryAction, type RecoveryAction, type RecoveryDeps } from './recovery/index.js';
 import { readBack } from './read-back.js';
-import { claimRequest, findRequest, finishRequest, outcomeUnknown, type ActionRequest } from './request-store.js';
+import { claimRequest, findRequest, finishRequest, outcomeUnknown, overdueNotResumed, takeForResume, type ActionRequest } from './request-store.js';
 import { utcClock } from '../clock.js';
 
 export type RecoveryClick = {
@@ -144,9 +144,33 @@ export function createRecoveryRunner(deps: RecoveryRunnerDeps) {
     await deps.onFinished?.(finished).catch((error: unknown) => deps.logger.warn({ err: error, request: request.id }, 'could not mirror the action'));
   }
 
+  /**
+   * Overdue requests nobody is running (their replica stopped after the claim, or mid-call), run
+   * again once with the same Idempotency-Key: only call this when the platform honours keys, so a
+   * request it already carried out is answered from its record, not done twice.
+   */
+  async function resumeOverdue(): Promise<number> {
+    const at = new Date(now());
+    let resumed = 0;
+    for (const overdue of await overdueNotResumed(deps.db, at)) {
+      const action = findRecoveryAction(overdue.action);
+      if (!action) continue;
+      const taken = await takeForResume(deps.db, overdue.id, at, new Date(at.getTime() + action.deadlineMs(deps.recovery)));
+      if (!taken) continue;
+      resumed++;
+      await recordAudit(deps.db, { actor: taken.actor, action: taken.action, target: `${taken.targetKind}:${taken.targetId}`, outcome: 'started', detail: 'resumed by the watchdog: its replica stopped before it finished', requestId: taken.id });
+      await show(taken, action).catch((error: unknown) => deps.logger.warn({ err: error, request: taken.id }, 'could not show the resumed action card'));
+      const work = execute(taken, action).catch((error: unknown) => deps.logger.error({ err: error, request: taken.id }, 'resumed recovery action failed outside its own handling'));
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work));
+    }
+    return resumed;
+  }
+
   return {
     click,
     show,
+    resumeOverdue,
     /** Waits for the actions running in this process (tests, and stop). */
     idle: async () => {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);

@@ -21,6 +21,8 @@ export type GuardOptions = {
 
 export type GuardedPlatform = Platform & {
   breaker(): { state: BreakerState; probeAt: number | null };
+  /** Whether the platform declares that it honours Idempotency-Key (asked, then trusted a while). */
+  honoursKeys(): Promise<boolean>;
 };
 
 const DEFAULT_BASE_MS = 200;
@@ -149,6 +151,7 @@ export function guardPlatform(platform: Platform, options: GuardOptions): Guarde
 
   return {
     ...wrapped,
+    honoursKeys,
     breaker: () => {
       const { state, probeAt } = breaker.snapshot();
       return { state, probeAt };

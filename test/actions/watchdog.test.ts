@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimRequest, finishRequest } from '../../src/actions/request-store.js';
 import { sweepOverdueActions } from '../../src/actions/watchdog.js';
 import { parseActionId } from '../../src/chat/action-id.js';
+import { guardPlatform } from '../../src/platform/guarded.js';
 import type { Simulator } from '../../src/platform/simulator/simulator.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { auditRows, countingPlatform, loopedSimulator, message, mike, quiet, recordingSink, requestRows, runnerFor } from './support.js';
@@ -82,5 +83,41 @@ describe.each(databaseKinds())('the watchdog for actions that never finish (%s)'
     expect(row!.outcome).toMatch(/marked failed by the watchdog$/);
     expect((await auditRows(database, row!.id)).map((a) => a.outcome)).toEqual(['started', 'failed']);
     expect(cards.of(`action:${row!.id}`).map((c) => c.state)).toEqual(['pending', 'open']);
+  });
+
+  it('runs a request whose replica stopped after claiming it once more, with the same key, when the platform honours keys; two sweeps resume it once', async () => {
+    const counter = countingPlatform(sim);
+    const platform = guardPlatform(counter.platform, { timeoutMs: 5_000, attempts: 3, breaker: { failureThreshold: 5, openMs: 1_000 } });
+    const cards = recordingSink();
+    const runner = runnerFor(database, platform, cards.sink);
+    const created = new Date(Date.now() - 5 * MINUTE);
+    const { request } = await claimRequest(database.db, {
+      idempotencyKey: 'claimed-then-killed',
+      platformKey: 'triage-action-claimed-then-killed',
+      action: 'restart_runtime',
+      targetKind: 'runtime',
+      targetId: 'bash-runtime-lucas',
+      subject: 'insight:9',
+      params: {},
+      actor: mike,
+      actorKey: 'slack:U0MIKE',
+      sourceMessage: message,
+      createdAt: created,
+      deadlineAt: new Date(created.getTime() + 130_000),
+    });
+    const sweep = () => sweepOverdueActions({ db: database.db, runner, platform, now: Date.now, logger: quiet });
+    expect(await Promise.all([sweep(), sweep()])).toEqual([0, 0]);
+    await runner.idle();
+
+    const [row] = await requestRows(database, 'bash-runtime-lucas');
+    expect(row).toMatchObject({ id: request.id, status: 'succeeded', resumes: 1 });
+    expect(row!.outcome).toMatch(/^heartbeat detected/);
+    expect(counter.count('restartRuntime')).toBe(1);
+    expect(counter.calls.find((c) => c.call === 'restartRuntime')!.args.at(-1)).toEqual({ idempotencyKey: 'triage-action-claimed-then-killed' });
+    expect((await auditRows(database, request.id)).map((a) => [a.outcome, a.detail])).toEqual([
+      ['started', 'resumed by the watchdog: its replica stopped before it finished'],
+      ['succeeded', expect.stringMatching(/^heartbeat detected/)],
+    ]);
+    expect(cards.of(`action:${request.id}`).map((c) => c.state)).toEqual(['pending', 'resolved']);
   });
 });

@@ -40,6 +40,8 @@ export const actionRequests = pgTable(
     platformKey: text('platform_key'),
     /** Why it failed ('timeout', 'unavailable', 'deadline'...): tells a Retry whether to reuse the key. */
     failureCode: text('failure_code'),
+    /** Times the watchdog ran it again after its replica stopped (src/actions/watchdog.ts): at most once. */
+    resumes: integer('resumes').notNull().default(0),
     createdAt: at('created_at').notNull(),
     /** The watchdog marks a request still running after this as failed. */
     deadlineAt: at('deadline_at').notNull(),

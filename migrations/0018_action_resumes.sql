@@ -1,0 +1,1 @@
+ALTER TABLE "action_requests" ADD COLUMN "resumes" integer DEFAULT 0 NOT NULL;
