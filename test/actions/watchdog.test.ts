@@ -22,24 +22,29 @@ describe.each(databaseKinds())('the watchdog for actions that never finish (%s)'
     await database?.drop();
   });
 
-  it('fails an overdue request once even when two sweeps run at once, audits it, and shows the failure with Retry', async () => {
-    const now = Date.now();
-    const created = new Date(now - 5 * MINUTE);
-    const { request } = await claimRequest(database.db, {
-      idempotencyKey: 'lost-replica-click',
-      platformKey: 'triage-action-lost-replica',
+  /** A restart claimed five minutes ago by a replica that died: nobody will ever finish it. */
+  const claimedByALostReplica = async (targetId: string, key: string, subject: string) => {
+    const created = new Date(Date.now() - 5 * MINUTE);
+    const claim = await claimRequest(database.db, {
+      idempotencyKey: key,
+      platformKey: `triage-action-${key}`,
       action: 'restart_runtime',
       targetKind: 'runtime',
-      targetId: 'bash-runtime-sofia',
-      subject: 'insight:7',
+      targetId,
+      subject,
       params: {},
       actor: mike,
       actorKey: 'slack:U0MIKE',
       sourceMessage: message,
       createdAt: created,
-      // Its replica died: nobody will ever finish it.
       deadlineAt: new Date(created.getTime() + 130_000),
     });
+    return claim.request;
+  };
+
+  it('fails an overdue request once even when two sweeps run at once, audits it, and shows the failure with Retry', async () => {
+    const now = Date.now();
+    const request = await claimedByALostReplica('bash-runtime-sofia', 'lost-replica', 'insight:7');
     const cards = recordingSink();
     const runner = runnerFor(database, countingPlatform(sim).platform, cards.sink);
     const sweep = () => sweepOverdueActions({ db: database.db, runner, platform: sim, now: () => now, logger: quiet });
@@ -90,21 +95,7 @@ describe.each(databaseKinds())('the watchdog for actions that never finish (%s)'
     const platform = guardPlatform(counter.platform, { timeoutMs: 5_000, attempts: 3, breaker: { failureThreshold: 5, openMs: 1_000 } });
     const cards = recordingSink();
     const runner = runnerFor(database, platform, cards.sink);
-    const created = new Date(Date.now() - 5 * MINUTE);
-    const { request } = await claimRequest(database.db, {
-      idempotencyKey: 'claimed-then-killed',
-      platformKey: 'triage-action-claimed-then-killed',
-      action: 'restart_runtime',
-      targetKind: 'runtime',
-      targetId: 'bash-runtime-lucas',
-      subject: 'insight:9',
-      params: {},
-      actor: mike,
-      actorKey: 'slack:U0MIKE',
-      sourceMessage: message,
-      createdAt: created,
-      deadlineAt: new Date(created.getTime() + 130_000),
-    });
+    const request = await claimedByALostReplica('bash-runtime-lucas', 'claimed-then-killed', 'insight:9');
     const sweep = () => sweepOverdueActions({ db: database.db, runner, platform, now: Date.now, logger: quiet });
     expect(await Promise.all([sweep(), sweep()])).toEqual([0, 0]);
     await runner.idle();
