@@ -46,7 +46,7 @@ describe.each(databaseKinds())('Triage itself (%s)', (kind) => {
   async function refused(channel: string, error: ChatError, n = 1): Promise<void> {
     const slack = createFakeChat('slack', { now: clock.now });
     slack.behave(() => error);
-    const outbox = createOutbox({ database, ports: new Map([['slack', slack]]), options: { maxAttempts: 1, channelPostIntervalMs: 0 }, now: clock.now });
+    const outbox = createOutbox({ database, ports: new Map([['slack', slack]]), options: { maxAttempts: 1, maxRateLimitedWaits: 2, channelPostIntervalMs: 0 }, now: clock.now });
     for (let i = 0; i < n; i++) await outbox.enqueuePost({ platform: 'slack', channel, cardKey: `${channel}:${randomUUID()}`, card: card('Runtime down') });
     while ((await outbox.runOnce()) > 0 || (await outbox.stats()).pending > 0) clock.advance(1_000);
   }
