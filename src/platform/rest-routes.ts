@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Route, RouteParams } from '../http/router.js';
 import type { IngestAuth } from '../intake/ingest-token.js';
 import { readBody, sendError, sendJson } from '../http/respond.js';
+import { UNSTORABLE_REASON, unstorableInJson } from '../http/storable-text.js';
 import type { Result } from '../result.js';
 import { IDEMPOTENCY_KEY, type ActionCall, type Platform, type PlatformError, type PlatformErrorCode } from './port.js';
 
@@ -157,11 +158,14 @@ async function readActionBody<B extends z.ZodType>(req: IncomingMessage, schema:
     if (type !== 'application/json') {
       return { ok: false, status: 415, code: 'unsupported_media_type', message: `expected application/json; found ${type || 'none'}` };
     }
+    const text = body.body.toString('utf8');
     try {
-      raw = JSON.parse(body.body.toString('utf8'));
+      raw = JSON.parse(text);
     } catch (e) {
       return { ok: false, status: 400, code: 'invalid_input', message: `request body is not valid JSON: ${(e as Error).message}` };
     }
+    const unstorable = unstorableInJson(text, raw);
+    if (unstorable) return { ok: false, status: 400, code: 'invalid_input', message: `${unstorable} ${UNSTORABLE_REASON}` };
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) return { ok: false, status: 400, code: 'invalid_input', message: z.prettifyError(parsed.error) };

@@ -43,7 +43,7 @@ export async function startChatFuzz(): Promise<ChatFuzz> {
   );
   slack.listen();
   const keys = signingKeys();
-  const triage = await startTestTriage('pglite', { outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, baseBackoffMs: 50 } } as never, {
+  const triage = await startTestTriage('pglite', { outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, workspaceUpdateIntervalMs: 0, baseBackoffMs: 50 } } as never, {
     // FUZZ_LOG=warn shows what Triage logged while a property failed.
     logger: pino({ level: process.env.FUZZ_LOG ?? 'silent' }),
     adapters: [createSlackAdapter(slackConfig()), createDiscordAdapter(discordConfig(keys.publicKeyHex)), createConsoleAdapter],

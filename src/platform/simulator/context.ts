@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Database } from '../../db/client.js';
 import type { EVENT_TYPES, EventType, TypedEvent } from '../../events/vocabulary.js';
+import { reasonOf } from '../../db/error-reason.js';
 import { err, type Result } from '../../result.js';
 import type { PlatformError, PlatformErrorCode, PlatformResult } from '../port.js';
 
@@ -50,7 +51,8 @@ export async function guard<T>(what: string, fn: () => Promise<Result<T, Platfor
   try {
     return await fn();
   } catch (error) {
-    return fail('unavailable', `the simulated platform could not ${what}: ${(error as Error).message}`);
+    // The driver's reason, never drizzle's "Failed query: <sql> params: …".
+    return fail('unavailable', `the simulated platform could not ${what}: ${reasonOf(error)}`);
   }
 }
 
