@@ -10,6 +10,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { packageRoot } from '../paths.js';
+import { cannotOpen, refuseInitOverFiles, UnusableDataDirError } from './pglite-damage.js';
 import { lockDataDir } from './pglite-lock.js';
 import * as schema from './schema/index.js';
 
@@ -197,11 +198,12 @@ async function openPglite(options: { dataDir?: string } & QueryObserver): Promis
   const lock = options.dataDir ? lockDataDir(options.dataDir) : undefined;
   let client: PGlite;
   try {
+    if (options.dataDir) refuseInitOverFiles(options.dataDir);
     client = new PGlite(options.dataDir);
     await client.waitReady;
   } catch (error) {
     lock?.release();
-    throw error;
+    throw options.dataDir && !(error instanceof UnusableDataDirError) ? cannotOpen(options.dataDir, error) : error;
   }
   const db = drizzlePglite({ client, schema, ...observed(options) }) as unknown as Db;
   const query = async <Row>(statement: SQL): Promise<Row[]> =>
