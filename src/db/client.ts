@@ -111,11 +111,21 @@ function startupParameters(options: PostgresOptions): Partial<postgres.Connectio
  */
 const milliseconds = (ms: number): number => (ms > 0 ? Math.round(ms) : ('0' as unknown as number));
 
+/**
+ * Seconds a pooled connection waits before it tries to connect again, after `failures` failed
+ * connections in a row (counted across the pool). postgres.js's default grows to 20 s, and a query
+ * waits for its connection's next try: after a PostgreSQL restart, intake requests hung up to 20 s
+ * (then got 202) instead of a prompt 503, and recovery took as long (test/faults/postgres-restart.test.ts).
+ * Capped at 1 s, with the same jitter: a refused connection is cheap for the server.
+ */
+export const reconnectDelaySeconds = (failures: number): number => (0.5 + Math.random() / 2) * Math.min(3 ** failures / 100, 1);
+
 async function openPostgres(options: PostgresOptions & QueryObserver): Promise<Database> {
   const client = postgres(options.url, {
     max: options.maxConnections ?? 10,
     connect_timeout: 10,
     idle_timeout: 30,
+    backoff: reconnectDelaySeconds,
     onnotice: () => {},
     connection: startupParameters(options),
   });
