@@ -184,7 +184,15 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
 
   // Doctor, then what chat adapters call: commands and buttons over the use cases.
   const chatProbes = adapters.flatMap((a) => (a.probe ? [a.probe] : []));
-  const checks = buildChecks({ config, database, platform, chatProbes, pendingOverrides: () => pendingBudgetOverrides(database.db), evaluator: () => evaluator.status() });
+  const checks = buildChecks({
+    config,
+    database,
+    platform,
+    chatProbes,
+    pendingOverrides: () => pendingBudgetOverrides(database.db),
+    evaluator: () => evaluator.status(),
+    platformBreaker: actions.platform.breaker,
+  });
   const doctor = startDoctor({ config, database, checks, scheduler, outbox, platforms });
   const interactions = createChatEntry({ config, database, doctor, actions, incidents, lifecycle, logger });
   const answerers = new Map(adapters.flatMap((a) => (a.answerLater ? [[a.port.platform, a.answerLater] as const] : [])));

@@ -23,6 +23,7 @@ export function buildChecks(deps: {
   chatProbes: ChatProbe[];
   pendingOverrides?: BudgetCheckDeps['pendingOverrides'];
   evaluator?: TriageItselfCheckDeps['evaluator'];
+  platformBreaker?: TriageItselfCheckDeps['platformBreaker'];
 }): DoctorCheck[] {
   const { config, database, platform } = deps;
   const doctor = config.doctor;
@@ -41,6 +42,12 @@ export function buildChecks(deps: {
     // Each server's probe ends well inside the check's own deadline, so a hung server is named, not a TIMEOUT.
     mcpCheck({ platform, servers: doctor.mcpServers, database, timeoutMs: Math.floor(doctor.checkTimeoutMs * 0.6) }),
     budgetCheck({ platform, ...(deps.pendingOverrides ? { pendingOverrides: deps.pendingOverrides } : {}) }),
-    triageItselfCheck({ database, platform, outboxStuckAfterMinutes: doctor.outboxStuckAfterMinutes, ...(deps.evaluator ? { evaluator: deps.evaluator } : {}) }),
+    triageItselfCheck({
+      database,
+      platform,
+      outboxStuckAfterMinutes: doctor.outboxStuckAfterMinutes,
+      ...(deps.evaluator ? { evaluator: deps.evaluator } : {}),
+      ...(deps.platformBreaker ? { platformBreaker: deps.platformBreaker } : {}),
+    }),
   ];
 }

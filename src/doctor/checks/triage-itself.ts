@@ -1,6 +1,7 @@
 import type { Database } from '../../db/client.js';
 import { clock, percent, plural } from '../../insights/catalog/helpers.js';
 import type { CircuitBreaker, Platform, PlatformResult, Worker } from '../../platform/port.js';
+import type { GuardedPlatform } from '../../platform/guarded.js';
 import { pass, type DoctorCheck, type Finding } from '../check.js';
 import type { EvaluatorStatus } from '../../insights/evaluator.js';
 import { reasonOf } from '../../db/error-reason.js';
@@ -16,7 +17,31 @@ export type TriageItselfCheckDeps = {
   outboxStuckAfterMinutes: number;
   /** Who evaluates insights and how far behind (src/insights/evaluator.ts). */
   evaluator?: () => Promise<EvaluatorStatus>;
+  /** This replica's own breaker in front of the platform (src/platform/guarded.ts): per replica, like the answer. */
+  platformBreaker?: GuardedPlatform['breaker'];
 };
+
+/**
+ * Triage's own breaker, not one of the platform's: while it is open every button that acts on the
+ * platform is refused at once, which the person pressing sees, and /doctor must say too.
+ */
+function platformBreakerPart(breaker: ReturnType<GuardedPlatform['breaker']>, now: number): Part {
+  if (breaker.state === 'closed') return healthy;
+  if (breaker.state === 'open' && breaker.probeAt !== null && breaker.probeAt > now) {
+    return {
+      status: 'fail',
+      headline: "Triage's circuit breaker to the platform is open",
+      details: [`• platform calls kept failing, so actions are refused at once without reaching the platform for ${Math.ceil((breaker.probeAt - now) / 1000)} s more; then one call tests whether it is back`],
+      actions: [],
+    };
+  }
+  return {
+    status: 'warning',
+    headline: "Triage's circuit breaker to the platform is half-open",
+    details: ['• platform calls kept failing; the next one tests whether the platform is back, and only its success closes the breaker'],
+    actions: [],
+  };
+}
 
 function breakerPart(breakers: CircuitBreaker[]): Part {
   const open = breakers.filter((b) => b.state === 'open');
@@ -92,7 +117,7 @@ function fold(parts: Part[]): Finding {
  * unresponsive workers, dead letters.
  */
 export function triageItselfCheck(deps: TriageItselfCheckDeps): DoctorCheck {
-  const { database, platform, outboxStuckAfterMinutes, evaluator } = deps;
+  const { database, platform, outboxStuckAfterMinutes, evaluator, platformBreaker } = deps;
   return {
     section: 'triage',
     name: 'Triage itself',
@@ -105,6 +130,7 @@ export function triageItselfCheck(deps: TriageItselfCheckDeps): DoctorCheck {
         guarded('dead-letter queue depths', () => deadLetterPart(database, ctx.now)),
         guarded("Triage's own downtime", () => downtimePart(database, ctx.now)),
         ...(evaluator ? [guarded('the evaluator lease', async () => evaluatorPart(await evaluator(), ctx.now.getTime()))] : []),
+        ...(platformBreaker ? [guarded("Triage's circuit breaker to the platform", async () => platformBreakerPart(platformBreaker(), ctx.now.getTime()))] : []),
       ]);
       ctx.signal.throwIfAborted();
       return fold(parts);
