@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
-import { databaseKinds } from '../support/databases.js';
+import { databaseKinds, realPostgresUrl } from '../support/databases.js';
 import { spawnTriage } from '../support/process.js';
 import { stopAll } from '../support/replicas.js';
 import { reportFaultRun } from './support/slack-outage-report.js';
@@ -56,14 +56,16 @@ function digest(dir: string): string {
 
 describe.concurrent('Slack out, then Triage SIGKILLed while the backlog drains (real processes)', () => {
   const targets: DatabaseTarget[] = [];
-  const prepare = async (kind: DatabaseTarget['kind']) => {
-    const target = await prepareDatabase(kind, { fromTemplate: true });
+  const prepare = async (kind: DatabaseTarget['kind'], fromTemplate = true) => {
+    const target = await prepareDatabase(kind, { fromTemplate });
     targets.push(target);
     return target;
   };
   let clean: Promise<CleanRun>;
   beforeAll(() => {
-    clean = prepare('pglite').then((target) => cleanRun(target, settings));
+    // The yardstick runs beside the fault runs, on PostgreSQL when there is one (cheaper to boot
+    // than a second PGlite on 2 cores; the same scenario posts the same cards on either).
+    clean = prepare(realPostgresUrl() ? 'postgres' : 'pglite').then((target) => cleanRun(target, settings));
     clean.catch(() => undefined); // awaited, and reported, by each test
   });
   afterAll(async () => {
@@ -75,7 +77,8 @@ describe.concurrent('Slack out, then Triage SIGKILLed while the backlog drains (
   });
 
   it.each(databaseKinds())('%s: no card lost, only the post in flight at the kill doubled, the Restart carried out once', async (kind) => {
-    const run = await faultRun(await prepare(kind), settings);
+    // The embedded default as Triage creates it on its first start.
+    const run = await faultRun(await prepare(kind, false), settings);
     const report = reportFaultRun(settings, await clean, run);
     console.log(`[slack-outage ${kind}] injected: ${report.injected}`);
     console.log(`[slack-outage ${kind}] held: ${report.held}`);

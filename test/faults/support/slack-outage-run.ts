@@ -148,14 +148,19 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined
   }
 }
 
-/** Nothing pending or in flight in the outbox (its own gauge), Slack quiet for a moment, and `also`. */
+/**
+ * Done: the leader has evaluated every stored event (its lag gauge), nothing is pending or in
+ * flight in the outbox (its own gauge), Slack has been quiet for a few evaluation ticks, and `also`.
+ */
 async function drained(triage: TriageProcess, far: SlackFarSide, timeoutMs: number, also: () => boolean = () => true): Promise<boolean> {
+  // Quiet since the wait began too: right after the scenario nothing is posted yet, nor queued.
+  const since = Date.now();
   const settled = await waitFor(async () => {
-    const quiet = Date.now() - (far.accepted.at(-1)?.at ?? 0) > 1_500;
+    const quiet = Date.now() - Math.max(since, far.accepted.at(-1)?.at ?? 0) > 3_000;
     if (!quiet || !also()) return false;
     const metrics = await fetch(`${triage.url}/metrics`).then((r) => r.text(), () => '');
-    const rows = (status: string) => Number(new RegExp(`^triage_outbox_rows\\{status="${status}"\\} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN);
-    return rows('pending') === 0 && rows('inFlight') === 0;
+    const gauge = (name: string) => Number(new RegExp(`^${name.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+    return gauge('triage_evaluator_lag_seconds') === 0 && gauge('triage_outbox_rows{status="pending"}') === 0 && gauge('triage_outbox_rows{status="inFlight"}') === 0;
   }, timeoutMs, 500);
   return settled;
 }
