@@ -20,7 +20,9 @@ FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 TRIAGE_DATA_DIR=/data
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# Scripts stay off; the one patch Triage applies to a dependency is run by name (the driver guard).
+COPY scripts/patch-postgres.mjs ./scripts/patch-postgres.mjs
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && node scripts/patch-postgres.mjs && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # Read at run time from the package root: the SQL migrations and the console's page.
 COPY migrations ./migrations

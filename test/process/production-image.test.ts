@@ -155,6 +155,13 @@ describe('the runtime stage, done outside Docker', () => {
     const npmEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_(package|lifecycle)_/i.test(name)));
     await run('npm', install!.split(/\s+/).slice(1), { cwd: app, env: { ...npmEnv, NODE_ENV: env.NODE_ENV }, timeoutMs: 120_000 });
     expect(existsSync(join(app, 'node_modules', 'typescript')), 'devDependencies were installed').toBe(false);
+    // The same RUN then applies the driver guard by name (scripts stay off for npm ci).
+    const patches = all(runtime, 'RUN')
+      .flatMap((r) => r.split('&&'))
+      .map((c) => c.trim())
+      .filter((c) => c.startsWith('node scripts/'));
+    for (const step of patches) await run(process.execPath, step.split(/\s+/).slice(1), { cwd: app, env: { PATH: process.env.PATH ?? '' }, timeoutMs: 30_000 });
+    expect(readFileSync(join(app, 'node_modules', 'postgres', 'src', 'connection.js'), 'utf8'), 'the driver guard is applied in the image').toContain('scripts/patch-postgres.mjs');
   }, 300_000);
 
   afterAll(() => {
