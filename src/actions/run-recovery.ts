@@ -125,7 +125,7 @@ export function createRecoveryRunner(deps: RecoveryRunnerDeps) {
     const state = known ? undefined : await readBack(deps.recovery.platform, { kind: request.targetKind, id: request.targetId });
     const finished = await finishRequest(deps.db, request.id, {
       status: result.ok ? 'succeeded' : 'failed',
-      outcome: result.ok ? result.value.text : `${result.error.text}${state ? `; ${state}` : ''}`,
+      outcome: result.ok ? result.value.text : withState(result.error.text, state),
       ...(result.ok ? {} : { retryable: result.error.retryable, failureCode: result.error.code }),
       at: new Date(now()),
     });
@@ -179,3 +179,5 @@ export function createRecoveryRunner(deps: RecoveryRunnerDeps) {
 }
 export type RecoveryRunner = ReturnType<typeof createRecoveryRunner>;
 
+/** The failure's words with what was read back, the ❌ kept at the end: "… within 10 s; read back: … ❌". */
+const withState = (text: string, state: string | undefined): string => (state ? `${text.replace(/ ❌$/, '')}; ${state} ❌` : text);
