@@ -97,7 +97,7 @@ describe.concurrent('Slack out, then Triage SIGKILLed while the backlog drains (
     const code = await triage.exited;
     const said = /cannot be opened[^\n]*/.exec(triage.output())?.[0] ?? triage.output().slice(-300);
     console.log(`${tag} injected: the control file of a stopped Triage's ${pgdata} zeroed, then Triage started on it`);
-    console.log(`${tag} held: ${started ? 'IT STARTED' : `exit ${code}`}, files ${digest(pgdata) === before ? 'unchanged' : 'CHANGED'}: ${said.slice(0, 500)}`);
+    console.log(`${tag} held: ${started ? 'IT STARTED' : `exit ${code}`}, files ${digest(pgdata) === before ? 'unchanged' : 'CHANGED'}: ${said}`);
     expect(started, triage.output().slice(-2_000)).toBe(false);
     expect(code).not.toBe(0);
     expect(triage.output()).toContain(`The embedded database in ${pgdata} cannot be opened`);
