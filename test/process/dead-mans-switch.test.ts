@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, realPostgresUrl } from '../support/databases.js';
 import type { TriageProcess } from '../support/process.js';
+import { startPgProxy } from '../support/pg-proxy.js';
 import { observe, sleep, startReplica, stopAll, waitFor } from '../support/replicas.js';
 
 /** One heartbeat as the checker saw it. */
@@ -20,69 +21,6 @@ async function startReceiver(): Promise<{ url: string; pings: Ping[]; close(): P
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, pings, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-/**
- * A TCP proxy in front of PostgreSQL that the test can break the way networks break:
- * `cut` resets every connection and refuses new ones (PostgreSQL restarting, a firewall sending
- * RST); `blackhole` keeps connections open and drops what flows (a partition); `restore` heals.
- */
-async function startProxy(target: { host: string; port: number }) {
-  type Pair = { client: Socket; upstream: Socket };
-  const pairs = new Set<Pair>();
-  let mode: 'open' | 'cut' | 'blackhole' = 'open';
-  const server = createTcpServer((client) => {
-    if (mode === 'cut') return void client.destroy();
-    const upstream = connect(target.port, target.host);
-    const pair = { client, upstream };
-    pairs.add(pair);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      pairs.delete(pair);
-    };
-    for (const s of [client, upstream]) s.on('error', end).on('close', end);
-    if (mode === 'open') {
-      client.pipe(upstream);
-      upstream.pipe(client);
-    } else client.pause();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    port,
-    cut: () => {
-      mode = 'cut';
-      for (const { client, upstream } of pairs) {
-        client.destroy();
-        upstream.destroy();
-      }
-    },
-    blackhole: () => {
-      mode = 'blackhole';
-      for (const { client, upstream } of pairs) {
-        client.unpipe(upstream);
-        upstream.unpipe(client);
-        client.pause();
-        upstream.pause();
-      }
-    },
-    restore: () => {
-      mode = 'open';
-      // What was held back now flows, as TCP retransmits after a partition heals.
-      for (const { client, upstream } of pairs) {
-        client.pipe(upstream);
-        upstream.pipe(client);
-      }
-    },
-    close: () => {
-      for (const { client, upstream } of pairs) {
-        client.destroy();
-        upstream.destroy();
-      }
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 }
 
 // A fresh connection per probe, as a kubelet makes: a kept-alive socket may be closed by the
@@ -165,7 +103,7 @@ describe.runIf(realPostgresUrl())('knowing when Triage itself is down', () => {
     const db = await createPostgresDatabase();
     cleanups.push(db.drop);
     const real = new URL(db.url);
-    const proxy = await startProxy({ host: real.hostname, port: Number(real.port || 5432) });
+    const proxy = await startPgProxy({ host: real.hostname, port: Number(real.port || 5432) });
     cleanups.push(proxy.close);
     const viaProxy = new URL(db.url);
     viaProxy.hostname = '127.0.0.1';

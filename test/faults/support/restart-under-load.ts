@@ -4,7 +4,7 @@ import type { TriageProcess } from '../../support/process.js';
 import { sleep, startReplica, stopAll, waitFor } from '../../support/replicas.js';
 import { seconds, tally, type FaultReport } from './fault-report.js';
 import { LOAD_SOURCE, startIntakeLoad, type Exchange } from './intake-load.js';
-import { startPgProxy } from './pg-proxy.js';
+import { startPgProxy } from '../../support/pg-proxy.js';
 import { startPrivatePostgres } from './private-postgres.js';
 
 /** A PostgreSQL that can be taken away from Triage and given back. */

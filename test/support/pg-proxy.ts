@@ -12,8 +12,8 @@ export type PgProxy = {
 };
 
 /**
- * A TCP proxy in front of PostgreSQL that a fault test can break the way networks break (a copy
- * of test/process/dead-mans-switch.test.ts's, so the two can change apart).
+ * A TCP proxy in front of PostgreSQL that a test can break the way networks break (the dead-man's
+ * switch test and the fault suite).
  */
 export async function startPgProxy(target: { host: string; port: number }): Promise<PgProxy> {
   type Pair = { client: Socket; upstream: Socket };
