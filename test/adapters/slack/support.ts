@@ -20,11 +20,35 @@ export type ApiCall = { method: string; body: Record<string, unknown>; at: numbe
 export type HookCall = { url: string; body: Record<string, unknown>; at: number };
 /** Return a Response to answer a Web API call yourself; undefined for Slack's normal answer. */
 export type Behaviour = (call: ApiCall) => Response | undefined;
+/**
+ * Checks every payload Triage sends to Slack (Web API bodies and response_url bodies) and
+ * returns what is wrong with it; a non-empty answer makes Slack refuse it (`invalid_blocks`)
+ * and is kept in `refused`, so a test sees the payload Slack would not have shown.
+ */
+export type PayloadCheck = (method: string, body: Record<string, unknown>) => string[];
 
-export function createSlackFarSide() {
+/** A member as users.info returns it: the names Slack shows for a person. */
+export type SlackMember = { id: string; name: string; display_name?: string; real_name?: string; deleted?: boolean; is_bot?: boolean };
+
+/** Who the test workspace has: users.info answers from this list, user_not_found otherwise. */
+export const MEMBERS: SlackMember[] = [
+  { id: 'U0PRIYA', name: 'priya', display_name: 'Priya', real_name: 'Priya Raman' },
+  { id: 'U0JAMES', name: 'james', display_name: '', real_name: 'James Okafor' },
+  { id: 'U0ELENA', name: 'elena', display_name: 'Elena (on-call)', real_name: 'Elena Petrova' },
+  { id: 'U0MIKE', name: 'mike', display_name: 'mike', real_name: 'Mike Chen' },
+];
+
+export function createSlackFarSide(options: { check?: PayloadCheck; members?: SlackMember[] } = {}) {
   const api: ApiCall[] = [];
   const hooks: HookCall[] = [];
+  const refused: { method: string; problems: string[] }[] = [];
   let behaviour: Behaviour | undefined;
+  const members = options.members ?? MEMBERS;
+  const checked = (method: string, body: Record<string, unknown>): string[] => {
+    const problems = options.check?.(method, body) ?? [];
+    if (problems.length) refused.push({ method, problems });
+    return problems;
+  };
 
   const server = setupServer(
     // A RegExp: msw's path syntax cannot express "any port" ('http://127.0.0.1:*' fails to parse).
@@ -34,11 +58,15 @@ export function createSlackFarSide() {
       api.push(call);
       const custom = behaviour?.(call);
       if (custom) return custom;
-      call.response = answer(call);
+      const problems = checked(call.method, call.body);
+      call.response = problems.length ? { ok: false, error: 'invalid_blocks', errors: problems } : answer(call, members);
       return HttpResponse.json(call.response);
     }),
     http.post(`${HOOKS}/*`, async ({ request }) => {
-      hooks.push({ url: request.url, body: (await request.json()) as Record<string, unknown>, at: Date.now() });
+      const body = (await request.json()) as Record<string, unknown>;
+      hooks.push({ url: request.url, body, at: Date.now() });
+      // response_url answers 'invalid_blocks' as a plain-text 400, as Slack does.
+      if (checked('response_url', body).length) return new HttpResponse('invalid_blocks', { status: 400 });
       return new HttpResponse('ok');
     }),
   );
@@ -48,12 +76,15 @@ export function createSlackFarSide() {
     api,
     hooks,
     calls: (method: string) => api.filter((c) => c.method === method),
+    /** Payloads the check refused: a test that sends cards expects this to stay empty. */
+    refused,
     behave: (b: Behaviour | undefined) => void (behaviour = b),
     listen: () => server.listen({ onUnhandledRequest: 'error' }),
     close: () => server.close(),
     reset: () => {
       api.length = 0;
       hooks.length = 0;
+      refused.length = 0;
       behaviour = undefined;
     },
   };
@@ -62,11 +93,18 @@ export type SlackFarSide = ReturnType<typeof createSlackFarSide>;
 
 /** What Slack answers a successful call with (the fields Triage reads, and a few more). */
 let ts = 1_700_000_000;
-function answer(call: ApiCall): Record<string, unknown> {
+function answer(call: ApiCall, members: readonly SlackMember[]): Record<string, unknown> {
   const channel = String(call.body.channel ?? '');
   if (call.method === 'chat.postMessage') return { ok: true, channel, ts: `${++ts}.000100`, message: { text: call.body.text } };
   if (call.method === 'chat.update') return { ok: true, channel, ts: call.body.ts, text: call.body.text };
   if (call.method === 'chat.postEphemeral') return { ok: true, message_ts: `${++ts}.000200` };
+  if (call.method === 'users.info') {
+    const member = members.find((m) => m.id === call.body.user);
+    if (!member) return { ok: false, error: 'user_not_found' };
+    const { display_name = '', real_name = '', ...rest } = member;
+    return { ok: true, user: { ...rest, team_id: 'T0TEAM', real_name, profile: { display_name, real_name } } };
+  }
+  if (call.method === 'views.publish') return { ok: true, view: { id: `V${++ts}`, type: 'home', ...(call.body.view as object) } };
   return { ok: false, error: 'unknown_method' };
 }
 
@@ -74,7 +112,7 @@ function answer(call: ApiCall): Record<string, unknown> {
 function readForm(text: string): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const [key, value] of new URLSearchParams(text)) {
-    body[key] = key === 'blocks' || key === 'attachments' || key === 'metadata' ? JSON.parse(value) : value;
+    body[key] = key === 'blocks' || key === 'attachments' || key === 'metadata' || key === 'view' ? JSON.parse(value) : value;
   }
   return body;
 }
