@@ -38,7 +38,7 @@ export class SignalWindow {
     // send; the leader gets other replicas' events a poll after its own): the late ones of a batch
     // are sorted among themselves and merged in, one pass, instead of re-sorting the whole list
     // per batch (that sort was a sixth of the leader's CPU with two replicas, bench/replicas).
-    for (const [type, behind] of late ?? []) this.byType.set(type, mergeByTime(this.byType.get(type)!, behind.sort(byTime)));
+    for (const [type, behind] of late ?? []) mergeIntoTail(this.byType.get(type)!, behind.sort(byTime));
     if (events.length) this.latestByKey.clear();
   }
 
@@ -87,6 +87,27 @@ export class SignalWindow {
 }
 
 const byTime = (a: Signal, b: Signal): number => a.at - b.at;
+
+/**
+ * Merges `late` (sorted) into `held` (sorted) in place. Only the tail of `held` from the first
+ * signal newer than the earliest late one is touched: late events are late by a poll or a send,
+ * not by hours, and merging the whole list per batch was the leader's largest share of CPU with
+ * two replicas (bench/replicas, profiled with --cpu-prof), growing with the window.
+ */
+function mergeIntoTail(held: Signal[], late: Signal[]): void {
+  const first = late[0]!.at;
+  // Upper bound: held signals at the same time as the first late one stay before it.
+  let lo = 0;
+  let hi = held.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (held[mid]!.at <= first) lo = mid + 1;
+    else hi = mid;
+  }
+  const merged = mergeByTime(held.slice(lo), late);
+  held.length = lo;
+  for (const signal of merged) held.push(signal);
+}
 
 /** Both sorted by time; on equal times the signals already held come first (arrival order). */
 function mergeByTime(held: Signal[], late: Signal[]): Signal[] {
