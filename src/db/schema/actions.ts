@@ -52,6 +52,8 @@ export const actionRequests = pgTable(
     uniqueIndex('action_requests_running_uq').on(t.action, t.targetKind, t.targetId).where(sql`status = 'running'`),
     index('action_requests_deadline_idx').on(t.deadlineAt).where(sql`status = 'running'`),
     index('action_requests_created_idx').on(t.createdAt),
+    // The card an action was pressed on shows its latest request (src/actions/insight-acts.ts).
+    index('action_requests_subject_idx').on(t.subject, t.createdAt),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "action_requests_subject_idx" ON "action_requests" USING btree ("subject","created_at");
