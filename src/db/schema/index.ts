@@ -9,3 +9,4 @@ export * from './actions.js';
 export * from './incidents.js';
 export * from './cluster.js';
 export * from './confirmations.js';
+export * from './home.js';
