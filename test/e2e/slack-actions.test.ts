@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../adapters/slack/index.js';
 import { findScenario } from '../../src/platform/scenarios/index.js';
 import { playScenario } from '../../src/platform/scenarios/player.js';
@@ -40,6 +40,8 @@ describe.each(databaseKinds())('recovering the seed incident from Slack on %s', 
     expect(played.ok).toBe(true);
     await settled();
   });
+  // Every payload Triage sent in the test is one Slack accepts (test/support/block-kit.ts).
+  afterEach(() => slack?.assertAccepted());
   afterAll(async () => {
     await triage?.close();
     slack?.close();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findScenario } from '../../src/platform/scenarios/index.js';
 import { playScenario } from '../../src/platform/scenarios/player.js';
 import { eventually } from '../chat/support/drive.js';
@@ -28,6 +28,8 @@ describe.each(databaseKinds())('the seed incident in Slack on %s', (kind) => {
     slack.listen();
     triage = await startSlackTriage(kind);
   });
+  // Every payload Triage sent in the test is one Slack accepts (test/support/block-kit.ts).
+  afterEach(() => slack?.assertAccepted());
   afterAll(async () => {
     await triage?.close();
     slack?.close();

@@ -1,18 +1,33 @@
 import type { types } from '@slack/bolt';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   BUTTONS_PER_ROW,
   MAX_BLOCKS_PER_MESSAGE,
   MAX_ENTITY_LINES,
   MAX_FIELDS,
   MAX_SECTION_TEXT,
-  checkBlockKitLimits,
   fallbackText,
   renderCard,
 } from '../../../adapters/slack/render.js';
 import { Card, type CardInput } from '../../../src/chat/card.js';
+import { checkBlocks, checkSlackPayload } from '../../support/block-kit.js';
 
 type KnownBlock = types.KnownBlock;
+
+/**
+ * Every message rendered in this file is checked as the chat.postMessage Slack would receive
+ * (test/support/block-kit.ts): a test passes only if Slack would also have accepted its cards.
+ */
+const refused: string[] = [];
+const render = (c: Card): ReturnType<typeof renderCard> => {
+  const message = renderCard(c);
+  refused.push(...checkSlackPayload('chat.postMessage', { channel: 'C0OPS', ...message }));
+  return message;
+};
+afterEach(() => {
+  const problems = refused.splice(0);
+  expect(problems, 'payloads Slack would refuse (invalid_blocks)').toEqual([]);
+});
 
 const card = (input: Partial<CardInput> = {}): Card => Card.parse({ title: 'A card', severity: 'critical', ...input });
 const md = (text: string) => ({ type: 'mrkdwn', text, verbatim: true });
@@ -40,7 +55,7 @@ const sectionTexts = (blocks: KnownBlock[]) => blocks.flatMap((b) => (b.type ===
 
 describe('renderCard: the seed\'s critical cards', () => {
   it('runtime failures: header, severity line, text, fields, entities, buttons', () => {
-    const message = renderCard(
+    const message = render(
       card({
         title: '3 runtime execution failed events in last 10 minutes',
         category: 'operational',
@@ -65,11 +80,11 @@ describe('renderCard: the seed\'s critical cards', () => {
       { type: 'actions', elements: [btn('ins:1:view-runtimes', 'View Runtime Status', { style: 'primary' }), btn('ins:1:dismiss', 'Dismiss')] },
     ]);
     expect(message.text).toBe('🔴 CRITICAL: 3 runtime execution failed events in last 10 minutes — External runtimes disconnected:');
-    expect(checkBlockKitLimits(message.blocks)).toEqual([]);
+    expect(checkBlocks(message.blocks)).toEqual([]);
   });
 
   it('stuck loops: labelled entities, a ">" kept in the plain_text header but escaped in mrkdwn, a context line', () => {
-    const message = renderCard(
+    const message = render(
       card({
         title: '7 agentic loops in "running" state > 30 minutes',
         category: 'operational',
@@ -98,7 +113,7 @@ describe('renderCard: the seed\'s critical cards', () => {
   });
 
   it('routine failure: error as a field, no entities section when there are none', () => {
-    const message = renderCard(
+    const message = render(
       card({
         title: 'Routine "daily-code-review" failed execution',
         category: 'operational',
@@ -133,7 +148,7 @@ describe('renderCard: severity and state line', () => {
     [{ severity: 'info', category: 'governance', state: 'approved' }, 'ℹ️ INFO • GOVERNANCE • ✅ Approved'],
     [{ severity: 'info', category: 'governance', state: 'denied' }, 'ℹ️ INFO • GOVERNANCE • ⛔ Denied'],
   ] as const)('%j → %s', (input, line) => {
-    expect(renderCard(card(input)).blocks[1]).toEqual({ type: 'context', elements: [md(line)] });
+    expect(render(card(input)).blocks[1]).toEqual({ type: 'context', elements: [md(line)] });
   });
 });
 
@@ -156,7 +171,7 @@ describe('renderCard: buttons', () => {
   });
 
   it('a destructive button asks for confirmation in a dialog; style only when set, never "default"', () => {
-    const [logs, deny, approve] = buttonsOf(renderCard(approval).blocks);
+    const [logs, deny, approve] = buttonsOf(render(approval).blocks);
     expect(logs).toEqual(btn('apr:9:logs', 'View Routine Logs'));
     expect(logs).not.toHaveProperty('style');
     expect(deny).toEqual(
@@ -176,17 +191,17 @@ describe('renderCard: buttons', () => {
 
   it('keeps confirm dialog texts within their own limits', () => {
     const long = 'x'.repeat(1000);
-    const { blocks } = renderCard(
+    const { blocks } = render(
       card({ actions: [{ id: 'a:1', label: 'Restart', style: 'danger', confirm: { title: long, text: long, confirmLabel: long, denyLabel: long } }] }),
     );
     const confirm = buttonsOf(blocks)[0]?.confirm;
     expect([confirm?.title?.text.length, confirm?.text.text.length, confirm?.confirm?.text.length, confirm?.deny?.text.length]).toEqual([100, 300, 30, 30]);
-    expect(checkBlockKitLimits(blocks)).toEqual([]);
+    expect(checkBlocks(blocks)).toEqual([]);
   });
 
   it(`splits 12 buttons into rows of ${BUTTONS_PER_ROW}, in order`, () => {
     const actions = Array.from({ length: 12 }, (_, i) => ({ id: `a:${i}`, label: `Action ${i}` }));
-    const rows = renderCard(card({ actions })).blocks.filter((b) => b.type === 'actions');
+    const rows = render(card({ actions })).blocks.filter((b) => b.type === 'actions');
     expect(rows.map((r) => r.elements.map((e) => e.action_id))).toEqual([
       ['a:0', 'a:1', 'a:2', 'a:3', 'a:4'],
       ['a:5', 'a:6', 'a:7', 'a:8', 'a:9'],
@@ -204,8 +219,8 @@ describe('renderCard: always within Block Kit limits', () => {
 
   it('200 entities and 10,000 chars of text: cut with "…and N more", every button kept', () => {
     const entities = Array.from({ length: 200 }, (_, i) => ({ kind: 'runtime', id: `bash-runtime-${i}`, label: `Runtime ${i}`, detail: 'connection refused' }));
-    const { blocks, text } = renderCard(card({ text: `${'Line of output. '.repeat(625)}`, entities, actions }));
-    expect(checkBlockKitLimits(blocks)).toEqual([]);
+    const { blocks, text } = render(card({ text: `${'Line of output. '.repeat(625)}`, entities, actions }));
+    expect(checkBlocks(blocks)).toEqual([]);
     const [body, list] = sectionTexts(blocks);
     expect(body?.length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
     expect(body?.endsWith('…')).toBe(true);
@@ -219,7 +234,7 @@ describe('renderCard: always within Block Kit limits', () => {
 
   it('long entity lines are cut by size, not only by count', () => {
     const entities = Array.from({ length: 200 }, (_, i) => ({ kind: 'loop', id: `loop-${i}`, detail: 'stack trace '.repeat(100) }));
-    const list = sectionTexts(renderCard(card({ entities })).blocks)[0] ?? '';
+    const list = sectionTexts(render(card({ entities })).blocks)[0] ?? '';
     const shown = list.split('\n').filter((l) => l.startsWith('• ')).length;
     expect(shown).toBeGreaterThan(0);
     expect(shown).toBeLessThan(MAX_ENTITY_LINES);
@@ -230,7 +245,7 @@ describe('renderCard: always within Block Kit limits', () => {
   it('a card over every limit at once still fits in 50 blocks and keeps all 60 buttons', () => {
     // Labels past the schema's 75 too: the renderer cuts, whatever built the card.
     const many = Array.from({ length: 60 }, (_, i) => ({ id: `a:${i}`, label: `Button ${i} ${'x'.repeat(100)}`, value: 'v', style: 'default' as const }));
-    const { blocks } = renderCard({
+    const { blocks } = render({
       ...card({
         title: 'T'.repeat(400),
         text: '<&>'.repeat(4000),
@@ -240,7 +255,7 @@ describe('renderCard: always within Block Kit limits', () => {
       }),
       actions: many,
     });
-    expect(checkBlockKitLimits(blocks)).toEqual([]);
+    expect(checkBlocks(blocks)).toEqual([]);
     expect(blocks.length).toBeLessThanOrEqual(MAX_BLOCKS_PER_MESSAGE);
     expect(buttonsOf(blocks).map((b) => b.action_id)).toEqual(many.map((a) => a.id));
     const fieldTexts = blocks.flatMap((b) => (b.type === 'section' ? (b.fields ?? []) : [])).map((f) => f.text);
@@ -251,17 +266,17 @@ describe('renderCard: always within Block Kit limits', () => {
 
   it('widens rows past 5 only when 5 per row would not fit in 50 blocks', () => {
     const actions = Array.from({ length: 240 }, (_, i) => ({ id: `a:${i}`, label: `B${i}` }));
-    const { blocks } = renderCard(card({ text: 'body', entities: [{ kind: 'k', id: 'e' }], actions }));
-    expect(checkBlockKitLimits(blocks)).toEqual([]);
+    const { blocks } = render(card({ text: 'body', entities: [{ kind: 'k', id: 'e' }], actions }));
+    expect(checkBlocks(blocks)).toEqual([]);
     expect(buttonsOf(blocks)).toHaveLength(240);
     const rows = blocks.filter((b) => b.type === 'actions');
     expect(rows[0]?.elements.length).toBeGreaterThan(BUTTONS_PER_ROW);
   });
 
   it('never cuts an escaped entity or an emoji in half', () => {
-    const amp = sectionTexts(renderCard(card({ text: '&'.repeat(5000) })).blocks)[0] ?? '';
+    const amp = sectionTexts(render(card({ text: '&'.repeat(5000) })).blocks)[0] ?? '';
     expect(amp).toMatch(/^(&amp;)+…$/);
-    const emoji = renderCard(card({ title: `${'a'.repeat(148)}🔴🔴` })).blocks[0];
+    const emoji = render(card({ title: `${'a'.repeat(148)}🔴🔴` })).blocks[0];
     expect(emoji).toEqual(header(`${'a'.repeat(148)}…`));
   });
 });
@@ -270,7 +285,7 @@ describe('renderCard: escaping', () => {
   const hostile = 'Output: <script>alert(1)</script> & <!channel> <@U123> <https://evil.example|Reset password> @here @Channel @everyone';
 
   it('escapes &, <, > in every mrkdwn text so nothing forms a link, mention or broadcast', () => {
-    const { blocks } = renderCard(
+    const { blocks } = render(
       card({
         text: hostile,
         fields: [{ label: '<!here>', value: hostile }],
@@ -292,7 +307,7 @@ describe('renderCard: escaping', () => {
   });
 
   it('leaves plain_text (header, buttons) as written: Slack never parses it', () => {
-    const { blocks } = renderCard(card({ title: 'A & B <tag>', actions: [{ id: 'a:1', label: 'Stop <now> & go' }] }));
+    const { blocks } = render(card({ title: 'A & B <tag>', actions: [{ id: 'a:1', label: 'Stop <now> & go' }] }));
     expect(blocks[0]).toEqual(header('A & B <tag>'));
     expect(buttonsOf(blocks)[0]?.text.text).toBe('Stop <now> & go');
   });
@@ -311,45 +326,5 @@ describe('fallbackText', () => {
       `🔴 CRITICAL: &lt;!channel&gt; down — @${ZWSP}here &lt;https://x|y&gt; &amp; more`,
     );
     expect(fallbackText(card({ title: 'x'.repeat(5000) })).length).toBe(3000);
-  });
-});
-
-describe('checkBlockKitLimits', () => {
-  it('reports each limit broken, so it cannot pass vacuously', () => {
-    const long = (n: number) => 'x'.repeat(n);
-    const blocks = [
-      { type: 'header', text: { type: 'plain_text', text: long(151) } },
-      { type: 'section', text: { type: 'mrkdwn', text: long(3001) }, fields: Array.from({ length: 11 }, () => ({ type: 'mrkdwn' as const, text: long(2001) })) },
-      { type: 'context', elements: Array.from({ length: 11 }, () => ({ type: 'mrkdwn' as const, text: 'c' })) },
-      {
-        type: 'actions',
-        elements: [
-          { type: 'button', action_id: long(256), text: { type: 'plain_text', text: long(76) }, value: long(2001), style: 'default' as never },
-          { type: 'button', action_id: 'dup', text: { type: 'plain_text', text: 'a' }, confirm: { title: { type: 'plain_text', text: long(101) }, text: { type: 'plain_text', text: long(301) }, confirm: { type: 'plain_text', text: long(31) }, deny: { type: 'plain_text', text: '' } } },
-          { type: 'button', action_id: 'dup', text: { type: 'plain_text', text: 'b' } },
-        ],
-      },
-      { type: 'actions', elements: Array.from({ length: 26 }, (_, i) => ({ type: 'button' as const, action_id: `b${i}`, text: { type: 'plain_text' as const, text: 'b' } })) },
-      ...Array.from({ length: 46 }, () => ({ type: 'divider' as const })),
-    ] satisfies KnownBlock[];
-    const problems = checkBlockKitLimits(blocks);
-    expect(problems).toEqual([
-      'blocks: 51 > 50',
-      'blocks[0].text.text: 151 chars > 150',
-      'blocks[1].text.text: 3001 chars > 3000',
-      'blocks[1].fields: 11 > 10',
-      ...Array.from({ length: 11 }, (_, j) => `blocks[1].fields[${j}].text: 2001 chars > 2000`),
-      'blocks[2].elements: 11 > 10',
-      'blocks[3].elements[0].action_id: 256 chars > 255',
-      'blocks[3].elements[0].text.text: 76 chars > 75',
-      'blocks[3].elements[0].value: 2001 chars > 2000',
-      'blocks[3].elements[0].style: "default"',
-      'blocks[3].elements[1].confirm.title.text: 101 chars > 100',
-      'blocks[3].elements[1].confirm.text.text: 301 chars > 300',
-      'blocks[3].elements[1].confirm.confirm.text: 31 chars > 30',
-      'blocks[3].elements[1].confirm.deny.text: empty (min 1)',
-      'blocks[3].elements[2].action_id: duplicate "dup" in block',
-      'blocks[4].elements: 26 > 25',
-    ]);
   });
 });

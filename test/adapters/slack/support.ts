@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { http, HttpResponse, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import { SlackConfig } from '../../../src/config.js';
+import { checkSlackPayload } from '../../support/block-kit.js';
 
 /**
  * Slack's far side for adapter tests: msw answers the Web API and response_url like Slack
@@ -38,14 +39,20 @@ export const MEMBERS: SlackMember[] = [
   { id: 'U0MIKE', name: 'mike', display_name: 'mike', real_name: 'Mike Chen' },
 ];
 
+/**
+ * By default every payload is checked against Slack's published Block Kit limits
+ * (test/support/block-kit.ts), so any Slack test that posts a card fails on one Slack would refuse;
+ * `check: () => []` turns that off for a test that sends something else on purpose.
+ */
 export function createSlackFarSide(options: { check?: PayloadCheck; members?: SlackMember[] } = {}) {
   const api: ApiCall[] = [];
   const hooks: HookCall[] = [];
   const refused: { method: string; problems: string[] }[] = [];
   let behaviour: Behaviour | undefined;
   const members = options.members ?? MEMBERS;
+  const check = options.check ?? checkSlackPayload;
   const checked = (method: string, body: Record<string, unknown>): string[] => {
-    const problems = options.check?.(method, body) ?? [];
+    const problems = check(method, body);
     if (problems.length) refused.push({ method, problems });
     return problems;
   };
@@ -78,6 +85,12 @@ export function createSlackFarSide(options: { check?: PayloadCheck; members?: Sl
     calls: (method: string) => api.filter((c) => c.method === method),
     /** Payloads the check refused: a test that sends cards expects this to stay empty. */
     refused,
+    /**
+     * Throws, naming each refused payload and its problems, if Slack would have refused anything
+     * since the last reset: call it in an afterEach (before reset) so no test passes on a card Slack
+     * would not show.
+     */
+    assertAccepted: () => assertAccepted(refused),
     behave: (b: Behaviour | undefined) => void (behaviour = b),
     listen: () => server.listen({ onUnhandledRequest: 'error' }),
     close: () => server.close(),
@@ -90,6 +103,12 @@ export function createSlackFarSide(options: { check?: PayloadCheck; members?: Sl
   };
 }
 export type SlackFarSide = ReturnType<typeof createSlackFarSide>;
+
+function assertAccepted(refused: readonly { method: string; problems: string[] }[]): void {
+  if (refused.length === 0) return;
+  const lines = refused.map((r) => `${r.method}:\n  ${r.problems.join('\n  ')}`);
+  throw new Error(`Slack would have refused ${refused.length} payload(s) (invalid_blocks):\n${lines.join('\n')}`);
+}
 
 /** What Slack answers a successful call with (the fields Triage reads, and a few more). */
 let ts = 1_700_000_000;
