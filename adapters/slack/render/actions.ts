@@ -14,6 +14,8 @@ type ActionsBlock = types.ActionsBlock;
 type Button = types.Button;
 
 const plain = (text: string, max: number) => ({ type: 'plain_text' as const, text: truncate(text, max), emoji: true });
+/** Slack refuses an empty text object (invalid_blocks), and the Card schema allows empty confirm texts. */
+const either = (text: string, otherwise: string): string => text.trim() || otherwise;
 
 /**
  * A card action as a button. `id` and `value` go through untouched: they are machine data parsed
@@ -32,10 +34,10 @@ export function button(action: CardAction): Button {
     ...(action.confirm
       ? {
           confirm: {
-            title: plain(action.confirm.title, MAX_CONFIRM_TITLE),
-            text: plain(action.confirm.text, MAX_CONFIRM_TEXT),
-            confirm: plain(action.confirm.confirmLabel, MAX_CONFIRM_BUTTON),
-            deny: plain(action.confirm.denyLabel, MAX_CONFIRM_BUTTON),
+            title: plain(either(action.confirm.title, `${action.label}?`), MAX_CONFIRM_TITLE),
+            text: plain(either(action.confirm.text, `${action.label}?`), MAX_CONFIRM_TEXT),
+            confirm: plain(either(action.confirm.confirmLabel, action.label), MAX_CONFIRM_BUTTON),
+            deny: plain(either(action.confirm.denyLabel, 'Cancel'), MAX_CONFIRM_BUTTON),
             // A destructive action keeps its red on the button that finally does it.
             ...(action.style === 'danger' ? { style: 'danger' as const } : {}),
           },
@@ -47,8 +49,11 @@ export function button(action: CardAction): Button {
 /**
  * Buttons in rows of BUTTONS_PER_ROW, widened (up to Slack's 25) only when `maxRows` cannot hold
  * them that way: the buttons are what the card is for, so they are the last thing to give up.
+ * An id offered twice is one button: it is one click, and Slack refuses a block holding two
+ * equal action_ids (Doctor merges plan steps with the same text, buttons and all).
  */
-export function actionRows(actions: readonly CardAction[], maxRows: number): ActionsBlock[] {
+export function actionRows(offered: readonly CardAction[], maxRows: number): ActionsBlock[] {
+  const actions = offered.filter((a, i) => offered.findIndex((b) => b.id === a.id) === i);
   if (actions.length === 0 || maxRows < 1) return [];
   const perRow = Math.min(MAX_ACTIONS_ELEMENTS, Math.max(BUTTONS_PER_ROW, Math.ceil(actions.length / maxRows)));
   const kept = actions.slice(0, perRow * maxRows);

@@ -264,6 +264,18 @@ describe('renderCard: always within Block Kit limits', () => {
     expect(fieldTexts[0]).toMatch(/^\*F0\*\ny+…$/);
   });
 
+  it('renders a button twice offered once: Slack refuses two action_ids alike in one block', () => {
+    // Doctor merges steps with the same text, so two checks proposing one fix give one id twice.
+    const { blocks } = render(card({ actions: [{ id: 'doc:1:restart:mike', label: 'Restart mike' }, { id: 'doc:1:rerun', label: 'Re-run' }, { id: 'doc:1:restart:mike', label: 'Restart mike' }] }));
+    expect(buttonsOf(blocks).map((b) => b.action_id)).toEqual(['doc:1:restart:mike', 'doc:1:rerun']);
+  });
+
+  it('never sends an empty confirm dialog text, which Slack refuses', () => {
+    const confirm = { title: ' ', text: '', confirmLabel: '', denyLabel: '' };
+    const [button] = buttonsOf(render(card({ actions: [{ id: 'a:1', label: 'Cancel loop', style: 'danger', confirm }] })).blocks);
+    expect(button?.confirm).toMatchObject({ title: { text: 'Cancel loop?' }, text: { text: 'Cancel loop?' }, confirm: { text: 'Cancel loop' }, deny: { text: 'Cancel' } });
+  });
+
   it('widens rows past 5 only when 5 per row would not fit in 50 blocks', () => {
     const actions = Array.from({ length: 240 }, (_, i) => ({ id: `a:${i}`, label: `B${i}` }));
     const { blocks } = render(card({ text: 'body', entities: [{ kind: 'k', id: 'e' }], actions }));
