@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import type { Doctor } from './doctor/service.js';
 import type { IncidentDesk } from './incidents/desk.js';
+import { doctorMirror } from './incidents/mirror-words.js';
 import type { InsightLifecycle } from './insights/lifecycle.js';
 
 /**
@@ -27,8 +28,9 @@ export function createChatEntry(deps: {
   const commands = createCommands({
     runDoctor: async (input) => {
       const report = await doctor.run({ ...input, trigger: 'command' });
+      const entry = doctorMirror(report);
       await incidents
-        .mirror(`doctor:${report.runId}`, `🩺 Doctor run #${report.runId}: ${report.overall}`, `Asked by ${report.requestedBy}: ${report.counts}`)
+        .mirror(`doctor:${report.runId}`, entry.title, entry.text, entry.severity)
         .catch((error: unknown) => logger.warn({ err: error }, 'could not mirror the Doctor run'));
       return report;
     },

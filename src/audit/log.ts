@@ -43,7 +43,8 @@ export async function recordAudit(q: Q, entry: AuditEntry): Promise<void> {
   });
 }
 
-export const AuditRecord = z.object({
+/** An audit_log row as written, parsed when read back (docs/architecture.md, conventions §5). */
+export const StoredAudit = z.object({
   id: z.number(),
   at: z.date(),
   actor: Actor,
@@ -54,13 +55,16 @@ export const AuditRecord = z.object({
   durationMs: z.number().nullable(),
   requestId: z.number().nullable(),
 });
-export type AuditRecord = z.infer<typeof AuditRecord>;
+export type StoredAudit = z.infer<typeof StoredAudit>;
 
 /** Newest first. Rows that do not parse are skipped, never shown half-read. */
-export async function latestAudit(db: Db, limit: number): Promise<AuditRecord[]> {
+export async function readAuditRows(db: Db, limit: number): Promise<StoredAudit[]> {
   const rows = await db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(limit);
   return rows.flatMap((row) => {
-    const parsed = AuditRecord.safeParse(row);
+    const parsed = StoredAudit.safeParse(row);
     return parsed.success ? [parsed.data] : [];
   });
 }
+
+// The read side (rows in words, with the decisions kept elsewhere) lives in feed.ts.
+export { latestAudit, type AuditRecord } from './feed.js';

@@ -5,17 +5,26 @@ import { privately, type Command } from './command.js';
 const DEFAULT_ROWS = 10;
 const MAX_ROWS = 50;
 
-const OUTCOME: Record<AuditRecord['outcome'], string> = {
-  refused: '⛔ refused',
-  started: '▶️ started',
-  succeeded: '✅ succeeded',
-  failed: '❌ failed',
-  duplicate: '↩️ duplicate click',
-  busy: '⏳ already running',
-  requested: '📝 requested',
-  approved: '✅ approved',
-  denied: '⛔ denied',
+/** One mark per outcome, so a refusal or a failure stands out in a column of sentences. */
+const MARK: Record<AuditRecord['outcome'], string> = {
+  refused: '⛔',
+  started: '▶️',
+  succeeded: '✅',
+  failed: '❌',
+  duplicate: '↩️',
+  busy: '⏳',
+  requested: '📝',
+  approved: '✅',
+  denied: '⛔',
+  dismissed: '🔕',
+  acknowledged: '👀',
+  declared: '🚨',
+  resolved: '✅',
+  ran: '🩺',
 };
+
+/** "2026-05-03 15:13 UTC  ✅ James restarted runtime bash-runtime-mike (heartbeat back after 4.2 s) · took 4.3 s" */
+export const auditLine = (r: AuditRecord): string => `${r.at.toISOString().slice(0, 16).replace('T', ' ')} UTC  ${MARK[r.outcome]} ${actorLabel(r.actor)} ${r.words}${r.durationMs === null ? '' : ` · took ${(r.durationMs / 1000).toFixed(1)} s`}`;
 
 /** `/audit [n]`: the latest attempts, allowed or refused, privately (it names people). */
 export function auditCommand(latest: (limit: number) => Promise<AuditRecord[]>): Command {
@@ -31,12 +40,8 @@ export function auditCommand(latest: (limit: number) => Promise<AuditRecord[]>):
         return privately(`/audit takes a number of entries from 1 to ${MAX_ROWS}, like /audit 20; "${text}" is not one.`);
       }
       const rows = await latest(n);
-      if (rows.length === 0) return privately('The audit log is empty: nobody has pressed an action button yet.');
-      const lines = rows.map(
-        (r) =>
-          `${r.at.toISOString().slice(0, 16).replace('T', ' ')} UTC  ${actorLabel(r.actor)}  ${r.action.replace(/_/g, ' ')} ${r.target}  ${OUTCOME[r.outcome]}` +
-          `${r.durationMs === null ? '' : ` (${(r.durationMs / 1000).toFixed(1)} s)`}${r.detail ? ` — ${r.detail}` : ''}`,
-      );
+      if (rows.length === 0) return privately('The audit log is empty: nobody has pressed an action button or taken a decision yet.');
+      const lines = rows.map(auditLine);
       return privately([`*Audit log*, latest ${rows.length}:`, ...lines].join('\n'));
     },
   };

@@ -2,7 +2,7 @@ import { desc, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Actor } from '../actor.js';
 import type { CardSink } from '../actions/card-sink.js';
-import type { Card } from '../chat/card.js';
+import type { Card, Severity } from '../chat/card.js';
 import type { IncidentsConfig } from '../config.js';
 import type { Db } from '../db/client.js';
 import { incidents } from '../db/schema/incidents.js';
@@ -19,6 +19,7 @@ import { listTickets } from '../tickets/builtin.js';
 import { improvementSummary, improveFromIncident, ticketFingerprint, type Improvement } from '../tickets/improve.js';
 import type { Tickets } from '../tickets/port.js';
 import { incidentCard, incidentCardKey } from './card.js';
+import { wordedMirror } from './mirror-words.js';
 import { adoptRecentInsights, correlateInsights } from './correlate.js';
 import { declareIncident } from './declare.js';
 import { currentIncident, findIncident, incidentInsightIds, mitigateIfClear, openIncidentIdsOf, resolveIncident } from './lifecycle.js';
@@ -39,9 +40,9 @@ export type IncidentDeskDeps = {
 
 type Refused = { code: 'forbidden'; message: string };
 
-const textCard = (title: string, text: string, context?: string): Card => ({
+const textCard = (title: string, text: string, context?: string, severity: Severity = 'info'): Card => ({
   title,
-  severity: 'info',
+  severity,
   state: 'info',
   text,
   fields: [],
@@ -83,10 +84,14 @@ export function createIncidentDesk(deps: IncidentDeskDeps) {
   /**
    * Doctor runs, actions and decisions taken while an incident is open go into its thread too,
    * so the thread reads as the incident's story; the key makes a repeat an update, not a post.
+   * An action or an approval is worded from its row, as /audit words it (mirror-words.ts); the
+   * severity labels the entry by what it says (a CRITICAL Doctor run is not INFO).
    */
-  async function mirror(key: string, title: string, text: string): Promise<void> {
+  async function mirror(key: string, title: string, text: string, severity: Severity = 'info'): Promise<void> {
     const incident = await currentIncident(deps.db);
-    if (incident) await inThread(incident, key, textCard(title, text));
+    if (!incident) return;
+    const worded = await wordedMirror(deps.db, key);
+    await inThread(incident, key, worded ? textCard(worded.title, worded.text, undefined, worded.severity) : textCard(title, text, undefined, severity));
   }
 
   /** The Copilot publisher's hook: correlate, mirror joins in the thread, mitigate when clear. */

@@ -7,7 +7,14 @@ import { doctorRuns } from '../db/schema/doctor.js';
 import { incidentInsights, incidents } from '../db/schema/incidents.js';
 import { insightHistory, insights } from '../db/schema/insights.js';
 import type { Entity } from '../insights/catalog/entry.js';
+import { approvalContexts } from '../audit/context.js';
+import { ApprovalGist, approvalWords, auditWords } from '../audit/words.js';
 import { approvalBelongs, auditBelongs, incidentScope, type IncidentScope } from './belonging.js';
+
+const gistOf = (row: { kind: string; params: unknown }): ApprovalGist | undefined => {
+  const parsed = ApprovalGist.safeParse({ kind: row.kind, params: row.params });
+  return parsed.success ? parsed.data : undefined;
+};
 
 /**
  * Everything the minutes and the timeline say about one incident, read once from the database as
@@ -52,13 +59,16 @@ export type InsightFact = {
   resolvedAt?: Date;
 };
 export type HistoryFact = { id: number; insightId: number; change: string; actor?: string; at: Date };
-export type AuditFact = { id: number; at: Date; actor: string; action: string; target: string; outcome: string; detail?: string; durationMs?: number };
+/** `words`: the row as a sentence without its subject, as /audit says it (src/audit/words.ts). */
+export type AuditFact = { id: number; at: Date; actor: string; action: string; target: string; outcome: string; detail?: string; durationMs?: number; words: string };
 export type ApprovalFact = {
   id: number;
   kind: string;
   target: string;
   status: string;
   rationale: string;
+  /** "a +$5.00 budget override for routine daily-code-review" (src/audit/words.ts). */
+  words: string;
   requestedBy: string;
   createdAt: Date;
   decidedBy?: string;
@@ -163,9 +173,9 @@ async function readAudit(db: Db, scope: IncidentScope, approvalIds: ReadonlySet<
     .where(and(gte(auditLog.at, from), lte(auditLog.at, until)))
     .orderBy(asc(auditLog.at), asc(auditLog.id));
   const subjects = await readSubjects(db, rows.flatMap((a) => (a.requestId === null ? [] : [a.requestId])));
-  return rows
-    .filter((a) => auditBelongs(scope, a, { subjects, approvalIds }))
-    .map((a) => ({
+  const belonging = rows.filter((a) => auditBelongs(scope, a, { subjects, approvalIds }));
+  const contexts = await approvalContexts(db, belonging.map((a) => a.target));
+  return belonging.map((a) => ({
       id: a.id,
       at: a.at,
       actor: labelOf(a.actor),
@@ -174,6 +184,7 @@ async function readAudit(db: Db, scope: IncidentScope, approvalIds: ReadonlySet<
       outcome: a.outcome,
       ...(a.detail ? { detail: a.detail } : {}),
       ...(a.durationMs !== null ? { durationMs: a.durationMs } : {}),
+      words: auditWords(a, contexts.get(a.target)),
     }));
 }
 
@@ -203,6 +214,7 @@ async function readApprovals(db: Db, scope: IncidentScope, from: Date, until: Da
       target: `${a.targetKind}:${a.targetId}`,
       status: a.status,
       rationale: a.rationale,
+      words: approvalWords(gistOf(a), `${a.targetKind}:${a.targetId}`),
       requestedBy: labelOf(a.requestedBy),
       createdAt: a.createdAt,
       ...(a.decidedBy ? { decidedBy: labelOf(a.decidedBy) } : {}),

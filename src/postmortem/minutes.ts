@@ -73,8 +73,9 @@ function doneItems(audit: AuditFact[]): ActionItem[] {
   return audit
     .filter((a) => ['succeeded', 'approved', 'denied'].includes(a.outcome))
     .map((a) => {
-      const took = a.durationMs !== undefined ? ` (took ${(a.durationMs / 1000).toFixed(1)} s)` : '';
-      return { status: 'done' as const, owner: a.actor, at: a.at.toISOString(), text: `${words(a.action)} ${a.target}: ${a.outcome}${took}` };
+      const took = a.durationMs !== undefined ? `, took ${(a.durationMs / 1000).toFixed(1)} s` : '';
+      // The owner is shown beside it: the words are what they did, as /audit says it.
+      return { status: 'done' as const, owner: a.actor, at: a.at.toISOString(), text: `${a.words}${took}` };
     });
 }
 

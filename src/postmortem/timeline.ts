@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.js';
+import { insightDecisionWords } from '../audit/words.js';
 import { gatherFacts, type IncidentFacts } from './facts.js';
 
 /**
@@ -20,15 +21,16 @@ function incidentEntries({ incident }: IncidentFacts): TimelineEntry[] {
 function insightEntries(facts: IncidentFacts): TimelineEntry[] {
   const byId = new Map(facts.insights.map((i) => [i.id, i]));
   const opened = facts.insights.map((i): TimelineEntry => ({ at: i.firstSeenAt, kind: 'insight', text: `Insight opened (${i.severity}): ${i.title}` }));
-  // 'opened' is already the insight's first-seen time; later changes come from its history.
+  // 'opened' is already the insight's first-seen time; later changes come from its history. A
+  // person's change reads as what they did ("dismissed …"), beside their name; Triage's as what happened.
   const changes = facts.history
     .filter((h) => h.change !== 'opened')
-    .map((h): TimelineEntry => ({
-      at: h.at,
-      kind: 'insight',
-      ...(h.actor ? { actor: h.actor } : {}),
-      text: `Insight ${words(h.change)}${h.actor ? ` by ${h.actor}` : ''}: ${byId.get(h.insightId)?.title ?? `#${h.insightId}`}`,
-    }));
+    .map((h): TimelineEntry => {
+      const title = byId.get(h.insightId)?.title ?? `#${h.insightId}`;
+      return h.actor
+        ? { at: h.at, kind: 'insight', actor: h.actor, text: insightDecisionWords(h.change, title) }
+        : { at: h.at, kind: 'insight', text: `Insight ${words(h.change)}: ${title}` };
+    });
   return [...opened, ...changes];
 }
 
@@ -37,20 +39,21 @@ function otherEntries(facts: IncidentFacts): TimelineEntry[] {
     at: d.startedAt,
     kind: 'doctor',
     actor: d.requestedBy,
-    text: `Doctor run (${d.trigger}): ${d.overall} in ${seconds(d.durationMs)}`,
+    text: `ran Doctor (${d.trigger}, run #${d.id}): ${d.overall} in ${seconds(d.durationMs)}`,
   }));
   // Approval decisions are audited too; the audit row carries the decision, this the request.
+  // Texts are sentences without their subject: the timeline shows who beside them.
   const approvals = facts.approvals.map((a): TimelineEntry => ({
     at: a.createdAt,
     kind: 'approval',
     actor: a.requestedBy,
-    text: `Approval requested: ${words(a.kind)} ${a.target} (${a.rationale})`,
+    text: `asked for ${a.words} (${a.rationale})`,
   }));
   const actions = facts.audit.map((a): TimelineEntry => ({
     at: a.at,
     kind: ['approved', 'denied', 'requested'].includes(a.outcome) ? 'approval' : 'action',
     actor: a.actor,
-    text: `${a.actor} ${words(a.action)} ${a.target}: ${a.outcome}${a.durationMs !== undefined ? ` (${seconds(a.durationMs)})` : ''}${a.detail ? ` — ${a.detail}` : ''}`,
+    text: `${a.words}${a.durationMs !== undefined ? `, took ${seconds(a.durationMs)}` : ''}`,
   }));
   return [...doctor, ...approvals, ...actions];
 }

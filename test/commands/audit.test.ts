@@ -19,10 +19,10 @@ describe('/audit', () => {
   afterAll(async () => database?.drop());
 
   it('says so when nobody has done anything yet', async () => {
-    expect(await audit('')).toEqual({ visibility: 'private', text: 'The audit log is empty: nobody has pressed an action button yet.' });
+    expect(await audit('')).toEqual({ visibility: 'private', text: 'The audit log is empty: nobody has pressed an action button or taken a decision yet.' });
   });
 
-  it('lists the latest ten by default, newest first, privately, with who, what, how it ended and how long it took', async () => {
+  it('lists the latest ten by default, newest first, privately, each as a sentence with who, what, how it ended and how long it took', async () => {
     for (let i = 0; i < 12; i++) {
       await recordAudit(database.db, { actor: james, action: 'restart_runtime', target: `runtime:rt-${i}`, outcome: 'started', at: new Date(T0 + i * 60_000) });
     }
@@ -40,15 +40,19 @@ describe('/audit', () => {
     const lines = reply.text.split('\n');
     expect(lines[0]).toBe('*Audit log*, latest 10:');
     expect(lines).toHaveLength(11);
-    expect(lines[1]).toBe('2026-05-03 15:13 UTC  James  restart runtime runtime:bash-runtime-mike  ✅ succeeded (4.2 s) — heartbeat detected ✅ after 4.2 s');
-    expect(lines[2]).toBe('2026-05-03 15:11 UTC  James  restart runtime runtime:rt-11  ▶️ started');
-    expect(lines[10]).toContain('runtime:rt-3 ');
+    expect(lines[1]).toBe('2026-05-03 15:13 UTC  ✅ James restarted runtime bash-runtime-mike (heartbeat back after 4.2 s) · took 4.2 s');
+    expect(lines[2]).toBe('2026-05-03 15:11 UTC  ▶️ James started to restart runtime rt-11');
+    expect(lines[10]).toMatch(/runtime rt-3$/);
   });
 
   it('/audit 3 lists the latest three', async () => {
     const lines = (await audit('3')).text.split('\n');
     expect(lines[0]).toBe('*Audit log*, latest 3:');
-    expect(lines.slice(1).map((l) => l.split('  ')[2])).toEqual(['restart runtime runtime:bash-runtime-mike', 'restart runtime runtime:rt-11', 'restart runtime runtime:rt-10']);
+    expect(lines.slice(1).map((l) => l.split('  ')[1])).toEqual([
+      '✅ James restarted runtime bash-runtime-mike (heartbeat back after 4.2 s) · took 4.2 s',
+      '▶️ James started to restart runtime rt-11',
+      '▶️ James started to restart runtime rt-10',
+    ]);
   });
 
   it.each(['abc', '0', '51', '2.5', '-1', '1e1', '0x10', '3 rows'])('answers "/audit %s" with what it takes', async (args) => {

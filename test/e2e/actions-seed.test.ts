@@ -117,8 +117,8 @@ describe.each(databaseKinds())('recovering the seed incident from the console on
   it('/audit lists who did what: the restart, the refusal and the decision', async () => {
     const audit = await command('sofia', '/audit 20');
     expect(audit.reply.visibility).toBe('private');
-    expect(audit.reply.text).toMatch(/James {2}restart runtime runtime:bash-runtime-mike {2}✅ succeeded \(\d+\.\d s\)/);
-    expect(audit.reply.text).toMatch(/James {2}approve budget override approval:\d+ {2}⛔ refused/);
-    expect(audit.reply.text).toMatch(/(Elena|Alex) {2}(approve|deny) budget override approval:\d+ {2}(✅ approved|⛔ denied)/);
+    expect(audit.reply.text).toMatch(/✅ James restarted runtime bash-runtime-mike \(heartbeat back after \d+\.\d s\) · took \d+\.\d s/);
+    expect(audit.reply.text).toContain('⛔ James tried to approve a +$5.00 budget override for routine daily-code-review but is not an approver');
+    expect(audit.reply.text).toMatch(/✅ Elena approved a \+\$5\.00 budget override for routine daily-code-review \(new limit \$15\.00\)|⛔ Alex denied a \+\$5\.00 budget override for routine daily-code-review \(the limit stays \$10\.00\)/);
   });
 });

@@ -72,14 +72,19 @@ describe.each(databaseKinds())('the seed incident from cascade to post-mortem on
     await post('/console/api/command', { text: '/doctor', personId: 'sofia', channel: 'ops' });
     await settle();
     // What the team did while the incident was open is in its thread too.
-    const story = (await messages()).filter((m) => m.threadOf === header.id).map((m) => `${m.card.title} — ${m.card.text}`);
+    const threaded = (await messages()).filter((m) => m.threadOf === header.id);
+    const story = threaded.map((m) => `${m.card.title} — ${m.card.text}`);
     expect(story).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^✅ Restart runtime bash-runtime-mike — James pressed it: heartbeat detected/),
-        expect.stringMatching(/^Approval #\d+: approved — Approved by Elena at/),
+        expect.stringMatching(/^✅ Restart runtime bash-runtime-mike — James restarted runtime bash-runtime-mike \(heartbeat back after \d+\.\d s\)$/),
+        expect.stringMatching(/^Approval #\d+: approved — Elena approved a \+\$5\.00 budget override for routine daily-code-review \(new limit \$15\.00\)$/),
         expect.stringMatching(/^🩺 Doctor run #\d+: (CRITICAL|WARNING|HEALTHY) — Asked by Sofia/),
       ]),
     );
+    // The entry's label is what it says: a CRITICAL run is not filed as INFO.
+    const doctorEntry = threaded.find((m) => m.card.title.startsWith('🩺 Doctor run'))!;
+    const overall = /: (CRITICAL|WARNING|HEALTHY)$/.exec(doctorEntry.card.title)![1];
+    expect(doctorEntry.card.severity).toBe({ CRITICAL: 'critical', WARNING: 'warning', HEALTHY: 'info' }[overall!]);
 
     const resolved = await post('/console/api/command', { text: '/incident resolve', personId: 'james', channel: 'ops' });
     expect(resolved.reply.text).toMatch(/resolved/i);

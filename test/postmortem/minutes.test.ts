@@ -55,8 +55,8 @@ describe.each(databaseKinds())('post-mortem minutes of the seed incident on %s',
     const done = minutes.actionItems.filter((i) => i.status === 'done');
     expect(done).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ owner: 'James', text: expect.stringMatching(/^restart runtime runtime:bash-runtime-mike: succeeded \(took \d+\.\d s\)$/) }),
-        expect.objectContaining({ owner: 'Elena', text: expect.stringMatching(/^approve budget override approval:\d+: approved/) }),
+        expect.objectContaining({ owner: 'James', text: expect.stringMatching(/^restarted runtime bash-runtime-mike \(heartbeat back after \d+\.\d s\), took \d+\.\d s$/) }),
+        expect.objectContaining({ owner: 'Elena', text: 'approved a +$5.00 budget override for routine daily-code-review (new limit $15.00)' }),
       ]),
     );
     expect(done.every((i) => i.at && !Number.isNaN(Date.parse(i.at)))).toBe(true);
@@ -79,7 +79,7 @@ describe.each(databaseKinds())('post-mortem minutes of the seed incident on %s',
     const md = renderMarkdown(minutes);
     expect(md).toMatch(/^# Incident Post-Mortem — Cascading failure/);
     expect(md).toMatch(/1\. \*\*Primary: MCP connection pool exhausted\*\*\n {3}- Cause: .+\n {3}- Contributing factor: .+/);
-    expect(md).toMatch(/- James:\n {2}- ✅ restart runtime runtime:bash-runtime-mike: succeeded/);
+    expect(md).toMatch(/- James:\n {2}- ✅ restarted runtime bash-runtime-mike \(heartbeat back after/);
     expect(md).toMatch(/- Mike:\n(.*\n)*? {2}- ⏳ \[Add connection backoff logic to routines\]\(https:\/\/tickets\.example\/61\)/);
     const card = Card.parse(minutesCard(minutes, seed.incidentId));
     expect(card.text.length).toBeLessThanOrEqual(3000);
@@ -98,10 +98,10 @@ describe.each(databaseKinds())('post-mortem minutes of the seed incident on %s',
     expect(timeline.filter((e) => e.kind === 'insight' && e.text.startsWith('Insight opened'))).toHaveLength(facts.insights.length);
     expect(timeline).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ kind: 'action', actor: 'James', text: expect.stringMatching(/restart runtime runtime:bash-runtime-mike: succeeded/) }),
-        expect.objectContaining({ kind: 'approval', actor: 'Elena', text: expect.stringMatching(/approve budget override approval:\d+: approved/) }),
-        expect.objectContaining({ kind: 'approval', text: expect.stringMatching(/^Approval requested: budget override routine:daily-code-review/) }),
-        expect.objectContaining({ kind: 'doctor', actor: 'Sofia', text: expect.stringMatching(/^Doctor run \(command\): (CRITICAL|WARNING|HEALTHY) in \d+\.\d s$/) }),
+        expect.objectContaining({ kind: 'action', actor: 'James', text: expect.stringMatching(/^restarted runtime bash-runtime-mike \(heartbeat back after \d+\.\d s\), took \d+\.\d s$/) }),
+        expect.objectContaining({ kind: 'approval', actor: 'Elena', text: 'approved a +$5.00 budget override for routine daily-code-review (new limit $15.00)' }),
+        expect.objectContaining({ kind: 'approval', text: expect.stringMatching(/^asked for a \+\$5\.00 budget override for routine daily-code-review \(/) }),
+        expect.objectContaining({ kind: 'doctor', actor: 'Sofia', text: expect.stringMatching(/^ran Doctor \(command, run #\d+\): (CRITICAL|WARNING|HEALTHY) in \d+\.\d s$/) }),
       ]),
     );
     expect(timeline.at(-1)).toMatchObject({ kind: 'incident', actor: 'Elena', text: 'Incident resolved' });

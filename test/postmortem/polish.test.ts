@@ -25,7 +25,7 @@ const facts: IncidentFacts = {
     },
   ],
   history: [],
-  audit: [{ id: 1, at: at(30), actor: 'James', action: 'restart_runtime', target: 'runtime:bash-runtime-mike', outcome: 'succeeded', durationMs: 4200 }],
+  audit: [{ id: 1, at: at(30), actor: 'James', action: 'restart_runtime', target: 'runtime:bash-runtime-mike', outcome: 'succeeded', durationMs: 4200, words: 'restarted runtime bash-runtime-mike' }],
   approvals: [],
   doctorRuns: [],
 };
