@@ -19,6 +19,7 @@ import { openDatabase, type Database } from './db/client.js';
 import { buildChecks } from './doctor/checks/index.js';
 import type { Doctor } from './doctor/service.js';
 import { startDoctor } from './doctor/setup.js';
+import { createHome, type Home } from './home/service.js';
 import { healthRoutes } from './http/health-routes.js';
 import type { Route } from './http/router.js';
 import { createHttpServer } from './http/server.js';
@@ -71,6 +72,7 @@ export type RunningTriage = {
   interactions: Interactions;
   scheduler: Scheduler;
   doctor: Doctor;
+  home: Home;
   actions: ActionDesk;
   incidents: IncidentDesk;
   metrics: Metrics;
@@ -87,6 +89,8 @@ export type StartOptions = {
   chatPorts?: ChatPort[];
   /** Overrides the leader lease's timings (tests of takeover). */
   leadership?: Parameters<typeof createEvaluator>[0]['leadership'];
+  /** Overrides the Home tab's refresh timings (tests of its throttle). */
+  home?: Parameters<typeof createHome>[0]['options'];
 };
 
 /**
@@ -195,6 +199,9 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   });
   const doctor = startDoctor({ config, database, checks, scheduler, outbox, platforms });
   const interactions = createChatEntry({ config, database, doctor, actions, incidents, lifecycle, logger });
+  // The Home overview: published on open by any replica, refreshed on change by the leader only.
+  const homeSurfaces = adapters.flatMap((a) => (a.home ? [a.home] : []));
+  const home = createHome({ db: database.db, authoriser, surfaces: homeSurfaces, leading: () => evaluator.leading(), logger, ...(options.home ? { options: options.home } : {}) });
   const answerers = new Map(adapters.flatMap((a) => (a.answerLater ? [[a.port.platform, a.answerLater] as const] : [])));
   scheduler.schedule('chat-work-resume', RESUME_CRON, () =>
     work.resumeOrphans(interactions, async (platform, address, reply) => {
@@ -211,7 +218,7 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
     const played = await playScenario({ scenario, url: selfUrl, token, speed: 1 });
     if (!played.ok) logger.error({ scenario: name, error: played.error.message }, 'scenario did not finish');
   };
-  const adapterContext = { interactions, platform, logger, channels: [config.routing.defaultChannel], ...(config.platformUrl ? {} : { startScenario }), previousSecretUsed };
+  const adapterContext = { interactions, platform, logger, channels: [config.routing.defaultChannel], ...(config.platformUrl ? {} : { startScenario }), previousSecretUsed, home };
   const routes: Route[] = [
     ...healthRoutes({ database, metrics, isStopping: () => stopping }),
     ...intakeRoutes({ writer, auth: ingestAuth, metrics, logger, maxBodyBytes: config.intake.maxBodyBytes, maxEventsPerBatch: config.intake.maxEventsPerBatch }),
@@ -226,6 +233,7 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   await evaluator.start();
   heartbeat.start();
   pruner.start();
+  home.start();
   logger.info({ url, database: database.kind, replica: replicaId }, 'triage listening');
 
   return {
@@ -245,6 +253,7 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
     interactions,
     scheduler,
     doctor,
+    home,
     actions,
     incidents,
     metrics,
@@ -256,6 +265,7 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
       await heartbeat.stop();
       presence.stop();
       await pruner.stop();
+      await home.stop();
       await evaluator.stop();
       // A socket's closing handshake gets a moment, never the whole shutdown budget.
       await Promise.all(adapters.map((adapter) => withTimeout(async () => adapter.close(), 2_000, { label: 'closing a chat adapter' }).catch((error: unknown) => logger.warn({ err: error }, 'a chat adapter did not close in time'))));

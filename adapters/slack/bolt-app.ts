@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { SlackConfig } from '../../src/config.js';
 import { registerButtons } from './actions/button.js';
 import { registerCommands, SLACK_COMMANDS } from './commands/index.js';
+import { registerHomeEvents, type HomeEventDeps } from './events/home.js';
 import type { SlackHandlerDeps } from './handler-deps.js';
 import { slackLogger, webClientOptions } from './web-client.js';
 
@@ -63,9 +64,10 @@ export const CONNECTION_RETRIES = { retries: 30, factor: 1.5, minTimeout: 1_000,
 const connectionClientOptions = (config: SlackConfig) => ({ ...webClientOptions(config), retryConfig: CONNECTION_RETRIES, rejectRateLimitedCalls: false });
 
 /** One registration per entry; each entry file owns its listener. */
-export function registerHandlers(app: App, deps: SlackHandlerDeps): void {
+export function registerHandlers(app: App, deps: SlackHandlerDeps & Partial<Pick<HomeEventDeps, 'home'>>): void {
   registerCommands(app, deps);
   registerButtons(app, deps);
+  if (deps.home) registerHomeEvents(app, { home: deps.home, logger: deps.logger });
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'Slack request failed inside Bolt');
   });

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Actor } from '../actor.js';
 import type { Database } from '../db/client.js';
 import type { PreviousSecretUsed } from '../observability/previous-secret.js';
+import type { HomeEntry, HomeSurface } from '../home/surface.js';
 import type { Route } from '../http/router.js';
 import type { Platform } from '../platform/port.js';
 import type { Result } from '../result.js';
@@ -23,6 +24,8 @@ export type ChatAdapterContext = {
   startScenario?: (name: string) => Promise<void>;
   /** Counts a request let in by a secret's previous value while it is rotated (Slack's signing secret). */
   previousSecretUsed?: PreviousSecretUsed;
+  /** The Home overview (src/home/): an adapter calls it when someone opens Home, or to draw it. */
+  home: HomeEntry;
 };
 
 /**
@@ -44,6 +47,8 @@ export type ChatAdapter = {
    * kept (Slack: the response_url; Discord: the interaction's webhook). src/chat/pending-work.ts.
    */
   answerLater?: (address: unknown, reply: InteractionReply) => Promise<void>;
+  /** This platform's Home tab, which the core publishes to (Slack: views.publish). */
+  home?: HomeSurface;
 };
 
 export type ChatAdapterFactory = (deps: { database: Database; logger: Logger; work: PendingWork }) => ChatAdapter | Promise<ChatAdapter>;

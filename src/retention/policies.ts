@@ -241,6 +241,18 @@ export const RETENTION_POLICIES: readonly RetentionPolicy[] = [
           select replica from replica_beats where last_beat_at < ${cutoff} order by last_beat_at limit ${limit})`),
   },
   {
+    name: 'home_viewers',
+    tables: ['home_viewers'],
+    defaultDays: 30,
+    // Opening Home again adds the person back at once; a day keeps today's viewers refreshed.
+    minDays: 1,
+    keeps: 'who opened the Home tab and what they were last shown, by when they last opened it (the leader refreshes only these)',
+    batch: (cutoff, limit) =>
+      counted(sql`
+        delete from home_viewers where (platform, team_id, user_id) in (
+          select platform, team_id, user_id from home_viewers where opened_at < ${cutoff} order by opened_at limit ${limit})`),
+  },
+  {
     name: 'triage_gaps',
     tables: ['triage_gaps'],
     defaultDays: 90,
