@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Interactions } from '../../src/chat/interactions.js';
 import type { PendingWork } from '../../src/chat/pending-work.js';
 import type { SlackChannels } from './channels.js';
+import type { SlackPeople } from './people.js';
 import type { Responder } from './respond.js';
 
 /** What every Slack entry needs: the core's interactions and the adapter's own helpers. */
@@ -15,4 +16,10 @@ export type SlackHandlerDeps = {
   /** Routing's default channel: what SLACK_CHANNEL stands for when a payload names it. */
   defaultChannel: string;
   logger: Logger;
+  /**
+   * Names people as Slack shows them (users.info, cached: adapters/slack/people.ts). The adapter
+   * always wires it (adapters/slack/index.ts); entry tests that fake the core leave it out and get
+   * the payload's handle.
+   */
+  people?: SlackPeople;
 };

@@ -4,6 +4,7 @@ import type { Route } from '../../src/http/router.js';
 import { createBolt, registerHandlers, SLACK_EVENTS_PATH } from './bolt-app.js';
 import { slackChannels } from './channels.js';
 import { createSlackChatPort } from './chat-port.js';
+import { slackPeople } from './people.js';
 import { slackTokenProbe } from './probe.js';
 import { sendReply } from './reply.js';
 import { createResponder } from './respond.js';
@@ -23,6 +24,7 @@ export function createSlackAdapter(config: SlackConfig, options: { groupIds?: st
     const port = createSlackChatPort({ client, channels, logger });
     const bolt = createBolt(config, logger);
     const responder = createResponder();
+    const people = slackPeople(client, { onError: (problem, user) => logger.warn({ ...problem, user }, "could not read a Slack member's name (users.info); their handle is shown until it answers") });
     let started = false;
 
     const routes = (ctx: ChatAdapterContext): Route[] => {
@@ -33,6 +35,7 @@ export function createSlackAdapter(config: SlackConfig, options: { groupIds?: st
         channels,
         defaultChannel: ctx.channels[0] ?? 'ops',
         logger,
+        people,
       });
       if (bolt.socket) {
         started = true;

@@ -1,5 +1,5 @@
 import type { InteractionReply } from '../../src/chat/interactions.js';
-import { renderCard } from './render.js';
+import { renderCard, safeMrkdwn } from './render.js';
 import type { Respond } from './respond.js';
 
 /**
@@ -12,7 +12,7 @@ export async function sendReply(respond: Respond, reply: InteractionReply): Prom
   await respond({
     response_type: reply.visibility === 'private' ? 'ephemeral' : 'in_channel',
     replace_original: false,
-    text: reply.text,
+    text: safeMrkdwn(reply.text),
     ...(rendered ? { blocks: rendered.blocks } : {}),
   });
 }

@@ -95,7 +95,7 @@ describe.each(databaseKinds())('recovering the seed incident from Slack on %s', 
     expect(approved.text).toMatch(/^Approved/);
     await settled();
     const last = slack.calls('chat.update').filter((u) => u.body.ts === card.response!.ts).at(-1)!;
-    expect(textOf(last)).toMatch(/Approved by elena at \d\d:\d\d UTC/);
+    expect(textOf(last)).toMatch(/Approved by Elena \(on-call\) at \d\d:\d\d UTC/);
     expect(buttonId(last, /^Approve/)).toBeUndefined();
     const routines = await triage.platform.listRoutines();
     expect(routines.ok && routines.value.find((r) => r.id === 'daily-code-review')).toMatchObject({ budgetLimitUsd: 15, status: 'active' });

@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, App, BlockAction as BoltBlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { Actor } from '../../../src/actor.js';
 import { BUSY } from '../../../src/chat/answers.js';
 import { withBoundary } from '../boundary.js';
 import { messageIdOf } from '../channels.js';
 import type { SlackHandlerDeps } from '../handler-deps.js';
+import { slackActor } from '../people.js';
 import { BlockAction } from '../payloads.js';
 import { sendReply } from '../reply.js';
 import type { Respond } from '../respond.js';
@@ -37,9 +37,11 @@ async function click(deps: SlackHandlerDeps, body: Args['body'], respond: Respon
   const slackChannel = payload.channel?.id ?? payload.container?.channel_id;
   const ts = payload.message?.ts ?? payload.container?.message_ts;
   if (!slackChannel || !ts) throw new Error('block action without a channel and message');
+  // Named here, after the ack and before the work is on record, so a replica resuming it says the same name.
+  const actor = await slackActor(deps.people, { teamId: payload.team?.id ?? payload.user.team_id, userId: payload.user.id, handle: payload.user.username ?? payload.user.name });
   const input = {
     actionId: action.action_id,
-    actor: Actor.parse({ platform: 'slack', userId: payload.user.id, teamId: payload.team?.id ?? payload.user.team_id, name: payload.user.name ?? payload.user.username }),
+    actor,
     message: { platform: 'slack' as const, channel: deps.channels.logicalOf(slackChannel, deps.defaultChannel), messageId: messageIdOf(slackChannel, ts) },
     ...(action.value === undefined ? {} : { value: action.value }),
   };

@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { Actor } from '../../../src/actor.js';
 import { BUSY } from '../../../src/chat/answers.js';
 import { withBoundary } from '../boundary.js';
 import type { SlackHandlerDeps } from '../handler-deps.js';
+import { slackActor } from '../people.js';
 import { SlashCommand } from '../payloads.js';
 import { sendReply } from '../reply.js';
 import type { Respond } from '../respond.js';
@@ -32,7 +32,8 @@ async function runCommand(deps: SlackHandlerDeps, command: Args['command'], resp
   const input = {
     command: body.command,
     text: body.text,
-    actor: Actor.parse({ platform: 'slack', userId: body.user_id, teamId: body.team_id, name: body.user_name }),
+    // After the ack, before the work is on record (see adapters/slack/people.ts for the wait's bound).
+    actor: await slackActor(deps.people, { teamId: body.team_id, userId: body.user_id, handle: body.user_name }),
     channel: deps.channels.logicalOf(body.channel_id, deps.defaultChannel),
     platform: 'slack' as const,
   };

@@ -102,9 +102,10 @@ describe.each(databaseKinds())('POST /slack/events on %s', (kind) => {
       await eventually(() => slack.hooks.some((h) => h.url === payload.response_url));
       const reply = slack.hooks.find((h) => h.url === payload.response_url)!;
       expect(reply.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
-      expect(reply.body.text).toMatch(/^Dismissed ".*" as james/);
+      expect(reply.body.text).toMatch(/^Dismissed ".*" as James Okafor;/);
       const rows = await triage.database.query<{ status: string; dismissed_by: string }>(sql`select status, dismissed_by from insights where id = ${id}`);
-      expect(rows[0]).toMatchObject({ status: 'dismissed' });
+      // Named as Slack shows U0JAMES (users.info: display name empty, real name James Okafor), not by the handle.
+      expect(rows[0]).toMatchObject({ status: 'dismissed', dismissed_by: 'James Okafor' });
     });
 
     it('the same click redelivered (X-Slack-Retry-Num, or simply twice) is not acted on again', async () => {
