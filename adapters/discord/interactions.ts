@@ -15,6 +15,7 @@ import { TEXT_OPTION } from './commands.js';
 import { asksFirst, NO, settled, YES, type Confirmations, type Pending } from './confirm.js';
 import type { FollowUps } from './follow-up.js';
 import type { MemberRoles } from './member-roles.js';
+import { neutralizeMentions } from './render/text.js';
 import { EPHEMERAL, Interaction, personOf, RESPONSE, type CommandInteraction, type ComponentInteraction } from './payloads.js';
 import type { InteractionVerifier } from './verify.js';
 
@@ -66,7 +67,7 @@ export function interactionsHandler(deps: DiscordEntryDeps): RouteHandler {
     if ('respond' in planned) return answer(res, 200, planned.respond);
     const done = deps.queue.submit(() => withBoundary(deps, interaction, planned.work));
     // A full queue is said in the ack itself, privately: nothing was started, so trying again is safe.
-    if (!done) return answer(res, 200, { type: CHANNEL_MESSAGE, data: { content: BUSY, flags: EPHEMERAL } });
+    if (!done) return answer(res, 200, { type: CHANNEL_MESSAGE, data: { content: BUSY, flags: EPHEMERAL, allowed_mentions: { parse: [] } } });
     answer(res, 200, planned.ack);
     await done;
   };
@@ -195,10 +196,14 @@ async function runClick(deps: DiscordEntryDeps, interaction: ComponentInteractio
   await onRecord(deps, interaction, { kind: 'click', input, address }, async () => answerAt(deps, address, await deps.interactions.click(input)));
 }
 
-/** The core's reply as a Discord message; pings are off whatever the text says. */
+/**
+ * The core's reply as a Discord message; pings are off whatever the text says. The text carries
+ * names and what people typed ("declared by <nick>: <title>"): `@everyone` and `<@id>` in it are
+ * shown as typed, not highlighted as a ping or drawn as a mention.
+ */
 function message(deps: Pick<DiscordEntryDeps, 'render'>, reply: InteractionReply): object {
   const rendered = reply.card ? deps.render(reply.card) : undefined;
-  return { content: reply.text.slice(0, 2000), ...(rendered ? { embeds: rendered.embeds, components: rendered.components } : {}), allowed_mentions: { parse: [] } };
+  return { content: neutralizeMentions(reply.text).slice(0, 2000), ...(rendered ? { embeds: rendered.embeds, components: rendered.components } : {}), allowed_mentions: { parse: [] } };
 }
 
 async function delivered(call: Promise<{ ok: boolean; error?: unknown }>): Promise<void> {

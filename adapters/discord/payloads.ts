@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personName } from '../../src/actor.js';
 
 /**
  * The parts of Discord's interaction payloads Triage reads, parsed after the signature check
@@ -43,11 +44,15 @@ export const Interaction = z
   .refine((i) => i.type === 1 || i.member !== undefined || i.user !== undefined, 'a command or a button must carry member or user');
 export type Interaction = z.infer<typeof Interaction>;
 
-/** Who acted: the member's user in a server, the user in a DM. */
+/**
+ * Who acted: the member's user in a server, the user in a DM, named as Discord shows them there:
+ * the server nick, else the global display name, else the username (an empty or blank one counts
+ * as none). Every interaction carries these, so unlike Slack no lookup is needed.
+ */
 export function personOf(interaction: CommandInteraction | ComponentInteraction) {
   const user = interaction.member?.user ?? interaction.user;
   if (!user) return undefined;
-  const name = interaction.member?.nick ?? user.global_name ?? user.username;
+  const name = personName(interaction.member?.nick, user.global_name, user.username);
   return { userId: user.id, ...(name ? { name } : {}), roles: interaction.member?.roles ?? [], guildId: interaction.guild_id };
 }
 

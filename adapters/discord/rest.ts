@@ -40,7 +40,7 @@ export function createDiscordRest({ token, apiUrl = DISCORD_API_URL, timeoutMs =
       try {
         // The deadline covers reading the body too: a stalled answer is as transient as none.
         const signal = AbortSignal.timeout(timeoutMs);
-        const init: RequestInit = { method, headers, signal, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
+        const init: RequestInit = { method, headers, signal, ...(body === undefined ? {} : { body: JSON.stringify(withoutPings(method, path, body)) }) };
         const response = await fetch(`${base}${path}`, init);
         const text = await response.text();
         const json = parseJson(text);
@@ -54,6 +54,21 @@ export function createDiscordRest({ token, apiUrl = DISCORD_API_URL, timeoutMs =
       }
     },
   };
+}
+
+/** Creating or editing a message: in a channel, or through an interaction's webhook. */
+const MESSAGE_PATH = /^\/(?:channels\/\d+\/messages(?:\/\d+)?|webhooks\/[^/]+\/[^/]+(?:\/messages\/[^/]+)?)$/;
+
+/**
+ * Every message Triage sends goes out with `allowed_mentions: { parse: [] }`, so no name or typed
+ * text can page anyone, whichever sender forgot it; the renderer and the interaction replies set
+ * it too. Other calls (threads, commands) are sent as given. The path is matched without its
+ * query string (`?wait=true`).
+ */
+export function withoutPings(method: DiscordMethod, path: string, body: unknown): unknown {
+  if ((method !== 'POST' && method !== 'PATCH') || !MESSAGE_PATH.test(path.split('?')[0]!)) return body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  return { ...body, allowed_mentions: { parse: [] } };
 }
 
 function parseJson(text: string): { ok: boolean; value: unknown } {

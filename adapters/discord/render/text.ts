@@ -8,10 +8,12 @@ const ZERO_WIDTH_SPACE = '\u200B';
 /**
  * `allowed_mentions: { parse: [] }` already stops every ping, but a client still highlights
  * `@everyone` in content as if it were one, and an embed shows it looking official. A zero-width
- * space after the `@` makes it plain text while the reader still sees "@everyone".
+ * space after the `@` makes it plain text while the reader still sees "@everyone". The same
+ * after a `<` for user, role and channel mentions (`<@id>`, `<@&id>`, `<#id>`): a person's nick
+ * or a platform error holding one is shown as typed, not drawn as somebody's name.
  */
 export function neutralizeMentions(raw: string): string {
-  return raw.replace(/@(?=(?:everyone|here))/gi, `@${ZERO_WIDTH_SPACE}`);
+  return raw.replace(/@(?=(?:everyone|here))/gi, `@${ZERO_WIDTH_SPACE}`).replace(/<(?=[@#])/g, `<${ZERO_WIDTH_SPACE}`);
 }
 
 /**

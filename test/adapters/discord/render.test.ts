@@ -294,7 +294,7 @@ describe('renderCard: mentions and links', () => {
     );
     expect(message.allowed_mentions).toEqual({ parse: [] });
     expect(embedOf(message).description).toBe(
-      `Output: @${ZWSP}everyone @${ZWSP}here @${ZWSP}Everyone <@&123> [Reset your token]${ZWSP}(https://evil.example) https://status.example`,
+      `Output: @${ZWSP}everyone @${ZWSP}here @${ZWSP}Everyone <${ZWSP}@&123> [Reset your token]${ZWSP}(https://evil.example) https://status.example`,
     );
     const strings = JSON.stringify(message);
     expect(strings).toContain(`@${ZWSP}everyone`);
