@@ -35,7 +35,7 @@ describe('manifest.yml', () => {
     expect(manifest.features.slash_commands.map((c) => c.command).sort()).toEqual(core.sort());
   });
 
-  it('asks for chat:write, commands and usergroups:read (roles by user group) only', () => {
-    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['chat:write', 'commands', 'usergroups:read']);
+  it('asks for chat:write, commands, usergroups:read (roles by user group) and users:read (names, adapters/slack/people.ts) only', () => {
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['chat:write', 'commands', 'usergroups:read', 'users:read']);
   });
 });
