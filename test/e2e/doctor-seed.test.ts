@@ -17,7 +17,9 @@ describe.each(databaseKinds())('/doctor on the seed incident on %s', (kind) => {
   let triage: TestTriage;
   let report: Answer;
   beforeAll(async () => {
-    triage = await startTestTriage(kind, {}, { adapters: [createConsoleAdapter] });
+    // The seed's workspace lists the secrets it needs and has them (its report: "Secrets PASS").
+    const secrets = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY'];
+    triage = await startTestTriage(kind, { doctor: { requiredSecrets: secrets }, environmentNames: secrets } as never, { adapters: [createConsoleAdapter] });
     const played = await playScenario({ scenario: findScenario('cascading-failure')!, url: triage.url, token: TEST_TOKEN, speed: 50 });
     expect(played.ok).toBe(true);
     await triage.writer.drain();

@@ -7,6 +7,7 @@ import type { CheckContext, DoctorAction, DoctorCheck, Finding } from '../check.
 import type { DoctorConfig } from '../config.js';
 import { humanAge } from './backup-age.js';
 import { newestBackup } from './backup-files.js';
+import { CONFIG_LINES, unconfigured } from './unconfigured.js';
 import { reasonOf } from '../../db/error-reason.js';
 
 export type BackupCheckDeps = { database: Database; config: DoctorConfig['backup'] };
@@ -34,9 +35,13 @@ async function newestEvent(database: Database, now: Date): Promise<Result<Seen, 
   return ok({ what: `backup.completed for ${typeof target === 'string' ? target : 'an unnamed target'}`, at: row.occurredAt });
 }
 
-async function newestSeen(deps: BackupCheckDeps, now: Date): Promise<Result<Seen, string>> {
+/** `undefined`: no path configured and no backup.completed event either, so nothing to judge. */
+async function newestSeen(deps: BackupCheckDeps, now: Date): Promise<Result<Seen, string> | undefined> {
   const { path } = deps.config;
-  if (!path) return newestEvent(deps.database, now);
+  if (!path) {
+    const seen = await newestEvent(deps.database, now);
+    return seen.ok ? seen : undefined;
+  }
   const found = await newestBackup(path);
   return found.ok ? ok({ what: found.value.file, at: found.value.modifiedAt }) : found;
 }
@@ -56,15 +61,16 @@ function judge(seen: Seen, config: DoctorConfig['backup'], ctx: CheckContext): F
 
 /**
  * Recovery readiness: how old the newest backup is. A restore can only be as recent as the last
- * backup, so "none found" is as bad as "too old", and a configured location that is missing is
- * named as such rather than read as "no backups yet".
+ * backup, so "none found" at a configured location is as bad as "too old", and a configured
+ * location that is missing is named as such rather than read as "no backups yet". With no
+ * location and no backup.completed event, nothing is configured: a WARNING with the line to add.
  */
 export function backupCheck(deps: BackupCheckDeps): DoctorCheck {
   return {
     section: 'backup',
     name: 'Recovery readiness',
     async run(ctx): Promise<Finding> {
-      let seen: Result<Seen, string>;
+      let seen: Result<Seen, string> | undefined;
       try {
         seen = await newestSeen(deps, ctx.now);
       } catch (error) {
@@ -72,6 +78,8 @@ export function backupCheck(deps: BackupCheckDeps): DoctorCheck {
         return failed(`could not read backup events: ${reasonOf(error)}`);
       }
       ctx.signal.throwIfAborted();
+      // No source is a gap in the setup, not a failed backup: say how to configure one.
+      if (!seen) return unconfigured('backup source', CONFIG_LINES.backup, 'or have the backup job send backup.completed events to POST /v1/events');
       return seen.ok ? judge(seen.value, deps.config, ctx) : failed(seen.error);
     },
   };

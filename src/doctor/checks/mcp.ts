@@ -5,6 +5,7 @@ import { HOUR, plural } from '../../insights/catalog/helpers.js';
 import type { McpServer, Platform } from '../../platform/port.js';
 import { pass, type DoctorAction, type DoctorCheck, type Finding } from '../check.js';
 import type { DoctorConfig, McpServerProbe } from '../config.js';
+import { CONFIG_LINES, unconfigured } from './unconfigured.js';
 import { probeMcpServer, type McpProbeOutcome } from './mcp-probe.js';
 
 export type McpCheckDeps = {
@@ -109,7 +110,7 @@ export function mcpCheck({ platform, servers, database, timeoutMs = DEFAULT_TIME
       const ids = [...new Set([...onPlatform.keys(), ...probed.keys()])];
       const assessed = ids.map((id) => assess(id, onPlatform.get(id), probed.get(id), recent.get(id)));
       const listingProblem = listed.ok ? [] : [`platform MCP servers unknown: ${listed.error.message}`];
-      if (!assessed.length) return pass('no MCP servers to check');
+      if (!assessed.length) return unconfigured('MCP servers', CONFIG_LINES.mcpServers);
 
       const unwell = assessed.filter((s) => s.status !== 'healthy');
       if (!unwell.length) return pass(`${plural(assessed.length, 'server')} healthy`, listingProblem);

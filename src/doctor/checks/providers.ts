@@ -4,6 +4,7 @@ import { MINUTE, plural } from '../../insights/catalog/helpers.js';
 import type { AgenticLoop, Platform, Provider } from '../../platform/port.js';
 import { pass, type DoctorAction, type DoctorCheck, type Finding } from '../check.js';
 import type { DoctorConfig, ProviderProbe } from '../config.js';
+import { CONFIG_LINES, unconfigured } from './unconfigured.js';
 import { probeProvider, seconds, type HealthStatus, type ProbeOutcome } from './providers-probe.js';
 
 export type ProvidersCheckDeps = {
@@ -132,7 +133,7 @@ export function providersCheck({ platform, probes, database, now }: ProvidersChe
       }
       const assessed = join(listed.ok ? listed.value : [], probes, outcomes).map((e) => assess(e, rates));
       const listingProblem = listed.ok ? [] : [`platform providers unknown: ${listed.error.message}`];
-      if (!assessed.length) return pass('no providers to check');
+      if (!assessed.length) return unconfigured('LLM providers', CONFIG_LINES.providers);
       const bad = assessed.filter((a) => a.status !== 'connected');
       if (!bad.length) return pass(`${plural(assessed.length, 'provider')} connected`, listingProblem);
 

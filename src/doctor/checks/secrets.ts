@@ -2,6 +2,7 @@ import type { Database } from '../../db/client.js';
 import { plural } from '../../insights/catalog/helpers.js';
 import { err, ok, type Result } from '../../result.js';
 import type { DoctorAction, DoctorCheck, Finding } from '../check.js';
+import { CONFIG_LINES, unconfigured } from './unconfigured.js';
 import { judgeExpiry, latestExpiries, type CredentialExpiry } from './secrets-expiry.js';
 
 /** Asks a chat platform whether its token still works (Slack: auth.test); ok carries who it is. */
@@ -74,6 +75,10 @@ export function secretsCheck(deps: SecretsCheckDeps): DoctorCheck {
         Promise.all(deps.chatProbes.map((p) => runProbe(p, ctx.signal))),
       ]);
       const verdicts = expiries.ok ? expiries.value.flatMap((e) => judgeExpiry(e, now, deps.warnDays) ?? []) : [];
+      // Nothing required, no chat token, no expiry reported: a PASS here would vouch for nothing.
+      if (!deps.required.length && !deps.chatProbes.length && expiries.ok && !expiries.value.length) {
+        return unconfigured('required secrets', CONFIG_LINES.requiredSecrets);
+      }
 
       const problems: Problem[] = [
         ...(missing.length ? [{ status: 'fail' as const, line: `missing: ${missing.join(', ')}` }] : []),

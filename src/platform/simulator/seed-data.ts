@@ -4,6 +4,12 @@
  * orchestration (workers, workstreams, tasks) for the recovery procedures. Everything starts
  * healthy: the scenarios, not the seed, break things.
  */
+
+/**
+ * The healthy workspace's newest backup, an hour old: the seed's first Doctor report reads
+ * "Recovery readiness PASS (backup: 1 hour ago)", and a fresh start must not fail for want of one.
+ */
+export const SEED_BACKUP = { target: 'workspace-db', sizeBytes: 1_842_000_000, minutesAgo: 60 } as const;
 type SeedEmployee = { id: string; name: string; role: string; memoryLimitMb: number };
 
 export const SEED_EMPLOYEES: SeedEmployee[] = [

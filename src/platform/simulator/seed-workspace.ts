@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js';
 import {
+  events,
   platformBreakers,
   platformEmployees,
   platformLoops,
@@ -15,6 +16,7 @@ import {
 import {
   PROVIDER_NAMES,
   runtimeIdFor,
+  SEED_BACKUP,
   SEED_BREAKERS,
   SEED_EMPLOYEES,
   SEED_HEARTBEAT_INTERVAL_SECONDS,
@@ -28,6 +30,8 @@ import {
 } from './seed-data.js';
 
 const WORKSPACE = 'team-x';
+/** The event source of what the seed itself reports, apart from the platform's own events. */
+const SEED_SOURCE = 'triage-simulator-seed';
 
 /**
  * Seeds the workspace once. The marker row and the seed share one transaction, so a second start
@@ -68,6 +72,18 @@ export async function seedWorkspace(db: Db, now: Date): Promise<boolean> {
       })),
     );
     await tx.insert(platformBreakers).values(SEED_BREAKERS.map((b) => ({ ...b, state: 'closed', failureRate: 0 })));
+    // Into the event log, where a real backup job reports too (doctor/checks/backup.ts reads it), in
+    // the seed's own transaction: one seeded workspace, one backup, whichever replica seeds it.
+    const { minutesAgo, ...backup } = SEED_BACKUP;
+    await tx.insert(events).values({
+      source: SEED_SOURCE,
+      eventKey: `${WORKSPACE}-seed-backup`,
+      type: 'backup.completed',
+      occurredAt: new Date(now.getTime() - minutesAgo * 60_000),
+      receivedAt: now,
+      attributes: backup,
+      known: true,
+    });
     return true;
   });
 }

@@ -112,9 +112,15 @@ describe.each(databaseKinds())('Recovery readiness from backup.completed events 
       known: true,
     });
 
-  it('fails when no backup.completed event was ever stored, then passes with the newest one', async () => {
+  it('with no path and no backup.completed event, warns naming the line to add; then passes with the newest event', async () => {
     const check = backupCheck({ database, config: backupConfig() });
-    expect(await check.run(ctx())).toMatchObject({ status: 'fail', summary: 'no backup.completed event seen' });
+    const unconfigured = await check.run(ctx());
+    expect(unconfigured).toMatchObject({ status: 'warning', summary: 'no backup source configured' });
+    expect(unconfigured.details).toEqual([
+      'add to triage.config.yml under doctor: backup: { path: "/var/backups/agents/*.dump" }',
+      'or have the backup job send backup.completed events to POST /v1/events',
+    ]);
+    expect(unconfigured.actions.map((a) => a.text)).toEqual(['Configure backup source: doctor.backup: { path: "/var/backups/agents/*.dump" } in triage.config.yml']);
 
     await completed('pg-main', 26);
     await completed('pg-main', 3);

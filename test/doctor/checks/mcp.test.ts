@@ -92,6 +92,14 @@ describe.each(databaseKinds())('MCP health (%s)', (kind) => {
     expect(await check.run(ctx())).toEqual({ status: 'pass', summary: '3 servers healthy', details: [], actions: [] });
   });
 
+  it('with no server configured and none on the platform, warns with the line to add, never fails', async () => {
+    const { db } = await start();
+    const none = { listMcpServers: async () => ({ ok: true as const, value: [] }) } as unknown as Simulator;
+    const finding = await mcpCheck({ platform: none, database: db, servers: [] }).run(ctx());
+    expect(finding).toMatchObject({ status: 'warning', summary: 'no MCP servers configured' });
+    expect(finding.details).toEqual(['add to triage.config.yml under doctor: mcpServers: [{ id: database-query, transport: http, url: "http://mcp.internal:8080/mcp" }]']);
+  });
+
   it('fails a server that answers slower than its deadline, with a restart button for the platform\'s server', async () => {
     const { platform, db } = await start();
     const began = Date.now();

@@ -75,6 +75,14 @@ describe.each(databaseKinds())('provider health (%s)', (kind) => {
     expect(await check.run(ctx())).toEqual({ status: 'pass', summary: '3 providers connected', details: [], actions: [] });
   });
 
+  it('with no probe configured and no provider on the platform, warns with the line to add, never fails', async () => {
+    const { db } = await start();
+    const none = { listProviders: async () => ({ ok: true as const, value: [] }), listLoops: async () => ({ ok: true as const, value: [] }) } as unknown as Simulator;
+    const finding = await providersCheck({ platform: none, database: db, probes: [] }).run(ctx());
+    expect(finding).toMatchObject({ status: 'warning', summary: 'no LLM providers configured' });
+    expect(finding.details).toEqual(['add to triage.config.yml under doctor: providers: [{ id: openai, url: "https://api.openai.com/v1/models" }]']);
+  });
+
   it('is PARTIAL when a probe is slow and another is refused, naming each with its reason', async () => {
     const { platform, db } = await start();
     const probes = [

@@ -157,6 +157,12 @@ describe.each(databaseKinds())('secrets check (%s)', (kind) => {
     expect(finding.summary).toBe('Slack bot token could not be checked: doctor deadline');
   });
 
+  it('with nothing required, no chat token and no expiry reported, warns with the line to add instead of passing', async () => {
+    const finding = await secretsCheck(deps({ required: [], chatProbes: [] })).run(ctx());
+    expect(finding).toMatchObject({ status: 'warning', summary: 'no required secrets configured' });
+    expect(finding.details).toEqual(['add to triage.config.yml under doctor: requiredSecrets: [OPENAI_API_KEY, ANTHROPIC_API_KEY]']);
+  });
+
   it('still reports secrets and probes when expiry events cannot be read', async () => {
     await database.query(sql`drop table events`);
     const finding = await secretsCheck(deps()).run(ctx());
