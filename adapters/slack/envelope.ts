@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UNSTORABLE_REASON, unstorableChar, unstorableInJson } from '../../src/http/storable-text.js';
+import { SLACK_EVENT_TYPES } from './events/home.js';
 import { BlockAction, SlashCommand } from './payloads.js';
 
 /**
@@ -15,6 +16,8 @@ export type EnvelopeCheck = { ok: true; to: 'bolt' | 'ack' } | { ok: false; reas
 
 const Typed = z.object({ type: z.string().min(1) }).loose();
 const UrlCheck = z.object({ type: z.literal('url_verification'), challenge: z.string().min(1) });
+/** An Events API callback for an event a listener is registered for (adapters/slack/events/). */
+const ListenedEvent = z.object({ type: z.literal('event_callback'), event: z.object({ type: z.enum(SLACK_EVENT_TYPES) }).loose() }).loose();
 
 const describe = (error: z.ZodError): string =>
   error.issues
@@ -28,7 +31,7 @@ export function checkSlackEnvelope(contentType: string | undefined, body: Buffer
   if (type === 'application/json') {
     const parsed = parseJson(text, 'an Events API body');
     if (!parsed.ok) return parsed;
-    return UrlCheck.safeParse(parsed.value).success ? { ok: true, to: 'bolt' } : { ok: true, to: 'ack' };
+    return UrlCheck.safeParse(parsed.value).success || ListenedEvent.safeParse(parsed.value).success ? { ok: true, to: 'bolt' } : { ok: true, to: 'ack' };
   }
   if (type !== 'application/x-www-form-urlencoded') return { ok: false, reason: `unexpected content-type "${type || 'none'}": Slack sends JSON or form-encoded bodies` };
   const form = new URLSearchParams(text);

@@ -3,6 +3,7 @@ import type { SlackConfig } from '../../src/config.js';
 import type { Route } from '../../src/http/router.js';
 import { createBolt, registerHandlers, SLACK_EVENTS_PATH } from './bolt-app.js';
 import { slackChannels } from './channels.js';
+import { slackHomeSurface } from './home.js';
 import { createSlackChatPort } from './chat-port.js';
 import { slackPeople } from './people.js';
 import { slackTokenProbe } from './probe.js';
@@ -34,6 +35,7 @@ export function createSlackAdapter(config: SlackConfig, options: { groupIds?: st
         responder,
         channels,
         defaultChannel: ctx.channels[0] ?? 'ops',
+        home: ctx.home,
         logger,
         people,
       });
@@ -57,6 +59,7 @@ export function createSlackAdapter(config: SlackConfig, options: { groupIds?: st
       port,
       routes,
       probe: slackTokenProbe(client),
+      home: slackHomeSurface(client),
       answerLater: async (address, reply) => {
         if (typeof address === 'string') await sendReply(responder.to(address), reply);
       },
