@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConsoleAdapter } from '../../adapters/console/index.js';
+import type { Card } from '../../src/chat/card.js';
+import { parseActionId } from '../../src/chat/action-id.js';
+import { findScenario } from '../../src/platform/scenarios/index.js';
+import { playScenario } from '../../src/platform/scenarios/player.js';
+import { eventually, outboxSettled } from '../chat/support/drive.js';
+import { databaseKinds } from '../support/databases.js';
+import { startTestTriage, TEST_TOKEN, type TestTriage } from '../support/triage.js';
+
+type Message = { id: string; channel: string; threadOf: string | null; card: Card };
+type Answer = { reply: { visibility: string; text: string } };
+
+/**
+ * Issue 15 point 3: after the seed's recovery (a restart, a refused and an accepted approval, a
+ * denied override asked for by hand, a dismissal), /audit reads as sentences a lead understands
+ * the next morning: who, which routine, how much, the new limit, for how long.
+ */
+describe.each(databaseKinds())('/audit in words after the seed recovery on %s', (kind) => {
+  let triage: TestTriage;
+  let audit: string;
+  beforeAll(async () => {
+    triage = await startTestTriage(
+      kind,
+      { simulator: { restartHeartbeatDelayMs: 300 }, insights: { suppressMinutes: 30 }, outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, workspaceUpdateIntervalMs: 0 } } as never,
+      { adapters: [createConsoleAdapter] },
+    );
+    const played = await playScenario({ scenario: findScenario('cascading-failure')!, url: triage.url, token: TEST_TOKEN, speed: 50 });
+    expect(played.ok).toBe(true);
+    await triage.writer.drain();
+    await triage.evaluator.idle();
+    await eventually(outboxSettled(triage.outbox), 15_000);
+
+    const runtime = await find((m) => /unreachable/i.test(m.card.title) && m.card.entities.some((e) => e.id === 'bash-runtime-mike'));
+    await click('james', runtime, 'restart_runtime', 'bash-runtime-mike');
+    await eventually(async () => (await find((m) => m.card.title === 'Restart runtime bash-runtime-mike' && m.card.state === 'resolved', false)) !== undefined, 15_000);
+    const approval = await find((m) => m.card.title === 'Budget override: daily-code-review');
+    await click('james', approval, 'approve_budget_override');
+    await click('elena', approval, 'approve_budget_override');
+    expect((await command('james', '/budget request nightly-data-sync 2.50 the backfill runs tonight')).reply.text).toMatch(/^Requested \+\$2\.50 for nightly-data-sync/);
+    await eventually(async () => (await find((m) => m.card.title === 'Budget override: nightly-data-sync', false)) !== undefined, 10_000);
+    await click('elena', await find((m) => m.card.title === 'Budget override: nightly-data-sync'), 'deny_budget_override');
+    const pool = await find((m) => m.threadOf === null && /MCP pool exhausted: database-query/.test(m.card.title) && m.card.actions.some((a) => a.id.startsWith('v1|dismiss|')));
+    await click('priya', pool, 'dismiss');
+    audit = (await command('sofia', '/audit 20')).reply.text;
+  });
+  afterAll(async () => triage?.close());
+
+  async function find(test: (m: Message) => boolean, required = true): Promise<Message> {
+    const res = await fetch(`${triage.url}/console/api/state?as=sofia`);
+    const found = ((await res.json()) as { messages: Message[] }).messages.find(test);
+    if (required) expect(found).toBeDefined();
+    return found!;
+  }
+  async function click(personId: string, message: Message, action: string, targetId?: string): Promise<Answer> {
+    const button = message.card.actions.find((a) => {
+      const ref = parseActionId(a.id);
+      return ref.ok && ref.value.action === action && (targetId === undefined || ref.value.target?.id === targetId);
+    });
+    expect(button, `${action} on "${message.card.title}"`).toBeDefined();
+    const res = await fetch(`${triage.url}/console/api/click`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ actionId: button!.id, personId, channel: message.channel, messageId: message.id }),
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()) as Answer;
+  }
+  async function command(personId: string, text: string): Promise<Answer> {
+    const res = await fetch(`${triage.url}/console/api/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text, personId, channel: 'ops' }) });
+    return (await res.json()) as Answer;
+  }
+
+  it('the restart says what came back and how fast', () => {
+    expect(audit).toMatch(/✅ James restarted runtime bash-runtime-mike \(heartbeat back after \d+\.\d s\) · took \d+\.\d s/);
+  });
+
+  it('the approval says which routine, how much and the new limit; the refusal says why', () => {
+    expect(audit).toContain('✅ Elena approved a +$5.00 budget override for routine daily-code-review (new limit $15.00)');
+    expect(audit).toContain('⛔ James tried to approve a +$5.00 budget override for routine daily-code-review but is not an approver');
+  });
+
+  it('the override asked for by hand and its denial say the amount, the reason and the limit that stays', () => {
+    expect(audit).toContain('📝 James asked for a +$2.50 budget override for routine nightly-data-sync (the backfill runs tonight)');
+    expect(audit).toContain('⛔ Elena denied a +$2.50 budget override for routine nightly-data-sync (the limit stays $3.00)');
+  });
+
+  it('the dismissal says which card and for how long', () => {
+    expect(audit).toContain('🔕 Priya dismissed "MCP pool exhausted: database-query" for 30 minutes');
+  });
+
+  it('reads in sentences: no raw action names or targets are left', () => {
+    expect(audit).not.toMatch(/approve budget override|approval:\d+|runtime:bash|_/);
+  });
+});
