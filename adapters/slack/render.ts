@@ -11,10 +11,12 @@ import {
   MAX_SECTION_TEXT,
   MAX_TEXT_OBJECT,
 } from './render/limits.js';
+import { fitsWithMarkdown, markdownBlock } from './render/markdown.js';
 import { firstLine, safeMrkdwn, truncate } from './render/text.js';
 
 export * from './render/limits.js';
 export { escapeMrkdwn, neutralizeBroadcasts, safeMrkdwn } from './render/text.js';
+export { safeMarkdown } from './render/markdown.js';
 
 type KnownBlock = types.KnownBlock;
 type SectionBlock = types.SectionBlock;
@@ -35,15 +37,27 @@ const section = (text: string): SectionBlock => ({ type: 'section', text: mrkdwn
 
 /**
  * Card → Block Kit for chat.postMessage and chat.update. Always within Slack's limits whatever the
- * card holds; when something must give, text and entities are cut before any button is.
+ * card holds; when something must give, text and entities are cut before any button is. A card
+ * with long-form Markdown (the minutes, a Doctor report) shows it in a markdown block, which
+ * reads as a document (headings, nested lists) and holds 12,000 characters where a section holds
+ * 3,000; when it would not fit, the card is rendered from `text` as every other card is.
  */
 export function renderCard(card: Card): SlackMessage {
+  const long = markdownBlock(card.markdown);
+  if (long) {
+    const message = assemble(card, [long]);
+    if (fitsWithMarkdown(message.blocks)) return message;
+  }
+  const body = card.text.trim() ? [section(truncate(safeMrkdwn(card.text.trim()), MAX_SECTION_TEXT, { escaped: true }))] : [];
+  return assemble(card, body);
+}
+
+function assemble(card: Card, body: KnownBlock[]): SlackMessage {
   const status = statusLine(card);
   const head: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(card.title.trim() || 'Untitled', MAX_HEADER_TEXT), emoji: true } },
     { type: 'context', elements: [mrkdwn(status)] },
   ];
-  const body = card.text.trim() ? [section(truncate(safeMrkdwn(card.text.trim()), MAX_SECTION_TEXT, { escaped: true }))] : [];
   const tail: KnownBlock[] = card.context?.trim()
     ? [{ type: 'context', elements: [mrkdwn(truncate(safeMrkdwn(card.context.trim()), MAX_TEXT_OBJECT, { escaped: true }))] }]
     : [];

@@ -35,6 +35,13 @@ export const Card = z.object({
   category: Category.optional(),
   state: CardState.default('open'),
   text: z.string().default(''),
+  /**
+   * The same content as `text`, written as standard Markdown, for long-form reports (the minutes,
+   * the Doctor report) on platforms that show documents (Slack's markdown block). `text` stays
+   * the form every renderer can show: a renderer that ignores this, or finds it over its
+   * platform's limits, shows `text` as before.
+   */
+  markdown: z.string().optional(),
   fields: z.array(CardField).default([]),
   /** Affected entities (runtimes, loops, routines...): rendered as a list, truncated by adapters. */
   entities: z.array(z.object({ kind: z.string(), id: z.string(), label: z.string().optional(), detail: z.string().optional() })).default([]),

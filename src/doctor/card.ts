@@ -1,6 +1,6 @@
 import { buildActionId } from '../chat/action-id.js';
 import type { Card, CardAction } from '../chat/card.js';
-import { reportLines, type DoctorReport } from './report.js';
+import { reportLines, STATUS_ICON, STATUS_WORD, type DoctorReport } from './report.js';
 
 export const DOCTOR_SUBJECT = 'doctor_run';
 export const RERUN_ACTION = 'rerun_doctor';
@@ -31,6 +31,7 @@ export function doctorCard(report: DoctorReport): Card {
     severity: SEVERITY[report.overall],
     state: 'info',
     text: reportLines(report).join('\n'),
+    markdown: reportMarkdown(report),
     fields: [],
     entities: [],
     actions: [
@@ -40,6 +41,26 @@ export function doctorCard(report: DoctorReport): Card {
     ],
     context: `Run #${report.runId} · asked by ${report.requestedBy} · ${report.startedAt.slice(11, 19)} UTC · took ${(report.durationMs / 1000).toFixed(1)} s`,
   };
+}
+
+/**
+ * The same report as standard Markdown, for platforms that show it as a document: each check a
+ * list item with its details nested under it (the text form's indentation would be a code block
+ * in Markdown), the overall status in bold, the actions numbered.
+ */
+export function reportMarkdown(report: DoctorReport): string {
+  const lines: string[] = [];
+  for (const r of report.results) {
+    const summary = r.summary?.replace(/:\s*$/, '');
+    lines.push(`- ${STATUS_ICON[r.status]} **${r.name}** — ${STATUS_WORD[r.status]}${summary ? ` (${summary})` : ''}`);
+    for (const d of r.details) lines.push(`  - ${d.replace(/^\s*•\s*/, '')}`);
+  }
+  lines.push('', `**OVERALL: ${report.overall}** (${report.counts})`);
+  if (report.plan.length > 0) {
+    lines.push('', '**Immediate actions required**');
+    report.plan.forEach((step, i) => lines.push(`${i + 1}. ${step.text}`));
+  }
+  return lines.join('\n');
 }
 
 /** Plain text for pasting into a ticket: no emoji-only meaning, no markup, one block. */

@@ -27,14 +27,17 @@ const itemLine = (item: ActionItem): string => {
 };
 
 export function renderMarkdown(m: Minutes): string {
-  const lines = [
-    `# Incident Post-Mortem — ${m.title}`,
-    '',
-    `_${m.note}_`,
-    '',
+  return [`# Incident Post-Mortem — ${m.title}`, '', `_${m.note}_`, '', ...markdownBody(m, { facts: true }), ''].join('\n');
+}
+
+/**
+ * The minutes from the summary on. The card's long-form Markdown leaves out the title, the note
+ * and the duration and impact lines: the card shows those as its header, context and fields.
+ */
+function markdownBody(m: Minutes, options: { facts: boolean }): string[] {
+  return [
     '## Incident summary',
-    `- Duration: ${m.duration} (${clock(m.startedAt)} – ${clock(m.endedAt)}${m.ongoing ? ', still open' : ''})`,
-    `- Impact: ${impactLine(m)}`,
+    ...(options.facts ? [`- Duration: ${m.duration} (${clock(m.startedAt)} – ${clock(m.endedAt)}${m.ongoing ? ', still open' : ''})`, `- Impact: ${impactLine(m)}`] : []),
     `- Root causes: ${m.rootCauses.length} contributing factor${m.rootCauses.length === 1 ? '' : 's'}`,
     '',
     m.summary,
@@ -56,9 +59,7 @@ export function renderMarkdown(m: Minutes): string {
     '',
     '## Follow-up',
     ...m.followUp.map((f) => `- ${f}`),
-    '',
   ];
-  return lines.join('\n');
 }
 
 /** Block Kit: a section's text holds 3,000 characters; longer minutes point to the Markdown. */
@@ -88,6 +89,7 @@ export function minutesCard(m: Minutes, incidentId: number): Card {
     severity: 'info',
     state: 'info',
     text: cardText(m, incidentId),
+    markdown: markdownBody(m, { facts: false }).join('\n'),
     fields: [
       { label: 'Duration', value: `${m.duration} (${clock(m.startedAt).slice(11)} – ${clock(m.endedAt).slice(11)})` },
       { label: 'Impact', value: impactLine(m).slice(0, 2000) },

@@ -86,6 +86,10 @@ describe.each(databaseKinds())('post-mortem minutes of the seed incident on %s',
     expect(card.text).toMatch(/\*Primary: MCP connection pool exhausted\*/);
     expect(card.fields.map((f) => f.label)).toEqual(['Duration', 'Impact']);
     expect(card.context).toBe('deterministic minutes');
+    // The long form for platforms that show documents: the seed's minutes fit Slack's markdown block.
+    expect(card.markdown).toMatch(/^## Incident summary\n/);
+    expect(card.markdown).toMatch(/\n1\. \*\*Primary: MCP connection pool exhausted\*\*\n/);
+    expect(card.markdown!.length).toBeLessThan(12_000);
   });
 
   it('puts every insight, Doctor run, action and approval on a timeline in time order with its actor', async () => {

@@ -20,6 +20,15 @@ export const MAX_BLOCK_ID = 255;
 export const MAX_CONFIRM_TITLE = 100;
 export const MAX_CONFIRM_TEXT = 300;
 export const MAX_CONFIRM_BUTTON = 30;
+/** A markdown block's text; also the cumulative limit for all markdown blocks in one payload. */
+export const MAX_MARKDOWN_TEXT = 12_000;
+/**
+ * All the text of a message that holds a markdown block. Not a published figure: Slack answers
+ * msg_blocks_too_long from about 13,200 characters across all blocks (bolt-js issue 2509, where
+ * Slack's maintainers give "12,000 text characters with a buffer"), so the card falls back to
+ * sections rather than come near it.
+ */
+export const MAX_MESSAGE_TEXT_WITH_MARKDOWN = 12_000;
 /** Our own cap for the notification fallback (`text`): short enough for any preview. */
 export const MAX_FALLBACK_TEXT = 3000;
 /** Our own row width: Slack allows 25 per actions block, but more than 5 wrap badly on phones. */
