@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { outboxCardSink } from './actions/card-sink.js';
+import { actsOnInsight } from './actions/insight-acts.js';
 import { createActionDesk, type ActionDesk } from './actions/setup.js';
 import { sweepOverdueActions } from './actions/watchdog.js';
 import type { Actor } from './actor.js';
@@ -142,15 +143,16 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   const authoriser = authoriserFromConfig({ config, platform, groupsOf, logger });
   const scheduler = createScheduler({ database, logger, replicaId });
   const incidents = createIncidents({ config, database, showCard, scheduler, authoriser, logger });
-  const actions = createActionDesk({ config, database, platform, authoriser, showCard, mirror: incidents.mirror, logger });
+  // Insight cards are drawn with what was done from them, so the actions redraw the card pressed.
+  const insightCards = createInsightPublisher({ db: database.db, platforms, routing: config.routing, findEntry, actsOf: actsOnInsight, kick: () => outbox.kick() });
+  const actions = createActionDesk({ config, database, platform, authoriser, showCard, showInsight: insightCards.show, mirror: incidents.mirror, logger });
   scheduler.schedule('actions-watchdog', config.insights.tickCron, () => sweepOverdueActions({ db: database.db, runner: actions.recovery, platform: actions.platform, now: Date.now, logger }));
   // An approval decided by a replica that died before carrying it out is finished once, here.
   scheduler.schedule('approvals-resume', config.insights.tickCron, () => actions.approvals.resumeInterrupted());
 
   // Insights: one evaluation for the whole deployment, on the replica holding the lease.
-  const publishCards = createInsightPublisher({ db: database.db, platforms, routing: config.routing, findEntry, kick: () => outbox.kick() });
   const publisher: Publisher = async (insights) => {
-    await publishCards(insights);
+    await insightCards.publish(insights);
     // An exhausted budget asks for its override and a cascade opens an incident; a failure in
     // either must not hold back the cards.
     await actions.approvals.fromInsights(insights).catch((error: unknown) => logger.error({ err: error }, 'could not ask for a budget override'));

@@ -10,20 +10,28 @@ export const RETRY_SUBJECT = 'request';
 export const actionWords = (action: string): string => action.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 
 /**
+ * An action's outcome without the ✅/❌ its recovery step ends it with: the card leads with its own
+ * mark ("✅ heartbeat detected after 4.2 s", not "✅ heartbeat detected ✅ after 4.2 s").
+ */
+export const plainOutcome = (outcome: string | null): string | undefined =>
+  outcome === null ? undefined : outcome.replace(/\s*[✅❌]/gu, '').trim() || undefined;
+
+/**
  * The card that follows one action from press to result, posted under the card it was pressed on:
  * who pressed it, "restarting…", then the result with the time taken, or the failure with Retry.
  * Everyone in the channel sees the same progress, so nobody presses Restart a second time.
  */
-export function actionCard(request: ActionRequest, progress: string): Card {
+export function actionCard(request: ActionRequest, progress: string, options: { retry: boolean } = { retry: true }): Card {
   const what = `${actionWords(request.action)} ${request.targetId}`;
   const who = `pressed by ${actorLabel(request.actor)} at ${utcClock(request.createdAt)}`;
   const took = request.finishedAt ? ` · took ${((request.finishedAt.getTime() - request.createdAt.getTime()) / 1000).toFixed(1)} s` : '';
   const base = { title: what, fields: [], entities: [{ kind: request.targetKind, id: request.targetId }], context: `${who}${took}` };
   if (request.status === 'running') return { ...base, severity: 'info', state: 'pending', text: `⏳ ${progress}`, actions: [] };
-  if (request.status === 'succeeded') return { ...base, severity: 'info', state: 'resolved', text: `✅ ${request.outcome ?? 'done'}`, actions: [] };
-  const failed = { ...base, severity: 'warning' as const, state: 'open' as const, text: `❌ ${request.outcome ?? 'failed'}` };
+  if (request.status === 'succeeded') return { ...base, severity: 'info', state: 'resolved', text: `✅ ${plainOutcome(request.outcome) ?? 'done'}`, actions: [] };
+  const failed = { ...base, severity: 'warning' as const, state: 'open' as const, text: `❌ ${plainOutcome(request.outcome) ?? 'failed'}` };
   // A target that does not exist, or bad input, will fail the same way again: no Retry for those.
-  if (request.retryable === false) return { ...failed, actions: [] };
+  // Nor here when the card it was pressed on offers it: one request, one live Retry.
+  if (request.retryable === false || !options.retry) return { ...failed, actions: [] };
   return {
     ...failed,
     actions: [

@@ -28,6 +28,8 @@ export type ApprovalDeskDeps = {
   platform: ApprovalPlatform & Pick<Platform, 'listRoutines'>;
   config: ApprovalsConfig;
   showCard: CardSink;
+  /** Redraws the insight card an approval was asked from: it carries the request and its decision. */
+  showInsight: (insightId: number) => Promise<void>;
   /** The logical channel approval cards go to. */
   channel: string;
   logger: Pick<Logger, 'error' | 'warn' | 'info'>;
@@ -42,7 +44,10 @@ export type ApprovalDeskDeps = {
  * irreversible catalog actions asked for by their buttons, and the decisions on them.
  */
 export function createApprovalDesk(deps: ApprovalDeskDeps) {
-  const show = (approval: Approval) => deps.showCard({ cardKey: `approval:${approval.id}`, channel: deps.channel }, approvalCard(approval));
+  // One request, one card: an approval asked from an insight's card lives on that card (its
+  // Approve and Deny, then its decision); only one asked by /budget gets a card of its own.
+  const show = (approval: Approval) =>
+    approval.insightId !== null ? deps.showInsight(approval.insightId) : deps.showCard({ cardKey: `approval:${approval.id}`, channel: deps.channel }, approvalCard(approval));
   const ctx = { db: deps.db, ...(deps.now ? { now: deps.now } : {}) };
 
   async function decide(input: { action: string; approvalId: number; actor: Actor; message: MessageRef }): Promise<InteractionReply> {
@@ -99,7 +104,7 @@ export function createApprovalDesk(deps: ApprovalDeskDeps) {
   }
 
   /** A gated catalog action's button (force shutdown, rollback): asks for approval instead of acting. */
-  async function requestGated(input: { action: 'force_restart_worker' | 'rollback_workstream'; targetId: string; actor: Actor; message: MessageRef }): Promise<InteractionReply> {
+  async function requestGated(input: { action: 'force_restart_worker' | 'rollback_workstream'; targetId: string; insightId?: number; actor: Actor; message: MessageRef }): Promise<InteractionReply> {
     const allowed = await deps.authoriser.authorise(input.actor, 'responder');
     if (!allowed.ok) {
       const text = `Asking for this ${allowed.error.message}`;
@@ -110,11 +115,17 @@ export function createApprovalDesk(deps: ApprovalDeskDeps) {
       input.action === 'force_restart_worker'
         ? { kind: 'force_restart_worker' as const, targetKind: 'worker', targetId: input.targetId, params: { workerId: input.targetId } }
         : { kind: 'rollback_workstream' as const, targetKind: 'workstream', targetId: input.targetId, params: { workstreamId: input.targetId } };
-    const asked = await requestApproval(ctx, { ...request, rationale: `asked for by ${actorLabel(input.actor)} from chat`, requestedBy: input.actor });
+    const asked = await requestApproval(ctx, {
+      ...request,
+      rationale: `asked for by ${actorLabel(input.actor)} from chat`,
+      requestedBy: input.actor,
+      ...(input.insightId !== undefined ? { insightId: input.insightId } : {}),
+    });
     if (!asked.ok) return privately(`An approval for this is already pending (#${asked.error.approval.id}, asked by ${actorLabel(asked.error.approval.requestedBy)}).`);
     await recordAudit(deps.db, { actor: input.actor, action: input.action, target: `${request.targetKind}:${input.targetId}`, outcome: 'requested', detail: `approval #${asked.value.id}`, sourceMessage: input.message });
     await show(asked.value);
-    return privately(`${actionInWords(input.action)} is irreversible, so it needs an approver: approval #${asked.value.id} is posted in #${deps.channel}.`);
+    const where = input.insightId !== undefined ? 'the card you pressed shows it, with Approve and Deny for an approver' : `it is posted in #${deps.channel}`;
+    return privately(`${actionInWords(input.action)} is irreversible, so it needs an approver: approval #${asked.value.id}; ${where}.`);
   }
 
   /** `/budget request`: the routine must exist; the card goes to the approvers' channel. */

@@ -90,7 +90,14 @@ async function approvalClick(desk: ApprovalDesk, ref: ActionRef, input: ClickInp
   }
   if (GATED.has(ref.action)) {
     if (!ref.target) return privately('That button does not say what it acts on. Nothing was done.');
-    return desk.requestGated({ action: ref.action as 'force_restart_worker' | 'rollback_workstream', targetId: ref.target.id, actor: input.actor, message: input.message });
+    const insightId = ref.subject?.kind === 'insight' ? Number(ref.subject.id) : NaN;
+    return desk.requestGated({
+      action: ref.action as 'force_restart_worker' | 'rollback_workstream',
+      targetId: ref.target.id,
+      ...(Number.isSafeInteger(insightId) ? { insightId } : {}),
+      actor: input.actor,
+      message: input.message,
+    });
   }
   return undefined;
 }

@@ -31,6 +31,8 @@ export type RecoveryRunnerDeps = {
   authoriser: Pick<Authoriser, 'authorise'>;
   recovery: RecoveryDeps;
   showCard: CardSink;
+  /** Redraws the insight card an action was pressed on, with the action's progress and outcome. */
+  showInsight: (insightId: number) => Promise<void>;
   /** The card key of the card a subject is shown on, to thread the action card under it. */
   threadOf: (subject: string | undefined) => Promise<string | undefined>;
   logger: Pick<Logger, 'error' | 'warn'>;
@@ -49,10 +51,17 @@ export function createRecoveryRunner(deps: RecoveryRunnerDeps) {
   const now = deps.now ?? Date.now;
   const inFlight = new Set<Promise<void>>();
 
+  /**
+   * The pressed card shows the action in place (src/actions/insight-acts.ts): who pressed it, the
+   * progress, then the outcome, with Retry after a failure. Under it, in its thread, a card keeps
+   * the record of this one request; Retry is offered there only when no insight card can offer it.
+   */
   const show = async (request: ActionRequest, action: RecoveryAction): Promise<void> => {
+    const insightId = insightOf(request.subject);
+    if (insightId !== undefined) await deps.showInsight(insightId);
     const threadCardKey = await deps.threadOf(request.subject ?? undefined);
     const placement = { cardKey: `action:${request.id}`, channel: request.sourceMessage?.channel ?? 'ops', ...(threadCardKey ? { threadCardKey } : {}) };
-    await deps.showCard(placement, actionCard(request, action.progress));
+    await deps.showCard(placement, actionCard(request, action.progress, { retry: insightId === undefined || !threadCardKey }));
   };
 
   async function click(input: RecoveryClick): Promise<InteractionReply> {
@@ -178,6 +187,12 @@ export function createRecoveryRunner(deps: RecoveryRunnerDeps) {
   };
 }
 export type RecoveryRunner = ReturnType<typeof createRecoveryRunner>;
+
+/** 'insight:42' → 42: the subject of a button pressed on an insight's card. */
+function insightOf(subject: string | null | undefined): number | undefined {
+  const match = /^insight:(\d+)$/.exec(subject ?? '');
+  return match ? Number(match[1]) : undefined;
+}
 
 /** The failure's words with what was read back, the ❌ kept at the end: "… within 10 s; read back: … ❌". */
 const withState = (text: string, state: string | undefined): string => (state ? `${text.replace(/ ❌$/, '')}; ${state} ❌` : text);

@@ -28,6 +28,8 @@ export function createActionDesk(deps: {
   platform: Platform;
   authoriser: Authoriser;
   showCard: CardSink;
+  /** Redraws an insight's card with what was done from it (src/insights/publish.ts). */
+  showInsight: (insightId: number) => Promise<void>;
   /** Posts a line in the open incident's thread (the incident desk's mirror). */
   mirror: (key: string, title: string, text: string) => Promise<void>;
   logger: Logger;
@@ -49,6 +51,7 @@ export function createActionDesk(deps: {
       platformCallMs: guardedCallBudgetMs(guard),
     },
     showCard: deps.showCard,
+    showInsight: deps.showInsight,
     threadOf: (subject) => insightCardKey(database, subject),
     logger,
     onFinished: (r) =>
@@ -62,6 +65,7 @@ export function createActionDesk(deps: {
     platform,
     config: config.approvals,
     showCard: deps.showCard,
+    showInsight: deps.showInsight,
     channel: routeInsight(config.routing, budgetEntry)[0] ?? config.routing.defaultChannel,
     logger,
     onDecided: (a) => mirror(`approval:${a.id}`, `Approval #${a.id}: ${a.status}`, decisionLine(a)),

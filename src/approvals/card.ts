@@ -96,7 +96,42 @@ function describe(approval: Approval): { title: string; fields: CardField[]; eff
   }
 }
 
-function buttons(approval: Approval): CardAction[] {
+/** What is asked, in the words of a sentence: "a +$5.00 budget override for routine daily-code-review". */
+export function approvalInWords(approval: Approval): string {
+  switch (approval.kind) {
+    case 'budget_override':
+      return `a +${usd(approval.params.amountUsd)} budget override for routine ${approval.params.routineId}`;
+    case 'rollback_workstream':
+      return `a rollback of workstream ${approval.params.workstreamId}`;
+    case 'force_restart_worker':
+      return `a forced restart of worker ${approval.params.workerId}`;
+  }
+}
+
+/**
+ * The request and its decision as one sentence, for the card it was asked from: "✅ Elena approved
+ * a +$5.00 budget override for routine daily-code-review at 14:02 UTC: new limit $15.00 · routine
+ * unpaused (approval #1)".
+ */
+export function approvalActLine(approval: Approval): string {
+  const what = approvalInWords(approval);
+  const by = approval.decidedBy ? actorLabel(approval.decidedBy) : 'Someone';
+  const at = approval.decidedAt ? ` at ${clock(approval.decidedAt)}` : '';
+  const ref = ` (approval #${approval.id})`;
+  switch (approval.status) {
+    case 'pending':
+      return `🕒 ${what.charAt(0).toUpperCase()}${what.slice(1)}, asked for by ${actorLabel(approval.requestedBy)} at ${clock(approval.createdAt)}, is waiting for an approver${ref}.`;
+    case 'approved':
+      return approval.outcome === null ? `⏳ ${by} approved ${what}${at}: carrying it out…${ref}` : `✅ ${by} approved ${what}${at}: ${approval.outcome}${ref}.`;
+    case 'denied':
+      return `⛔ ${by} denied ${what}${at}: ${describe(approval).denied.replace(/^./, (c) => c.toLowerCase())}${ref}`;
+    case 'failed':
+      return `❌ ${by} approved ${what}${at}, but the platform refused: ${approval.outcome ?? 'no reason given'}. Nothing changed${ref}.`;
+  }
+}
+
+/** Approve, Deny and View logs naming this approval, while it waits; none once decided. */
+export function approvalButtons(approval: Approval): CardAction[] {
   if (approval.status !== 'pending') return [];
   const subject = { kind: APPROVAL_SUBJECT, id: String(approval.id) };
   const target = { kind: approval.targetKind, id: approval.targetId };
@@ -129,7 +164,7 @@ export function approvalCard(approval: Approval): Card {
     text: TEXT[approval.status](d),
     fields: d.fields,
     entities: [{ kind: approval.targetKind, id: approval.targetId }],
-    actions: buttons(approval),
+    actions: approvalButtons(approval),
     context: `${decisionLine(approval)} · approval #${approval.id}`,
   };
 }

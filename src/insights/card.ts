@@ -5,8 +5,17 @@ import { utcClock } from '../clock.js';
 
 export type ActionIdFor = (spec: ActionSpec, insight: Insight) => string;
 
-const STATE_NOTE: Partial<Record<Insight['status'], (i: Insight) => string>> = {
-  resolved: (i) => `✅ Resolved automatically at ${time(i.resolvedAt)}: the condition cleared.`,
+/**
+ * Something a person did from this card (or asked for from it), drawn on the card itself: a line
+ * saying who did what, when and how it ended; the card's own buttons it makes pointless (a
+ * running Restart, Approve once decided); the buttons it brings (Retry, the request's own
+ * Approve and Deny). Built by src/actions/insight-acts.ts; the card only draws it.
+ */
+export type CardAct = { line: string; hide: string[]; add: CardAction[] };
+
+const STATE_NOTE: Partial<Record<Insight['status'], (i: Insight, acted: boolean) => string>> = {
+  // "Automatically" only when nobody did anything: after an approved override it cleared because of it.
+  resolved: (i, acted) => `✅ Resolved ${acted ? '' : 'automatically '}at ${time(i.resolvedAt)}: the condition cleared.`,
   dismissed: (i) => `Dismissed by ${i.dismissedBy ?? 'someone'} at ${time(i.dismissedAt)}; silenced until ${time(i.suppressedUntil)}.`,
   acknowledged: (i) => `Acknowledged by ${i.acknowledgedBy ?? 'someone'}.`,
 };
@@ -16,11 +25,12 @@ const STATE_NOTE: Partial<Record<Insight['status'], (i: Insight) => string>> = {
  * entities, the buttons that fix it. Resolved and dismissed cards keep their content but lose
  * their buttons, so nobody restarts a runtime from a stale card.
  */
-export function insightCard(entry: CatalogEntry | undefined, insight: Insight, actionIdFor: ActionIdFor): Card {
+export function insightCard(entry: CatalogEntry | undefined, insight: Insight, actionIdFor: ActionIdFor, acts: readonly CardAct[] = []): Card {
   const d = insight.detection;
   const live = insight.status === 'open' || insight.status === 'acknowledged';
-  const specs = live && entry ? withAcknowledge(entry.actions(d as never), insight) : [];
-  const actions: CardAction[] = specs.map((spec) => ({
+  const hidden = new Set(acts.flatMap((a) => a.hide));
+  const specs = live && entry ? withAcknowledge(entry.actions(d as never), insight).filter((s) => !hidden.has(s.action)) : [];
+  const own: CardAction[] = specs.map((spec) => ({
     id: actionIdFor(spec, insight),
     label: spec.label,
     style: spec.style ?? 'default',
@@ -28,13 +38,15 @@ export function insightCard(entry: CatalogEntry | undefined, insight: Insight, a
       ? { confirm: { title: `${spec.label}?`, text: spec.confirm, confirmLabel: spec.label, denyLabel: 'Cancel' } }
       : {}),
   }));
-  const note = STATE_NOTE[insight.status]?.(insight);
+  // The act's buttons lead (Retry, Approve): they are what the card is waiting for.
+  const actions = live ? [...acts.flatMap((a) => a.add), ...own] : [];
+  const note = STATE_NOTE[insight.status]?.(insight, acts.length > 0);
   return {
     title: insight.title,
     severity: insight.severity,
     category: insight.category,
     state: insight.status,
-    text: [d.summary, d.detail, note].filter(Boolean).join('\n'),
+    text: [d.summary, d.detail, ...acts.map((a) => a.line), note].filter(Boolean).join('\n'),
     fields: d.fields ?? [],
     entities: d.entities,
     actions,

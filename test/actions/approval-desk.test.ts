@@ -8,14 +8,15 @@ import { createCommands } from '../../src/commands/index.js';
 import { ApprovalsConfig } from '../../src/config.js';
 import { approvals, auditLog } from '../../src/db/schema/actions.js';
 import { createInsightLifecycle } from '../../src/insights/lifecycle.js';
-import { Insight } from '../../src/insights/insight.js';
+import type { Insight } from '../../src/insights/insight.js';
+import { findByFingerprints, insertInsights } from '../../src/insights/store.js';
 import { createEventWriter } from '../../src/intake/event-writer.js';
 import type { Simulator } from '../../src/platform/simulator/simulator.js';
 import { exhaustBudget, routineOf } from '../approvals/support.js';
 import { unusedCommandDeps } from '../commands/support.js';
 import { stored } from '../platform/support.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
-import { alex, authoriserFor, countingPlatform, elena, james, loopedSimulator, message, mike, omar, quiet, recordingSink, sofia } from './support.js';
+import { alex, authoriserFor, countingPlatform, elena, insightDrawer, james, loopedSimulator, message, mike, omar, quiet, recordingSink, sofia } from './support.js';
 
 const APPROVERS = [elena, james, sofia, alex];
 
@@ -42,6 +43,7 @@ describe.each(databaseKinds())('the approval desk from chat (%s)', (kind) => {
       platform: counter.platform,
       config: ApprovalsConfig.parse({}),
       showCard: cards.sink,
+      showInsight: insightDrawer(database, cards.sink),
       channel: 'ops',
       logger: quiet,
     });
@@ -55,6 +57,14 @@ describe.each(databaseKinds())('the approval desk from chat (%s)', (kind) => {
   const auditOf = (approvalId: number) =>
     database.db.select().from(auditLog).where(eq(auditLog.target, `approval:${approvalId}`)).orderBy(asc(auditLog.id));
   const approvalsFor = (targetId: string) => database.db.select().from(approvals).where(eq(approvals.targetId, targetId)).orderBy(asc(approvals.id));
+  /** A live insight as the lifecycle stores it: the card an approval is asked from. */
+  const storedInsight = async (kind: string, scope: string, entities: { kind: string; id: string }[]): Promise<Insight> => {
+    const fingerprint = `${kind}:${scope}:${Math.random().toString(36).slice(2, 8)}`;
+    const detection = { scope, summary: `${kind} on ${scope}`, entities };
+    await insertInsights(database.db, [{ fingerprint, kind, scope, severity: 'warning', category: 'operational', title: `${kind} ${scope}`, detection, detectionHash: 'h', now: new Date() }]);
+    return (await findByFingerprints(database.db, [fingerprint])).get(fingerprint)!;
+  };
+  const storedBudgetInsight = (routine: string) => storedInsight('routine_budget_exhausted', routine, [{ kind: 'routine', id: routine }]);
   const buttons = (cards: ReturnType<typeof recordingSink>, approvalId: number) => {
     const [card] = cards.of(`approval:${approvalId}`);
     return Object.fromEntries(card!.actions.map((a) => [a.label, a.id]));
@@ -134,45 +144,60 @@ describe.each(databaseKinds())('the approval desk from chat (%s)', (kind) => {
     await click(buttons(cards, approval!.id).Deny!, elena);
   });
 
-  it('fromInsights asks once per budget insight, even when called again, and keeps its one card up to date until decided', async () => {
+  it('fromInsights asks once per budget insight, even when called again, and the insight card carries the request until decided, then the decision', async () => {
     const { desk, cards, click } = harness();
     await exhaustBudget(sim, 'nightly-data-sync');
-    const insight = budgetInsight(9001, 'nightly-data-sync');
+    const insight = await storedBudgetInsight('nightly-data-sync');
     await desk.fromInsights([insight]);
     await desk.fromInsights([insight]);
     await Promise.all([desk.fromInsights([insight]), desk.fromInsights([insight])]);
-    const asked = await database.db.select().from(approvals).where(and(eq(approvals.insightId, 9001)));
+    const asked = await database.db.select().from(approvals).where(and(eq(approvals.insightId, insight.id)));
     expect(asked).toHaveLength(1);
     expect(asked[0]).toMatchObject({ kind: 'budget_override', targetId: 'nightly-data-sync', status: 'pending', requestedByKey: 'system:triage' });
-    // One card, posted once and updated in place: every placement names the same card.
-    expect(new Set(cards.shown.map((s) => JSON.stringify(s.placement)))).toEqual(new Set([JSON.stringify({ cardKey: `approval:${asked[0]!.id}`, channel: 'ops' })]));
+    // One request, one card: the insight's, never a second approval card with its own buttons.
+    expect(new Set(cards.shown.map((s) => s.placement.cardKey))).toEqual(new Set([`insight:${insight.id}`]));
+    const pending = cards.of(`insight:${insight.id}`).at(-1)!;
+    expect(pending.text).toMatch(new RegExp(`🕒 A \\+\\$\\d+\\.\\d\\d budget override for routine nightly-data-sync, asked for by Triage at \\d\\d:\\d\\d UTC, is waiting for an approver \\(approval #${asked[0]!.id}\\)\\.`));
+    const subject = { kind: 'approval', id: String(asked[0]!.id) };
+    const target = { kind: 'routine', id: 'nightly-data-sync' };
+    // Its Approve and Deny name the approval; the catalog's own pair (naming the routine) gave way.
+    expect(pending.actions.filter((a) => /^(Approve|Deny)$/.test(a.label)).map((a) => a.id)).toEqual([
+      buildActionId({ action: 'approve_budget_override', subject, target }),
+      buildActionId({ action: 'deny_budget_override', subject, target }),
+    ]);
 
-    // The routine keeps spending while nobody decides: the card follows.
-    await sim.applyEvents([stored('routine.spend', { routine: 'nightly-data-sync', spentUsd: 14.2, limitUsd: 10, period: 'month' })]);
-    await desk.fromInsights([insight]);
-    expect(cards.shown.at(-1)!.card.fields.find((f) => f.label === 'Spent')?.value).toMatch(/^\$14\.20/);
-
-    await click(buttons(cards, asked[0]!.id).Deny!, elena);
+    await click(buttonsOn(pending).Deny!, elena);
+    const decided = cards.of(`insight:${insight.id}`).at(-1)!;
+    expect(decided.text).toMatch(new RegExp(`⛔ Elena denied a \\+\\$\\d+\\.\\d\\d budget override for routine nightly-data-sync at \\d\\d:\\d\\d UTC: the routine stays paused\\. \\(approval #${asked[0]!.id}\\)`));
+    expect(decided.actions.map((a) => a.label)).not.toContain('Approve');
+    expect(decided.actions.map((a) => a.label)).not.toContain('Deny');
     const shownAfterDecision = cards.shown.length;
     await desk.fromInsights([insight]);
     expect(cards.shown.length).toBe(shownAfterDecision);
-    expect(await database.db.select().from(approvals).where(eq(approvals.insightId, 9001))).toHaveLength(1);
+    expect(await database.db.select().from(approvals).where(eq(approvals.insightId, insight.id))).toHaveLength(1);
   });
 
-  it('Force restart worker asks an approver instead of restarting, and runs once approved', async () => {
+  it('Force restart worker asks an approver instead of restarting, on the card it was pressed on, and runs once approved', async () => {
     const { click, cards, count } = harness();
-    const force = buildActionId({ action: 'force_restart_worker', subject: { kind: 'insight', id: '5' }, target: { kind: 'worker', id: 'worker-002' } });
+    const insight = await storedInsight('worker_unresponsive', 'worker-002', [{ kind: 'worker', id: 'worker-002' }]);
+    const force = buildActionId({ action: 'force_restart_worker', subject: { kind: 'insight', id: String(insight.id) }, target: { kind: 'worker', id: 'worker-002' } });
     expect((await click(force, omar)).text).toMatch(/^Asking for this needs the responder role; you are a viewer\./);
     const reply = await click(force, mike);
     const [approval] = await approvalsFor('worker-002');
-    expect(reply).toEqual({ visibility: 'private', text: `Forcing a worker shutdown and reassigning its tasks is irreversible, so it needs an approver: approval #${approval!.id} is posted in #ops.` });
+    expect(reply).toEqual({
+      visibility: 'private',
+      text: `Forcing a worker shutdown and reassigning its tasks is irreversible, so it needs an approver: approval #${approval!.id}; the card you pressed shows it, with Approve and Deny for an approver.`,
+    });
     expect(count('restartWorker')).toBe(0);
-    expect(cards.of(`approval:${approval!.id}`)[0]).toMatchObject({ title: 'Force restart worker: worker-002', state: 'pending' });
+    const pending = cards.of(`insight:${insight.id}`).at(-1)!;
+    expect(pending.text).toContain(`🕒 A forced restart of worker worker-002, asked for by Mike at`);
+    expect(cards.of(`approval:${approval!.id}`)).toEqual([]);
     expect((await click(force, mike)).text).toMatch(new RegExp(`^An approval for this is already pending \\(#${approval!.id}, asked by Mike\\)\\.$`));
 
-    const approved = await click(buttons(cards, approval!.id).Approve!, sofia);
+    const approved = await click(buttonsOn(pending).Approve!, sofia);
     expect(approved.text).toMatch(/^Approved: worker restarted · \d+ tasks? reassigned\./);
     expect(count('restartWorker')).toBe(1);
+    expect(cards.of(`insight:${insight.id}`).at(-1)!.text).toMatch(/✅ Sofia approved a forced restart of worker worker-002 at \d\d:\d\d UTC: worker restarted · \d+ tasks? reassigned \(approval #\d+\)\./);
   });
 
   it('View logs lists the routine\'s latest events, privately', async () => {
@@ -195,30 +220,4 @@ describe.each(databaseKinds())('the approval desk from chat (%s)', (kind) => {
   });
 });
 
-function budgetInsight(id: number, routine: string): Insight {
-  const at = new Date();
-  return Insight.parse({
-    id,
-    fingerprint: `routine_budget_exhausted:${routine}`,
-    kind: 'routine_budget_exhausted',
-    scope: routine,
-    severity: 'warning',
-    category: 'governance',
-    status: 'open',
-    episode: 1,
-    title: `Routine ${routine} exhausted its budget`,
-    detection: { scope: routine, summary: 'budget exhausted', entities: [{ kind: 'routine', id: routine }] },
-    detectionHash: 'h',
-    count: 1,
-    version: 1,
-    publishedVersion: 1,
-    firstSeenAt: at,
-    lastSeenAt: at,
-    resolvedAt: null,
-    acknowledgedBy: null,
-    dismissedBy: null,
-    dismissedAt: null,
-    suppressedUntil: null,
-  });
-}
-
+const buttonsOn = (card: { actions: { label: string; id: string }[] }) => Object.fromEntries(card.actions.map((a) => [a.label, a.id]));

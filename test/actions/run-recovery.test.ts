@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionCard } from '../../src/actions/action-card.js';
 import type { ActionRequest } from '../../src/actions/request-store.js';
 import { parseActionId } from '../../src/chat/action-id.js';
+import type { Insight } from '../../src/insights/insight.js';
+import { findByFingerprints, insertInsights } from '../../src/insights/store.js';
 import type { Simulator } from '../../src/platform/simulator/simulator.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { auditRows, authoriserFor, countingPlatform, elena, loopedSimulator, message, mike, omar, priya, recordingSink, requestRows, runnerFor } from './support.js';
@@ -22,6 +24,14 @@ describe.each(databaseKinds())('a recovery button through the runner (%s)', (kin
     sim?.close();
     await database?.drop();
   });
+
+  /** A live "runtime unreachable" insight as the lifecycle stores it: the card Restart is pressed on. */
+  const storedRuntimeInsight = async (runtime: string): Promise<Insight> => {
+    const fingerprint = `runtime_unreachable:${runtime}`;
+    const detection = { scope: runtime, summary: `External runtime ${runtime} unreachable (no heartbeat).`, entities: [{ kind: 'runtime', id: runtime }] };
+    await insertInsights(database.db, [{ fingerprint, kind: 'runtime_unreachable', scope: runtime, severity: 'critical', category: 'operational', title: `Runtime ${runtime} unreachable`, detection, detectionHash: 'h', now: new Date() }]);
+    return (await findByFingerprints(database.db, [fingerprint])).get(fingerprint)!;
+  };
 
   function harness() {
     const counter = countingPlatform(sim);
@@ -106,7 +116,7 @@ describe.each(databaseKinds())('a recovery button through the runner (%s)', (kin
     expect(shown.map((c) => c.state)).toEqual(['pending', 'resolved']);
     expect(shown[0]).toMatchObject({ title: 'Restart runtime bash-runtime-james', text: '⏳ restarting…', actions: [] });
     expect(shown[0]!.context).toMatch(/^pressed by Mike at \d\d:\d\d UTC$/);
-    expect(shown[1]!.text).toMatch(/^✅ heartbeat detected ✅ after \d+(\.\d)? s$/);
+    expect(shown[1]!.text).toMatch(/^✅ heartbeat detected after \d+(\.\d)? s$/);
     expect(shown[1]!.context).toMatch(/^pressed by Mike at \d\d:\d\d UTC · took \d+\.\d s$/);
 
     const audit = await auditRows(database, row!.id);
@@ -115,6 +125,40 @@ describe.each(databaseKinds())('a recovery button through the runner (%s)', (kin
     // The simulated restart takes 200 ms; the duration covers the wait for the heartbeat.
     expect(audit[1]!.durationMs).toBeGreaterThanOrEqual(200);
     expect(audit[1]!.detail).toMatch(/^heartbeat detected/);
+  });
+
+  it('the insight card it was pressed on shows the restart in place: who and when, its Restart gone while it runs, then the outcome', async () => {
+    const { press, runner, cards } = harness();
+    const insight = await storedRuntimeInsight('bash-runtime-sofia');
+    const before = cards.shown.length;
+    await press(elena, 'bash-runtime-sofia', { subject: `insight:${insight.id}` });
+    const running = cards.of(`insight:${insight.id}`);
+    expect(running.length).toBeGreaterThan(0);
+    expect(running[0]!.text).toMatch(/⏳ Restart runtime bash-runtime-sofia, pressed by Elena at \d\d:\d\d UTC: restarting…/);
+    expect(running[0]!.actions.map((a) => a.label)).not.toContain('Restart bash-runtime-sofia');
+    await runner.idle();
+    const done = cards.of(`insight:${insight.id}`).at(-1)!;
+    expect(done.text).toMatch(/✅ Restart runtime bash-runtime-sofia by Elena at \d\d:\d\d UTC: heartbeat detected after \d+(\.\d)? s · took \d+\.\d s/);
+    expect(done.actions.map((a) => a.label)).toContain('Restart bash-runtime-sofia');
+    expect(cards.shown.length).toBeGreaterThan(before);
+  });
+
+  it('after a retryable failure Retry is on the insight card pressed, naming the request, and not a second time on its thread card', async () => {
+    const { runner, cards } = harness();
+    const insight = await storedRuntimeInsight('bash-runtime-omar');
+    // A platform that never answers the restart with a heartbeat: the failure says so, and Retry can help.
+    const silent = runnerFor(database, { ...countingPlatform(sim).platform, restartRuntime: async () => ({ ok: false, error: { code: 'timeout', message: 'no answer within 5 s' } }) } as never, cards.sink);
+    await silent.click({ action: 'restart_runtime', target: { kind: 'runtime', id: 'bash-runtime-omar' }, subject: `insight:${insight.id}`, actor: priya, message });
+    await silent.idle();
+    await runner.idle();
+    const [row] = await requestRows(database, 'bash-runtime-omar');
+    expect(row).toMatchObject({ status: 'failed' });
+    const card = cards.of(`insight:${insight.id}`).at(-1)!;
+    expect(card.text).toMatch(/❌ Restart runtime bash-runtime-omar by Priya at \d\d:\d\d UTC failed: /);
+    expect(card.actions.map((a) => a.label)).toEqual(expect.arrayContaining(['Retry']));
+    expect(card.actions.map((a) => a.label)).not.toContain('Restart bash-runtime-omar');
+    const retry = card.actions.find((a) => a.label === 'Retry')!;
+    expect(parseActionId(retry.id)).toMatchObject({ ok: true, value: { action: 'restart_runtime', subject: { kind: 'request', id: String(row!.id) } } });
   });
 
   it('a runtime that does not exist ends on a failed card without Retry; a retryable failure offers Retry for the same action and target', async () => {

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import type { Actor } from '../../src/actor.js';
 import type { CardPlacement, CardSink } from '../../src/actions/card-sink.js';
+import { actsOnInsight } from '../../src/actions/insight-acts.js';
 import { createRecoveryRunner } from '../../src/actions/run-recovery.js';
+import { insightCard } from '../../src/insights/card.js';
+import { findEntry } from '../../src/insights/catalog/index.js';
+import { insightActionId } from '../../src/insights/publish.js';
+import { findById } from '../../src/insights/store.js';
 import { createAuthoriser } from '../../src/auth/authoriser.js';
 import type { Card } from '../../src/chat/card.js';
 import type { MessageRef } from '../../src/chat/interactions.js';
@@ -68,12 +73,25 @@ export function recordingSink() {
   return { sink, shown, of: (cardKey: string) => shown.filter((s) => s.placement.cardKey === cardKey).map((s) => s.card) };
 }
 
+/**
+ * Draws an insight's card as the publisher does (the row and what was done from it) into the
+ * sink under the key `insight:<id>`, without the outbox: what the pressed card would show.
+ */
+export function insightDrawer(database: TestDatabase, sink: CardSink) {
+  return async (insightId: number): Promise<void> => {
+    const insight = await findById(database.db, insightId);
+    if (!insight) return;
+    await sink({ cardKey: `insight:${insightId}`, channel: 'ops' }, insightCard(findEntry(insight.kind), insight, insightActionId, await actsOnInsight(database.db, insightId)));
+  };
+}
+
 export function runnerFor(database: TestDatabase, platform: Platform, sink: CardSink, over: { heartbeatTimeoutMs?: number; now?: () => number } = {}) {
   return createRecoveryRunner({
     db: database.db,
     authoriser: authoriserFor(),
     recovery: { platform, now: Date.now, heartbeatTimeoutMs: over.heartbeatTimeoutMs ?? 10_000, heartbeatPollMs: 25 },
     showCard: sink,
+    showInsight: insightDrawer(database, sink),
     threadOf: async () => undefined,
     logger: quiet,
     ...(over.now ? { now: over.now } : {}),

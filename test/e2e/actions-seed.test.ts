@@ -88,11 +88,12 @@ describe.each(databaseKinds())('recovering the seed incident from the console on
     expect(loops.ok && loops.value.find((l) => l.id === loopId)?.status).toBe('cancelled');
   });
 
-  it('the budget override card was posted by itself; a responder cannot approve it, the tech lead can, once', async () => {
-    const approval = await find('elena', (m) => m.card.title === 'Budget override: daily-code-review');
-    expect(approval, 'the approval card').toBeDefined();
-    expect(approval!.card.state).toBe('pending');
-    expect(approval!.card.fields).toEqual(expect.arrayContaining([{ label: 'Spent', value: expect.stringMatching(/^\$12\.47 \(124% of limit\)/) }]));
+  it('the budget override is asked for on its insight card, not a second one; a responder cannot approve it, the tech lead can, once', async () => {
+    expect(await find('elena', (m) => m.card.title.startsWith('Budget override'))).toBeUndefined();
+    const approval = await find('elena', (m) => m.card.title === 'Routine daily-code-review out of budget' && /waiting for an approver/.test(m.card.text));
+    expect(approval, 'the insight card with the request').toBeDefined();
+    expect(approval!.card.text).toMatch(/🕒 A \+\$5\.00 budget override for routine daily-code-review, asked for by Triage at \d\d:\d\d UTC, is waiting for an approver \(approval #\d+\)\./);
+    expect(approval!.card.fields).toEqual(expect.arrayContaining([{ label: 'Spent', value: expect.stringMatching(/^\$12\.47 of \$10\.00 \(124%\)/) }]));
 
     const refused = await click('james', approval!, 'approve_budget_override');
     expect(refused.reply).toMatchObject({ visibility: 'private', text: expect.stringMatching(/needs the approver role; you are a responder/) });
@@ -111,7 +112,9 @@ describe.each(databaseKinds())('recovering the seed incident from the console on
     } else {
       expect(routine).toMatchObject({ budgetLimitUsd: 10, status: 'paused' });
     }
-    await eventually(async () => (await find('elena', (m) => m.id === approval!.id && m.card.state !== 'pending')) !== undefined, 10_000);
+    await eventually(async () => (await find('elena', (m) => m.id === approval!.id && /(✅ Elena approved|⛔ Alex denied) a \+\$5\.00 budget override/.test(m.card.text))) !== undefined, 10_000);
+    const decided = await find('elena', (m) => m.id === approval!.id);
+    expect(decided!.card.actions.map((a) => a.label).filter((l) => /^(Approve|Deny)/.test(l))).toEqual([]);
   });
 
   it('/audit lists who did what: the restart, the refusal and the decision', async () => {

@@ -34,7 +34,7 @@ describe.each(databaseKinds())('/audit in words after the seed recovery on %s', 
     const runtime = await find((m) => /unreachable/i.test(m.card.title) && m.card.entities.some((e) => e.id === 'bash-runtime-mike'));
     await click('james', runtime, 'restart_runtime', 'bash-runtime-mike');
     await eventually(async () => (await find((m) => m.card.title === 'Restart runtime bash-runtime-mike' && m.card.state === 'resolved', false)) !== undefined, 15_000);
-    const approval = await find((m) => m.card.title === 'Budget override: daily-code-review');
+    const approval = await find((m) => m.card.title === 'Routine daily-code-review out of budget' && /waiting for an approver/.test(m.card.text));
     await click('james', approval, 'approve_budget_override');
     await click('elena', approval, 'approve_budget_override');
     expect((await command('james', '/budget request nightly-data-sync 2.50 the backfill runs tonight')).reply.text).toMatch(/^Requested \+\$2\.50 for nightly-data-sync/);

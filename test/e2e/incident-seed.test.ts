@@ -67,7 +67,7 @@ describe.each(databaseKinds())('the seed incident from cascade to post-mortem on
     const all = await messages();
     const runtimes = all.filter((m) => m.threadOf === null && m.card.actions.some((a) => a.id.startsWith('v1|restart_runtime|')));
     for (const card of runtimes) for (const a of card.card.actions.filter((x) => x.id.startsWith('v1|restart_runtime|'))) await press('james', card, 'restart_runtime', parseActionId(a.id).ok ? (parseActionId(a.id) as { value: { target: { id: string } } }).value.target.id : '');
-    const approval = all.find((m) => m.card.title === 'Budget override: daily-code-review')!;
+    const approval = all.find((m) => m.card.title === 'Routine daily-code-review out of budget' && /waiting for an approver/.test(m.card.text))!;
     expect((await press('elena', approval, 'approve_budget_override')).reply.text).toMatch(/^Approved/);
     await post('/console/api/command', { text: '/doctor', personId: 'sofia', channel: 'ops' });
     await settle();

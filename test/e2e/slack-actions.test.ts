@@ -82,12 +82,18 @@ describe.each(databaseKinds())('recovering the seed incident from Slack on %s', 
     const progress = slack.calls('chat.postMessage').find((p) => p.body.thread_ts === card.response!.ts && /Restart runtime bash-runtime-mike/.test(titleOf(p)));
     expect(progress).toBeDefined();
     await eventually(() => slack.calls('chat.update').some((u) => u.body.ts === progress!.response!.ts && /heartbeat detected/.test(textOf(u))), 10_000);
+    // The card pressed says so itself, in place: who, when, and how it ended.
+    await eventually(
+      () => slack.calls('chat.update').some((u) => u.body.ts === card.response!.ts && /✅ Restart runtime bash-runtime-mike by James Okafor at \d\d:\d\d UTC: heartbeat detected after/.test(textOf(u))),
+      10_000,
+    );
     const started = await triage.database.query<{ n: number }>(sql`select count(*)::int as n from action_requests where action = 'restart_runtime' and target_id = 'bash-runtime-mike'`);
     expect(Number(started[0]!.n)).toBe(1);
   });
 
-  it('the budget override: a responder is refused, the approver approves, the card says so in place', async () => {
-    const card = topPosts().find((p) => titleOf(p) === 'Budget override: daily-code-review')!;
+  it('the budget override: one card, the insight\'s; a responder is refused, the approver approves, the card says so in place', async () => {
+    expect(topPosts().map(titleOf).filter((t) => /^Budget override/.test(t))).toEqual([]);
+    const card = topPosts().find((p) => titleOf(p) === 'Routine daily-code-review out of budget')!;
     expect(card, topPosts().map(titleOf).join(' | ')).toBeDefined();
     const refused = await press(card, /^Approve/, 'U0JAMES');
     expect(refused.text).toMatch(/needs the approver role; you are a responder/);
@@ -95,7 +101,7 @@ describe.each(databaseKinds())('recovering the seed incident from Slack on %s', 
     expect(approved.text).toMatch(/^Approved/);
     await settled();
     const last = slack.calls('chat.update').filter((u) => u.body.ts === card.response!.ts).at(-1)!;
-    expect(textOf(last)).toMatch(/Approved by Elena \(on-call\) at \d\d:\d\d UTC/);
+    expect(textOf(last)).toMatch(/✅ Elena \(on-call\) approved a \+\$5\.00 budget override for routine daily-code-review at \d\d:\d\d UTC: new limit \$15\.00/);
     expect(buttonId(last, /^Approve/)).toBeUndefined();
     const routines = await triage.platform.listRoutines();
     expect(routines.ok && routines.value.find((r) => r.id === 'daily-code-review')).toMatchObject({ budgetLimitUsd: 15, status: 'active' });

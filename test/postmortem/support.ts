@@ -35,9 +35,9 @@ export async function playSeedIncident(kind: DatabaseKind): Promise<SeedIncident
   const restart = await find(triage, (m) => /unreachable/i.test(m.card.title) && m.card.entities.some((e) => e.id === 'bash-runtime-mike'));
   await click(triage, 'james', restart, 'restart_runtime');
   await eventually(async () => (await messages(triage)).some((m) => m.card.title === 'Restart runtime bash-runtime-mike' && m.card.state === 'resolved'), 15_000);
-  const approval = await find(triage, (m) => m.card.title === 'Budget override: daily-code-review');
+  const approval = await find(triage, (m) => m.card.title === 'Routine daily-code-review out of budget' && /waiting for an approver/.test(m.card.text));
   await click(triage, 'elena', approval, 'approve_budget_override');
-  await eventually(async () => (await messages(triage)).some((m) => m.id === approval.id && m.card.state !== 'pending'), 10_000);
+  await eventually(async () => (await messages(triage)).some((m) => m.id === approval.id && /Elena approved a \+\$5\.00 budget override/.test(m.card.text)), 10_000);
   const doctor = await fetch(`${triage.url}/console/api/command`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
