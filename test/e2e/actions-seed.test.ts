@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleAdapter } from '../../adapters/console/index.js';
-import type { Card } from '../../src/chat/card.js';
 import { parseActionId } from '../../src/chat/action-id.js';
 import { findScenario } from '../../src/platform/scenarios/index.js';
 import { playScenario } from '../../src/platform/scenarios/player.js';
 import { eventually, outboxSettled } from '../chat/support/drive.js';
+import { consoleApi, type ConsoleAnswer, type ConsoleMessage } from '../support/console-api.js';
 import { databaseKinds } from '../support/databases.js';
 import { startTestTriage, TEST_TOKEN, type TestTriage } from '../support/triage.js';
 
-type Message = { id: string; channel: string; threadOf: string | null; card: Card; visibleTo: string | null };
-type Answer = { reply: { visibility: string; text: string; card?: Card } };
+type Message = ConsoleMessage;
+type Answer = ConsoleAnswer;
 
 /**
  * The seed incident recovered through the console's buttons, on the zero-config defaults (Elena,
@@ -30,33 +30,9 @@ describe.each(databaseKinds())('recovering the seed incident from the console on
   });
   afterAll(async () => triage?.close());
 
-  const messages = async (as: string): Promise<Message[]> => {
-    const res = await fetch(`${triage.url}/console/api/state?as=${as}`);
-    return ((await res.json()) as { messages: Message[] }).messages;
-  };
-  const click = async (personId: string, message: Message, action: string, targetId?: string): Promise<Answer> => {
-    const { status, body } = await tryClick(personId, message, action, targetId);
-    expect(status).toBe(200);
-    return body as Answer;
-  };
-  const tryClick = async (personId: string, message: Message, action: string, targetId?: string): Promise<{ status: number; body: unknown }> => {
-    const button = message.card.actions.find((a) => {
-      const ref = parseActionId(a.id);
-      return ref.ok && ref.value.action === action && (targetId === undefined || ref.value.target?.id === targetId);
-    });
-    expect(button, `${action} on "${message.card.title}"`).toBeDefined();
-    const res = await fetch(`${triage.url}/console/api/click`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ actionId: button!.id, personId, channel: message.channel, messageId: message.id }),
-    });
-    return { status: res.status, body: await res.json() };
-  };
-  const command = async (personId: string, text: string): Promise<Answer> => {
-    const res = await fetch(`${triage.url}/console/api/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text, personId, channel: 'ops' }) });
-    return (await res.json()) as Answer;
-  };
-  const find = async (as: string, test: (m: Message) => boolean): Promise<Message | undefined> => (await messages(as)).find(test);
+  const api = consoleApi(() => triage.url);
+  const { click, tryClick, command } = api;
+  const find = (as: string, test: (m: Message) => boolean): Promise<Message | undefined> => api.find(test, { as, required: false });
 
   it("Restart on Mike's runtime card: the card under it goes from restarting to heartbeat detected", async () => {
     const runtimeCard = await find('james', (m) => /unreachable/i.test(m.card.title) && m.card.entities.some((e) => e.id === 'bash-runtime-mike'));

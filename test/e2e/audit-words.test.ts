@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleAdapter } from '../../adapters/console/index.js';
-import type { Card } from '../../src/chat/card.js';
-import { parseActionId } from '../../src/chat/action-id.js';
 import { findScenario } from '../../src/platform/scenarios/index.js';
 import { playScenario } from '../../src/platform/scenarios/player.js';
 import { eventually, outboxSettled } from '../chat/support/drive.js';
+import { consoleApi, type ConsoleMessage } from '../support/console-api.js';
 import { databaseKinds } from '../support/databases.js';
 import { startTestTriage, TEST_TOKEN, type TestTriage } from '../support/triage.js';
 
-type Message = { id: string; channel: string; threadOf: string | null; card: Card };
-type Answer = { reply: { visibility: string; text: string } };
+type Message = ConsoleMessage;
 
 /**
  * Issue 15 point 3: after the seed's recovery (a restart, a refused and an accepted approval, a
@@ -46,30 +44,9 @@ describe.each(databaseKinds())('/audit in words after the seed recovery on %s', 
   });
   afterAll(async () => triage?.close());
 
-  async function find(test: (m: Message) => boolean, required = true): Promise<Message> {
-    const res = await fetch(`${triage.url}/console/api/state?as=sofia`);
-    const found = ((await res.json()) as { messages: Message[] }).messages.find(test);
-    if (required) expect(found).toBeDefined();
-    return found!;
-  }
-  async function click(personId: string, message: Message, action: string, targetId?: string): Promise<Answer> {
-    const button = message.card.actions.find((a) => {
-      const ref = parseActionId(a.id);
-      return ref.ok && ref.value.action === action && (targetId === undefined || ref.value.target?.id === targetId);
-    });
-    expect(button, `${action} on "${message.card.title}"`).toBeDefined();
-    const res = await fetch(`${triage.url}/console/api/click`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ actionId: button!.id, personId, channel: message.channel, messageId: message.id }),
-    });
-    expect(res.status).toBe(200);
-    return (await res.json()) as Answer;
-  }
-  async function command(personId: string, text: string): Promise<Answer> {
-    const res = await fetch(`${triage.url}/console/api/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text, personId, channel: 'ops' }) });
-    return (await res.json()) as Answer;
-  }
+  const api = consoleApi(() => triage.url);
+  const { click, command } = api;
+  const find = async (test: (m: Message) => boolean, required = true): Promise<Message> => (await api.find(test, { required }))!;
 
   it('the restart says what came back and how fast', () => {
     expect(audit).toMatch(/✅ James restarted runtime bash-runtime-mike \(heartbeat back after \d+\.\d s\) · took \d+\.\d s/);

@@ -1,18 +1,17 @@
 import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { createConsoleAdapter } from '../../adapters/console/index.js';
-import type { Card } from '../../src/chat/card.js';
-import { parseActionId } from '../../src/chat/action-id.js';
 import { doctorRuns } from '../../src/db/schema/doctor.js';
 import { incidentInsights, incidents } from '../../src/db/schema/incidents.js';
 import { insights } from '../../src/db/schema/insights.js';
 import { findScenario } from '../../src/platform/scenarios/index.js';
 import { playScenario } from '../../src/platform/scenarios/player.js';
 import { eventually, outboxSettled } from '../chat/support/drive.js';
+import { consoleApi, type ConsoleMessage } from '../support/console-api.js';
 import type { DatabaseKind } from '../support/databases.js';
 import { startTestTriage, TEST_TOKEN, type TestTriage } from '../support/triage.js';
 
-type Message = { id: string; channel: string; card: Card };
+type Message = ConsoleMessage;
 
 /**
  * The seed incident played into a real Triage, recovered through the console's buttons (James
@@ -71,27 +70,6 @@ export async function resolveIncident(triage: TestTriage, incidentId: number): P
   await triage.testDatabase.db.update(incidents).set({ status: 'resolved', resolvedAt: now, resolvedBy, updatedAt: now }).where(eq(incidents.id, incidentId));
 }
 
-async function messages(triage: TestTriage): Promise<Message[]> {
-  const res = await fetch(`${triage.url}/console/api/state?as=sofia`);
-  return ((await res.json()) as { messages: Message[] }).messages;
-}
-
-async function find(triage: TestTriage, test: (m: Message) => boolean): Promise<Message> {
-  const message = (await messages(triage)).find(test);
-  expect(message).toBeDefined();
-  return message!;
-}
-
-async function click(triage: TestTriage, personId: string, message: Message, action: string): Promise<void> {
-  const button = message.card.actions.find((a) => {
-    const ref = parseActionId(a.id);
-    return ref.ok && ref.value.action === action;
-  });
-  expect(button, `${action} on "${message.card.title}"`).toBeDefined();
-  const res = await fetch(`${triage.url}/console/api/click`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ actionId: button!.id, personId, channel: message.channel, messageId: message.id }),
-  });
-  expect(res.status).toBe(200);
-}
+const messages = (triage: TestTriage): Promise<Message[]> => consoleApi(() => triage.url).messages();
+const find = async (triage: TestTriage, test: (m: Message) => boolean): Promise<Message> => (await consoleApi(() => triage.url).find(test))!;
+const click = async (triage: TestTriage, personId: string, message: Message, action: string): Promise<void> => void (await consoleApi(() => triage.url).click(personId, message, action));
