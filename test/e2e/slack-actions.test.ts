@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../adapters/slack/index.js';
 import { findScenario } from '../../src/platform/scenarios/index.js';
 import { playScenario } from '../../src/platform/scenarios/player.js';
-import { eventually } from '../chat/support/drive.js';
+import { eventually, triageSettled } from '../chat/support/drive.js';
 import { databaseKinds } from '../support/databases.js';
 import { startTestTriage, TEST_TOKEN, type TestTriage } from '../support/triage.js';
 import { actionBody, blockAction, createSlackFarSide, postSigned, slackConfig, type ApiCall, type SlackFarSide } from '../adapters/slack/support.js';
@@ -47,15 +47,7 @@ describe.each(databaseKinds())('recovering the seed incident from Slack on %s', 
     slack?.close();
   });
 
-  async function settled() {
-    await triage.writer.drain();
-    await triage.evaluator.idle();
-    await triage.actions.recovery.idle();
-    await eventually(async () => {
-      const stats = await triage.outbox.stats();
-      return stats.pending === 0 && stats.inFlight === 0;
-    }, 15_000);
-  }
+  const settled = () => triageSettled(triage);
   const topPosts = () => slack.calls('chat.postMessage').filter((p) => !p.body.thread_ts);
   const press = async (card: ApiCall, label: RegExp, user: string, actionTs?: string, headers?: Record<string, string>) => {
     const actionId = buttonId(card, label);

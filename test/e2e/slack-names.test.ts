@@ -3,7 +3,7 @@ import { HttpResponse } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../adapters/slack/index.js';
 import { buildActionId } from '../../src/chat/action-id.js';
-import { eventually } from '../chat/support/drive.js';
+import { eventually, triageSettled } from '../chat/support/drive.js';
 import { databaseKinds } from '../support/databases.js';
 import { startTestTriage, type TestTriage } from '../support/triage.js';
 import { actionBody, blockAction, commandBody, createSlackFarSide, MEMBERS, postSigned, slackConfig, type ApiCall, type SlackFarSide } from '../adapters/slack/support.js';
@@ -43,15 +43,7 @@ describe.each(databaseKinds())('Slack members named as Slack shows them on %s', 
     slack?.close();
   });
 
-  async function settled() {
-    await triage.writer.drain();
-    await triage.evaluator.idle();
-    await triage.actions.recovery.idle();
-    await eventually(async () => {
-      const stats = await triage.outbox.stats();
-      return stats.pending === 0 && stats.inFlight === 0;
-    }, 15_000);
-  }
+  const settled = () => triageSettled(triage);
   const cardOf = async (runtime: string): Promise<ApiCall> => {
     await settled();
     const card = slack.calls('chat.postMessage').find((p) => !p.body.thread_ts && JSON.stringify(p.body.blocks).includes(runtime));

@@ -45,3 +45,19 @@ export const outboxSettled = (outbox: Pick<Outbox, 'stats'>) => async (): Promis
   const { pending, inFlight } = await outbox.stats();
   return pending === 0 && inFlight === 0;
 };
+
+/**
+ * A running Triage with nothing left in flight: every accepted event stored and evaluated, every
+ * recovery action finished, every card delivered. What a test waits for before reading the channel.
+ */
+export async function triageSettled(triage: {
+  writer: { drain(): Promise<unknown> };
+  evaluator: { idle(): Promise<unknown> };
+  actions: { recovery: { idle(): Promise<unknown> } };
+  outbox: Pick<Outbox, 'stats'>;
+}): Promise<void> {
+  await triage.writer.drain();
+  await triage.evaluator.idle();
+  await triage.actions.recovery.idle();
+  await eventually(outboxSettled(triage.outbox), 15_000);
+}
