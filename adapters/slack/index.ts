@@ -7,7 +7,7 @@ import { slackHomeSurface } from './home.js';
 import { createSlackChatPort } from './chat-port.js';
 import { slackPeople } from './people.js';
 import { slackTokenProbe } from './probe.js';
-import { sendReply } from './reply.js';
+import { answerAt } from './reply.js';
 import { createResponder } from './respond.js';
 import { verifiedSlackListener } from './signature.js';
 import { slackGroupsOf } from './user-groups.js';
@@ -60,9 +60,7 @@ export function createSlackAdapter(config: SlackConfig, options: { groupIds?: st
       routes,
       probe: slackTokenProbe(client),
       home: slackHomeSurface(client),
-      answerLater: async (address, reply) => {
-        if (typeof address === 'string') await sendReply(responder.to(address), reply);
-      },
+      answerLater: (address, reply) => answerAt({ responder, client }, address, reply),
       ...(options.groupIds?.length
         ? { groupsOf: slackGroupsOf(client, options.groupIds, { onError: (error, group) => logger.warn({ err: error, group }, 'could not read a Slack user group; its members count as viewers until it answers') }) }
         : {}),

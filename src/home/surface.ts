@@ -12,6 +12,12 @@ export type HomeSurface = {
   publish(viewer: Actor, view: HomeView): Promise<Result<void, string>>;
 };
 
+/**
+ * The logical channel a click on Home is recorded from (ClickInput.message): Home is no channel,
+ * and no route posts to this name, so the audit says where the press came from.
+ */
+export const HOME_CHANNEL = 'home';
+
 /** What an adapter's inbound side calls when someone opens Home (Slack: app_home_opened). */
 export type HomeEntry = {
   opened(viewer: Actor): Promise<Result<'published' | 'unchanged', string>>;

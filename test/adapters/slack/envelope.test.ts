@@ -18,7 +18,16 @@ describe('the Slack envelope check', () => {
     expect(check(commandBody('/audit', '5'))).toEqual({ ok: true, to: 'bolt' });
   });
 
+  // A press on the Home tab, as Slack sends it: the view is the container; no channel, message or response_url.
+  const fromHome = { ...press, channel: undefined, message: undefined, response_url: undefined, container: { type: 'view', view_id: 'V0HOME' }, view: { id: 'V0HOME', type: 'home' } };
+
+  it('hands a press on the Home tab to Bolt, though it has no channel, message or response_url', () => {
+    expect(check(actionBody(fromHome))).toEqual({ ok: true, to: 'bolt' });
+  });
+
   it.each([
+    ['a press on a modal (Triage publishes none)', { ...fromHome, view: { id: 'V0HOME', type: 'modal' } }, /Home tab/],
+    ['a press on a view without the view', { ...fromHome, container: { type: 'view' }, view: undefined }, /Home tab/],
     // fast-check seed 680369673: nobody could be answered, so the click vanished.
     ['a press without response_url', { ...press, response_url: undefined }, /response_url/],
     ['a press naming no channel', { ...press, channel: undefined, container: { message_ts: '1.2' } }, /channel and message/],
