@@ -21,6 +21,7 @@ import { buildChecks } from './doctor/checks/index.js';
 import type { Doctor } from './doctor/service.js';
 import { startDoctor } from './doctor/setup.js';
 import { createHome, type Home } from './home/service.js';
+import { createThreadNotes } from './incidents/thread-notes.js';
 import { healthRoutes } from './http/health-routes.js';
 import type { Route } from './http/router.js';
 import { createHttpServer } from './http/server.js';
@@ -220,7 +221,7 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
     const played = await playScenario({ scenario, url: selfUrl, token, speed: 1 });
     if (!played.ok) logger.error({ scenario: name, error: played.error.message }, 'scenario did not finish');
   };
-  const adapterContext = { interactions, platform, logger, channels: [config.routing.defaultChannel], ...(config.platformUrl ? {} : { startScenario }), previousSecretUsed, home };
+  const adapterContext = { interactions, platform, logger, channels: [config.routing.defaultChannel], ...(config.platformUrl ? {} : { startScenario }), previousSecretUsed, home, threadNotes: createThreadNotes({ db: database.db }) };
   const routes: Route[] = [
     ...healthRoutes({ database, metrics, isStopping: () => stopping }),
     ...intakeRoutes({ writer, auth: ingestAuth, metrics, logger, maxBodyBytes: config.intake.maxBodyBytes, maxEventsPerBatch: config.intake.maxEventsPerBatch }),

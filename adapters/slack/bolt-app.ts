@@ -4,6 +4,7 @@ import type { SlackConfig } from '../../src/config.js';
 import { registerButtons } from './actions/button.js';
 import { registerCommands, SLACK_COMMANDS } from './commands/index.js';
 import { registerHomeEvents, type HomeEventDeps } from './events/home.js';
+import { registerThreadEvents, type ThreadEventDeps } from './events/thread.js';
 import type { SlackHandlerDeps } from './handler-deps.js';
 import { slackLogger, webClientOptions } from './web-client.js';
 
@@ -64,10 +65,11 @@ export const CONNECTION_RETRIES = { retries: 30, factor: 1.5, minTimeout: 1_000,
 const connectionClientOptions = (config: SlackConfig) => ({ ...webClientOptions(config), retryConfig: CONNECTION_RETRIES, rejectRateLimitedCalls: false });
 
 /** One registration per entry; each entry file owns its listener. */
-export function registerHandlers(app: App, deps: SlackHandlerDeps & Partial<Pick<HomeEventDeps, 'home'>>): void {
+export function registerHandlers(app: App, deps: SlackHandlerDeps & Partial<Pick<HomeEventDeps, 'home'> & Pick<ThreadEventDeps, 'threadNotes'>>): void {
   registerCommands(app, deps);
   registerButtons(app, deps);
   if (deps.home) registerHomeEvents(app, { home: deps.home, logger: deps.logger });
+  if (deps.threadNotes) registerThreadEvents(app, { threadNotes: deps.threadNotes, people: deps.people, logger: deps.logger });
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'Slack request failed inside Bolt');
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UNSTORABLE_REASON, unstorableChar, unstorableInJson } from '../../src/http/storable-text.js';
-import { SLACK_EVENT_TYPES } from './events/home.js';
+import { SLACK_EVENT_TYPES } from './events/index.js';
 import { BlockAction, SlashCommand } from './payloads.js';
 
 /**

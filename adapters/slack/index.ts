@@ -36,6 +36,7 @@ export function createSlackAdapter(config: SlackConfig, options: { groupIds?: st
         channels,
         defaultChannel: ctx.channels[0] ?? 'ops',
         home: ctx.home,
+        ...(ctx.threadNotes ? { threadNotes: ctx.threadNotes } : {}),
         logger,
         people,
       });

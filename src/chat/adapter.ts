@@ -3,6 +3,7 @@ import type { Actor } from '../actor.js';
 import type { Database } from '../db/client.js';
 import type { PreviousSecretUsed } from '../observability/previous-secret.js';
 import type { HomeEntry, HomeSurface } from '../home/surface.js';
+import type { ThreadNotes } from '../incidents/thread-notes.js';
 import type { Route } from '../http/router.js';
 import type { Platform } from '../platform/port.js';
 import type { Result } from '../result.js';
@@ -26,6 +27,8 @@ export type ChatAdapterContext = {
   previousSecretUsed?: PreviousSecretUsed;
   /** The Home overview (src/home/): an adapter calls it when someone opens Home, or to draw it. */
   home: HomeEntry;
+  /** What people write in an incident's thread joins its record (src/incidents/thread-notes.ts). */
+  threadNotes?: ThreadNotes;
 };
 
 /**

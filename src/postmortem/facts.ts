@@ -9,6 +9,7 @@ import { insightHistory, insights } from '../db/schema/insights.js';
 import type { Entity } from '../insights/catalog/entry.js';
 import { approvalContexts } from '../audit/context.js';
 import { ApprovalGist, approvalWords, auditWords } from '../audit/words.js';
+import { readThreadNotes } from '../incidents/thread-notes.js';
 import { approvalBelongs, auditBelongs, incidentScope, type IncidentScope } from './belonging.js';
 
 const gistOf = (row: { kind: string; params: unknown }): ApprovalGist | undefined => {
@@ -41,6 +42,8 @@ export type IncidentFacts = {
   audit: AuditFact[];
   approvals: ApprovalFact[];
   doctorRuns: DoctorRunFact[];
+  /** What people wrote in the incident's thread, in order (src/incidents/thread-notes.ts); all of it, the thread is its record. */
+  notes?: NoteFact[];
 };
 
 export type InsightFact = {
@@ -75,6 +78,7 @@ export type ApprovalFact = {
   decidedAt?: Date;
   outcome?: string;
 };
+export type NoteFact = { id: number; at: Date; actor: string; text: string; edited: boolean };
 export type DoctorRunFact = { id: number; requestedBy: string; trigger: string; overall: string; durationMs: number; startedAt: Date; finishedAt: Date };
 
 /** Detection JSON as stored; parsed because it is read back from the database (STYLE §5). */
@@ -112,6 +116,7 @@ export async function gatherFacts(db: Db, incidentId: number, options: { now?: D
     approvals: approvalFacts,
     // A health check while the incident is open is about the incident: window only.
     doctorRuns: await readDoctorRuns(db, from, until),
+    notes: (await readThreadNotes(db, incidentId)).map((n) => ({ ...n, actor: actorLabel(n.actor) })),
   };
 }
 

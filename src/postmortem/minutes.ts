@@ -2,6 +2,7 @@ import { findEntry } from '../insights/catalog/index.js';
 import type { AuditFact, IncidentFacts } from './facts.js';
 import { countImpact, monitoringPlan, type ImpactCount } from './impact.js';
 import { rankRootCauses, type CauseGroup, type Rank } from './root-causes.js';
+import { oneLine } from './timeline.js';
 
 /**
  * The seed's "Incident Post-Mortem", generated from the facts alone: no clock, no randomness, so
@@ -33,6 +34,8 @@ export type Minutes = {
   actionItems: ActionItem[];
   lessons: string[];
   followUp: string[];
+  /** What people wrote in the incident thread, in order: "14:07 UTC Elena: rolled back the pool change". */
+  thread?: string[];
   /** "deterministic minutes", or what polished or failed to polish the prose. */
   note: string;
 };
@@ -123,6 +126,7 @@ export function generateMinutes(facts: IncidentFacts, options: { tickets?: Ticke
     actionItems: [...done, ...openItems(options.tickets ?? [])],
     lessons,
     followUp: [...monitoringPlan(facts.insights), 'Daily check-ins for 1 week (monitor for recurrence).', 'Review preventive tickets in the next standup.'],
+    ...(facts.notes?.length ? { thread: facts.notes.map((n) => `${clockUtc(n.at.toISOString())} ${n.actor}: ${oneLine(n.text)}`) } : {}),
     note: DETERMINISTIC,
   };
 }

@@ -53,6 +53,7 @@ function markdownBody(m: Minutes, options: { facts: boolean }): string[] {
     '',
     '## Action items',
     ...(m.actionItems.length ? byOwner(m.actionItems).flatMap(([owner, items]) => [`- ${owner}:`, ...items.map((i) => `  - ${itemLine(i)}`)]) : ['- None recorded.']),
+    ...(m.thread?.length ? ['', '## From the incident thread', ...m.thread.map((t) => `- ${t}`)] : []),
     '',
     '## Lessons learned',
     ...m.lessons.map((l) => `- ${l}`),
@@ -76,6 +77,7 @@ function cardText(m: Minutes, incidentId: number): string {
     `*Root causes*\n${causes.join('\n\n') || 'none identified'}`,
     `*Action items*\n${[...done, ...open].join('\n') || 'none recorded'}`,
     `*Lessons learned*\n${m.lessons.map((l) => `• ${l}`).join('\n')}`,
+    ...(m.thread?.length ? [`*From the incident thread*\n${m.thread.join('\n')}`] : []),
   ];
   const text = sections.join('\n\n');
   if (text.length <= TEXT_LIMIT) return text;

@@ -6,7 +6,7 @@ import { gatherFacts, type IncidentFacts } from './facts.js';
  * What happened during an incident, in order, with who did it: insights opening and changing,
  * Doctor runs, actions and approvals. Built from the same facts as the minutes.
  */
-export type TimelineEntry = { at: Date; kind: 'incident' | 'insight' | 'doctor' | 'action' | 'approval'; actor?: string; text: string };
+export type TimelineEntry = { at: Date; kind: 'incident' | 'insight' | 'doctor' | 'action' | 'approval' | 'note'; actor?: string; text: string };
 
 const words = (s: string): string => s.replace(/_/g, ' ');
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
@@ -58,9 +58,19 @@ function otherEntries(facts: IncidentFacts): TimelineEntry[] {
   return [...doctor, ...approvals, ...actions];
 }
 
+/** What people wrote in the thread, beside their name, as they wrote it (the renderers escape it). */
+const noteEntries = (facts: IncidentFacts): TimelineEntry[] =>
+  (facts.notes ?? []).map((n) => ({ at: n.at, kind: 'note', actor: n.actor, text: `${oneLine(n.text)}${n.edited ? ' (edited)' : ''}` }));
+
+/** A note keeps its words but not its line breaks: one timeline line each. */
+export const oneLine = (text: string, max = 500): string => {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+};
+
 /** Pure: the same facts give the same timeline; ties in time keep the kinds' order above. */
 export function timelineOf(facts: IncidentFacts): TimelineEntry[] {
-  const entries = [...incidentEntries(facts), ...insightEntries(facts), ...otherEntries(facts)];
+  const entries = [...incidentEntries(facts), ...insightEntries(facts), ...otherEntries(facts), ...noteEntries(facts)];
   return entries.map((e, i) => ({ e, i })).sort((a, b) => a.e.at.getTime() - b.e.at.getTime() || a.i - b.i).map(({ e }) => e);
 }
 

@@ -73,6 +73,17 @@ export const RETENTION_POLICIES: readonly RetentionPolicy[] = [
       select count(*)::int as n from deleted`,
   },
   {
+    // The minutes quote the thread: kept as long as incidents are, and an unresolved one's always.
+    name: 'thread_notes',
+    tables: ['thread_notes'],
+    defaultDays: 365,
+    minDays: 30,
+    keeps: "what people wrote in incident threads, by when it was written; an incident's still open always",
+    batch: (cutoff, limit) =>
+      counted(sql`delete from thread_notes where id in (select n.id from thread_notes n where n.at < ${cutoff} and not exists (
+        select 1 from incidents i where i.id = n.incident_id and i.status <> 'resolved') order by n.at limit ${limit})`),
+  },
+  {
     // History first: an insight goes once none of its history is left (the foreign key).
     name: 'insight_history',
     tables: ['insight_history'],

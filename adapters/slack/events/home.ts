@@ -4,9 +4,6 @@ import { z } from 'zod';
 import { Actor } from '../../../src/actor.js';
 import type { HomeEntry } from '../../../src/home/surface.js';
 
-/** The Events API events Triage listens to; adapters/slack/envelope.ts lets only these reach Bolt. */
-export const SLACK_EVENT_TYPES = ['app_home_opened'] as const;
-
 const HomeOpened = z.object({
   type: z.literal('app_home_opened'),
   user: z.string().min(1).max(200),

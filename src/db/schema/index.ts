@@ -10,3 +10,4 @@ export * from './incidents.js';
 export * from './cluster.js';
 export * from './confirmations.js';
 export * from './home.js';
+export * from './thread-notes.js';
