@@ -13,12 +13,23 @@ const Channel = z
   .regex(/^[a-z0-9][a-z0-9_-]{0,79}$/, 'a channel name: lowercase letters, digits, - and _, without the #');
 const MessageId = z.string().regex(/^[1-9]\d{0,14}$/, 'a console message id');
 
-export const ClickBody = z.strictObject({
-  actionId: z.string().min(1).max(255),
-  personId: ClaimedPerson,
-  channel: Channel,
-  messageId: MessageId,
-});
+export const ClickBody = z
+  .strictObject({
+    actionId: z.string().min(1).max(255),
+    personId: ClaimedPerson,
+    /** 'home': a button on the Home view, which is no message (adapters/console/home-routes.ts). */
+    from: z.literal('home').optional(),
+    channel: Channel.optional(),
+    messageId: MessageId.optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.from === 'home') {
+      if (body.channel !== undefined || body.messageId !== undefined) ctx.addIssue({ code: 'custom', path: ['from'], message: 'a click on Home names no channel or message' });
+      return;
+    }
+    if (body.channel === undefined) ctx.addIssue({ code: 'custom', path: ['channel'], message: 'the channel of the message clicked' });
+    if (body.messageId === undefined) ctx.addIssue({ code: 'custom', path: ['messageId'], message: 'the id of the message clicked' });
+  });
 export type ClickBody = z.infer<typeof ClickBody>;
 
 export const CommandBody = z.strictObject({

@@ -29,6 +29,7 @@ export function consoleAdapter(options: ConsoleOptions = {}): ChatAdapterFactory
           scenarios: scenarios.map((s) => ({ name: s.name, title: s.title })),
           startScenario: ctx.startScenario,
           logger: ctx.logger,
+          home: ctx.home,
           ...(login ? { login } : {}),
         }),
       // Open event streams would otherwise hold shutdown for the whole grace period.

@@ -6,12 +6,20 @@ import type { Route } from '../../src/http/router.js';
 import { ClickBody, CommandBody, parseSlashCommand } from './api.js';
 import type { ConsoleChatPort } from './chat-port.js';
 import { fail, parseBody } from './http.js';
+import { homeClick, type HomeRouteDeps } from './home-routes.js';
 import type { Identity } from './identity.js';
 import { consoleActor } from './people.js';
 import { storeReply, type ReplyTarget } from './replies.js';
 import { findMessage, isVisibleTo } from './store.js';
 
-export type InteractionDeps = { database: Database; port: ConsoleChatPort; interactions: Interactions; identity: Identity };
+export type InteractionDeps = {
+  database: Database;
+  port: ConsoleChatPort;
+  interactions: Interactions;
+  identity: Identity;
+  /** The Home view's buttons come through the same click route (adapters/console/home-routes.ts). */
+  home?: HomeRouteDeps;
+};
 
 /**
  * Buttons and slash commands: each handler parses, builds the Actor, calls the core, and keeps
@@ -34,7 +42,14 @@ export function interactionRoutes(deps: InteractionDeps): Route[] {
       handler: async (req, res) => {
         const body = await parseBody(req, ClickBody);
         if (!body.ok) return fail(res, body.error);
-        const { actionId, channel, messageId } = body.value;
+        if (body.value.from === 'home') {
+          if (!deps.home) return fail(res, { code: 'action_not_on_card', message: 'This console shows no Home view.' });
+          return homeClick(deps.home, req, res, body.value);
+        }
+        const { actionId } = body.value;
+        // ClickBody requires both unless the click is from Home.
+        const channel = body.value.channel!;
+        const messageId = body.value.messageId!;
         // Before anything else: who acts comes from the session (or the picker), never from the body alone.
         const person = await identity.acting(req, body.value.personId);
         if (!person.ok) return fail(res, person.error);

@@ -3,6 +3,7 @@ import { recordAudit } from '../../src/audit/log.js';
 import type { Interactions } from '../../src/chat/interactions.js';
 import type { ConsoleConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
+import type { HomeEntry } from '../../src/home/surface.js';
 import { sendJson } from '../../src/http/respond.js';
 import type { Route } from '../../src/http/router.js';
 import type { Platform } from '../../src/platform/port.js';
@@ -11,6 +12,7 @@ import { ViewerQuery } from './api.js';
 import { createConsoleChatPort } from './chat-port.js';
 import { checkSameOrigin, fail, parseQuery } from './http.js';
 import { pickerIdentity, sessionIdentity, type Identity } from './identity.js';
+import { homeRoutes } from './home-routes.js';
 import { interactionRoutes } from './interaction-routes.js';
 import type { LiveHub } from './live-hub.js';
 import { loginRoutes, type LogLine } from './login-routes.js';
@@ -35,6 +37,8 @@ export type ConsoleRoutesDeps = {
   page?: ConsolePage;
   /** Console login (people and the session secret); without it, the person picker of the loopback default. */
   login?: Pick<ConsoleConfig, 'people' | 'sessionSecret' | 'sessionHours'>;
+  /** The Home overview (src/home/): with it, the page's Home view and its buttons. */
+  home?: HomeEntry;
 };
 
 /** The local web console: the page at `/` and the small JSON API and event stream behind it. */
@@ -45,13 +49,15 @@ export function consoleRoutes(deps: ConsoleRoutesDeps): Route[] {
   const identity = sessions ? sessionIdentity(sessions) : pickerIdentity(createPeople(deps.platform));
   // Read at start-up, so a missing page file fails `npm start` rather than the first visit.
   const page = deps.page ?? loadConsolePage();
+  const home = deps.home ? { home: deps.home, identity, interactions: deps.interactions, port, defaultChannel: deps.channels[0] ?? 'ops' } : undefined;
 
   const routes: Route[] = [
     // With login on, the page answers 401 to a browser without a session; its script shows the login form.
     { method: 'GET', path: '/', handler: (req, res) => sendPage(res, page, identity.login && identity.expiresAt(req) === undefined ? 401 : 200) },
     ...identity.guard([
       ...viewRoutes(deps, identity),
-      ...interactionRoutes({ database, port, interactions: deps.interactions, identity }),
+      ...interactionRoutes({ database, port, interactions: deps.interactions, identity, ...(home ? { home } : {}) }),
+      ...(home ? homeRoutes(home) : []),
       scenarioRoute(deps),
     ]),
     ...(sessions ? loginRoutes({ sessions, audit: (entry) => recordAudit(database.db, entry), ...(deps.logger ? { logger: deps.logger } : {}) }) : []),
