@@ -21,6 +21,8 @@ const STATUS = {
   unknown_scenario: 404,
   scenarios_off: 409,
   action_not_on_card: 409,
+  // A thread reply under a card that is not an incident's header (adapters/console/thread-routes.ts).
+  not_an_incident_thread: 409,
   people_unavailable: 503,
   cross_origin: 403,
   // Console login (docs/architecture.md, "Console login").

@@ -31,6 +31,7 @@ export function consoleAdapter(options: ConsoleOptions = {}): ChatAdapterFactory
           logger: ctx.logger,
           home: ctx.home,
           ...(login ? { login } : {}),
+          ...(ctx.threadNotes ? { threadNotes: ctx.threadNotes } : {}),
         }),
       // Open event streams would otherwise hold shutdown for the whole grace period.
       close: () => hub.stop(),

@@ -14,6 +14,8 @@ import { checkSameOrigin, fail, parseQuery } from './http.js';
 import { pickerIdentity, sessionIdentity, type Identity } from './identity.js';
 import { homeRoutes } from './home-routes.js';
 import { interactionRoutes } from './interaction-routes.js';
+import { threadRoutes } from './thread-routes.js';
+import type { ThreadNotes } from '../../src/incidents/thread-notes.js';
 import type { LiveHub } from './live-hub.js';
 import { loginRoutes, type LogLine } from './login-routes.js';
 import { loadConsolePage, sendPage, type ConsolePage } from './page.js';
@@ -39,6 +41,8 @@ export type ConsoleRoutesDeps = {
   login?: Pick<ConsoleConfig, 'people' | 'sessionSecret' | 'sessionHours'>;
   /** The Home overview (src/home/): with it, the page's Home view and its buttons. */
   home?: HomeEntry;
+  /** Replies typed in an incident's thread join its record (src/incidents/thread-notes.ts). */
+  threadNotes?: ThreadNotes;
 };
 
 /** The local web console: the page at `/` and the small JSON API and event stream behind it. */
@@ -58,6 +62,7 @@ export function consoleRoutes(deps: ConsoleRoutesDeps): Route[] {
       ...viewRoutes(deps, identity),
       ...interactionRoutes({ database, port, interactions: deps.interactions, identity, ...(home ? { home } : {}) }),
       ...(home ? homeRoutes(home) : []),
+      ...(deps.threadNotes ? threadRoutes({ database, port, identity, threadNotes: deps.threadNotes }) : []),
       scenarioRoute(deps),
     ]),
     ...(sessions ? loginRoutes({ sessions, audit: (entry) => recordAudit(database.db, entry), ...(deps.logger ? { logger: deps.logger } : {}) }) : []),
