@@ -40,6 +40,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 type Takeover = { ms: number; from: string; to?: string };
+type Evaluations = { passes: number; rulesSeconds: number; reconcileSeconds: number };
 type Figures = {
   replicas: number;
   loadMs: number;
@@ -49,6 +50,8 @@ type Figures = {
   caughtUpMs: number;
   cards: string[];
   otherPosts: number;
+  /** The leader's evaluations during the measurement (triage_insight_evaluation_seconds): passes, rules and reconcile seconds. */
+  evaluations: Evaluations;
   takeover?: Takeover;
   logLines: string[];
 };
@@ -88,6 +91,7 @@ async function measureAll(): Promise<{ goalsMet: boolean }> {
           `round ${round + 1}, ${label(replicas)}: ${perSecond(EVENTS, figures.loadMs)} events/s, ${(sum(figures.cpuMs) / EVENTS).toFixed(3)} ms CPU per event` +
             (replicas > 1 ? ` (leader ${(figures.cpuMs[0]! / EVENTS).toFixed(3)}, other ${(figures.cpuMs[1]! / EVENTS).toFixed(3)})` : '') +
             `, caught up ${Math.round(figures.caughtUpMs)} ms after the last 202, ${figures.cards.length} insight cards` +
+            `, ${figures.evaluations.passes} evaluations (rules ${Math.round(figures.evaluations.rulesSeconds * 1000)} ms, reconcile ${Math.round(figures.evaluations.reconcileSeconds * 1000)} ms)` +
             (figures.takeover ? `, takeover ${Number.isFinite(figures.takeover.ms) ? seconds(figures.takeover.ms) : 'none'}` : ''),
         );
       }
@@ -98,6 +102,22 @@ async function measureAll(): Promise<{ goalsMet: boolean }> {
   } finally {
     await server.stop();
   }
+}
+
+/**
+ * Every process's evaluations so far, summed from /metrics (only the leader evaluates, but which
+ * one leads is the database's word): what tells whether two replicas cost more in rules or writes.
+ */
+async function evaluationsOf(processes: TriageProcess[]): Promise<Evaluations> {
+  const total: Evaluations = { passes: 0, rulesSeconds: 0, reconcileSeconds: 0 };
+  for (const p of processes) {
+    const text = await fetch(`${p.url}/metrics`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text());
+    const value = (series: string) => Number(new RegExp(`^${series} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? 0);
+    total.passes += value('triage_insight_evaluation_seconds_count\\{phase="rules"\\}');
+    total.rulesSeconds += value('triage_insight_evaluation_seconds_sum\\{phase="rules"\\}');
+    total.reconcileSeconds += value('triage_insight_evaluation_seconds_sum\\{phase="reconcile"\\}');
+  }
+  return total;
 }
 
 const label = (replicas: number) => (replicas === 1 ? 'one replica' : replicas === 2 ? 'two replicas' : `${replicas} replicas`);
@@ -174,18 +194,25 @@ async function measureSetup(adminUrl: string, replicas: number): Promise<Figures
     await waitForCatchUp(sql);
     await waitUntilAllIdle(processes, 60_000);
 
+    const evaluationsBefore = await evaluationsOf(processes);
     const cpuBefore = processes.map((p) => p.cpuMs());
     const loadMs = await spread(processes, measured, 'load');
     const caughtUpMs = await waitForCatchUp(sql);
     const idle = await waitUntilAllIdle(processes, 60_000);
     if (!idle.idle) say(`${label(replicas)}: still busy ${seconds(idle.ms)} after the leader caught up; CPU counted up to now`);
     const cpuMs = processes.map((p, i) => p.cpuMs() - cpuBefore[i]!);
+    const evaluationsAfter = await evaluationsOf(processes);
+    const evaluations = {
+      passes: evaluationsAfter.passes - evaluationsBefore.passes,
+      rulesSeconds: evaluationsAfter.rulesSeconds - evaluationsBefore.rulesSeconds,
+      reconcileSeconds: evaluationsAfter.reconcileSeconds - evaluationsBefore.reconcileSeconds,
+    };
     if (cpuMs.some((ms) => !Number.isFinite(ms))) throw new Error(`a Triage process ended during the load: ${processes.map((p) => p.logLines().slice(-3).join(' | ')).join(' || ')}`);
 
     await waitForDrain(sql);
     const { cards, otherPosts } = await readCards(sql);
     const takeover = replicas > 1 && !process.env.BENCH_SKIP_TAKEOVER ? await measureTakeover(sql, processes) : undefined;
-    return { replicas, loadMs, cpuMs, caughtUpMs, cards, otherPosts, ...(takeover ? { takeover } : {}), logLines: processes.flatMap((p) => p.logLines()) };
+    return { replicas, loadMs, cpuMs, caughtUpMs, cards, otherPosts, evaluations, ...(takeover ? { takeover } : {}), logLines: processes.flatMap((p) => p.logLines()) };
   } finally {
     await sql.end({ timeout: 5 });
     for (const p of processes.reverse()) await p.stop();

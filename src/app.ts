@@ -171,6 +171,10 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
     logger,
     alsoFollow: connected.follow ? [connected.follow] : [],
     onRuleFailure: (kind) => metrics.insightRuleFailures.inc({ kind }),
+    onEvaluated: ({ rulesSeconds, reconcileSeconds }) => {
+      metrics.insightEvaluationSeconds.observe({ phase: 'rules' }, rulesSeconds);
+      metrics.insightEvaluationSeconds.observe({ phase: 'reconcile' }, reconcileSeconds);
+    },
     ...(options.leadership ? { leadership: options.leadership } : {}),
   });
   writer.onStored((events, tx) => evaluator.stored(events, tx));

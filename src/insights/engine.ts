@@ -27,6 +27,8 @@ export type EngineDeps = {
   thresholds?: RuleThresholds;
   logger: Logger;
   onRuleFailure?: (kind: string) => void;
+  /** Told how long each evaluation took: the rules over the window, then the lifecycle's writes. */
+  onEvaluated?: (timing: { rulesSeconds: number; reconcileSeconds: number }) => void;
   now?: () => number;
   retentionMs?: number;
   /** Triage's own downtime (src/cluster/presence.ts), read on every tick. */
@@ -52,12 +54,15 @@ export function createInsightEngine(deps: EngineDeps): InsightEngine {
 
   const evaluateOnce = async (): Promise<void> => {
     const at = now();
+    const started = performance.now();
     const evaluation = evaluate(deps.catalog, { window, platform: snapshot, now: at, thresholds: deps.thresholds, gaps });
+    const evaluated = performance.now();
     for (const failure of evaluation.failures) {
       deps.logger.error({ kind: failure.kind, error: failure.error }, 'insight rule failed; other rules still ran');
       deps.onRuleFailure?.(failure.kind);
     }
     await deps.lifecycle.reconcile(evaluation, new Date(at), deps.fence);
+    deps.onEvaluated?.({ rulesSeconds: (evaluated - started) / 1000, reconcileSeconds: (performance.now() - evaluated) / 1000 });
   };
 
   // In a storm every pass re-detects the same fingerprints with slightly newer evidence; the

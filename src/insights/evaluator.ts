@@ -54,6 +54,7 @@ export type EvaluatorDeps = {
   /** Other followers of the log on the leader (the embedded simulator's model). */
   alsoFollow?: Array<(events: StoredEvent[]) => void>;
   onRuleFailure?: (kind: string) => void;
+  onEvaluated?: (timing: { rulesSeconds: number; reconcileSeconds: number }) => void;
   leadership?: Partial<LeadershipOptions>;
   pollMs?: number;
 };
@@ -77,6 +78,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
       gaps: (since) => recentGaps(deps.database, since),
       fence: (tx) => holdsLease(tx, tenure),
       ...(deps.onRuleFailure ? { onRuleFailure: deps.onRuleFailure } : {}),
+      ...(deps.onEvaluated ? { onEvaluated: deps.onEvaluated } : {}),
     });
     // The platform snapshot before any evaluation: a pass over an empty snapshot would resolve
     // every insight that rests on platform state, the very thing a takeover must not do.

@@ -54,6 +54,15 @@ export function createMetrics() {
     labelNames: ['kind'] as const,
     registers: [registry],
   });
+  // Evaluation is the leader's main cost per event; its passes and their length tell an operator
+  // (and bench/replicas) whether a slow leader is the rules or the database.
+  const insightEvaluationSeconds = new Histogram({
+    name: 'triage_insight_evaluation_seconds',
+    help: 'Time of each insight evaluation on the leader, by phase: the rules over the window, then the reconcile writes',
+    labelNames: ['phase'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
   const retentionDeleted = new Counter({
     name: 'triage_retention_deleted_rows_total',
     help: 'Rows deleted by retention, by policy (src/retention/policies.ts)',
@@ -110,6 +119,7 @@ export function createMetrics() {
   return {
     registry,
     insightRuleFailures,
+    insightEvaluationSeconds,
     heartbeatSent,
     previousSecretUsed,
     retentionDeleted,
