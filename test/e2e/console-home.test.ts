@@ -15,7 +15,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 const missing = !existsSync(CHROMIUM);
 
-describe.skipIf(missing)(missing ? `console Home in Chromium (SKIPPED: ${CHROMIUM} is missing)` : 'console Home in Chromium', () => {
+describe.skipIf(missing)(missing ? `console Home and thread replies in Chromium (SKIPPED: ${CHROMIUM} is missing)` : 'console Home and thread replies in Chromium', () => {
   let triage: TestTriage;
   let browser: Browser;
   let page: Page;
@@ -85,6 +85,20 @@ describe.skipIf(missing)(missing ? `console Home in Chromium (SKIPPED: ${CHROMIU
     expect(await page.getByTestId('home-view').isHidden()).toBe(true);
     expect(await page.getByTestId('channel-title').textContent()).toBe('#ops');
     await expect.poll(() => page.getByTestId('private-label').count()).toBeGreaterThan(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("a reply typed in the incident header's thread joins the incident's timeline, named, and shows in the thread", async () => {
+    const header = page.getByTestId('message').filter({ hasText: /🚨 Incident #\d+/ }).first();
+    await header.getByTestId('thread-toggle').click();
+    const input = page.getByTestId('thread-reply-input');
+    await input.fill('Rolled back the pool change at the load balancer');
+    await input.press('Enter');
+    await page.getByTestId('thread').getByText('Rolled back the pool change at the load balancer').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('thread-reply-error').textContent()).toBe('');
+    const timeline = await fetch(`${triage.url}/console/api/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: '/incident timeline', personId: 'sofia', channel: 'ops' }) });
+    const text = ((await timeline.json()) as { reply: { text: string } }).reply.text;
+    expect(text).toMatch(/ Elena +Rolled back the pool change at the load balancer$/m);
     expect(pageErrors).toEqual([]);
   });
 });
