@@ -153,7 +153,7 @@ describe.runIf(realPostgresUrl())('a Discord confirmation across two replicas on
     const threads = () => discord.where('POST', new RegExp(`^/channels/${OPS_CHANNEL}/messages/${card.messageId}/threads$`));
     // The progress card in that thread: posted once, then edited in place to the result.
     const inThread = () => discord.where('POST', new RegExp(`^/channels/${card.messageId}/messages$`));
-    const result = () => discord.calls.filter((c) => new RegExp(`^/channels/${card.messageId}/messages(/\\d+)?$`).test(c.path) && JSON.stringify(c.body).includes(`loop ${request!.target_id} (ticket #47) cancelled ✅`));
+    const result = () => discord.calls.filter((c) => new RegExp(`^/channels/${card.messageId}/messages(/\\d+)?$`).test(c.path) && JSON.stringify(c.body).includes(`✅ loop ${request!.target_id} (ticket #47) cancelled`));
     await eventually(() => result().length > 0, 20_000);
     expect(threads()).toHaveLength(1);
     expect(await database.query(sql`select key from discord_confirmations`)).toEqual([]);

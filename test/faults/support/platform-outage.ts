@@ -85,9 +85,13 @@ export async function platformOutage(report: FaultReport, options: OutageOptions
      * Presses Restart on a card through the console; `clicked` resolves with the click's answer
      * (the action runs after it, in the background), `settled` once the action card has its result.
      */
-    const startPress = (mode: PlatformMode, runtime: string, on = cards.get(runtime)!, actionId = ui.button(on, 'restart_runtime', runtime)!) => {
+    const startPress = (mode: PlatformMode, runtime: string, given?: ConsoleMessage, givenId?: string) => {
       const clicked = (async () => {
-        const before = new Set((await ui.messages(RESPONDER)).map((m) => m.id));
+        const messages = await ui.messages(RESPONDER);
+        const before = new Set(messages.map((m) => m.id));
+        // The runtime's card as it is now: after a failed Restart it offers Retry in its place.
+        const on = given ?? messages.find((m) => m.id === cards.get(runtime)!.id) ?? cards.get(runtime)!;
+        const actionId = givenId ?? on.card.actions.find((a) => a.label === 'Retry')?.id ?? ui.button(on, 'restart_runtime', runtime)!;
         const answer = await ui.click(RESPONDER, on, actionId);
         if (answer.status !== 200) throw new Error(`the click was not answered 200: ${answer.status} ${JSON.stringify(answer.error)}`);
         return before;
@@ -165,9 +169,12 @@ export async function platformOutage(report: FaultReport, options: OutageOptions
     report.injected('platform back up');
     await sleep(options.breakerOpenSeconds * 1000 + 300);
     const recovered = await press('up', RUNTIMES[5]!);
-    const retryId = ui.button(slowProbe.card, 'restart_runtime', RUNTIMES[2]!);
+    // Retry is on the card Restart was pressed on (the runtime's own card), naming the request.
+    const pressedOn = cards.get(RUNTIMES[2]!)!;
+    const runtimeCard = (await ui.waitFor(RESPONDER, (m) => m.id === pressedOn.id && m.card.actions.some((a) => a.label === 'Retry'), 10_000)) ?? pressedOn;
+    const retryId = runtimeCard.card.actions.find((a) => a.label === 'Retry')?.id;
     const restartsBeforeRetry = heartbeats.get(RUNTIMES[2]!) ?? 0;
-    const retried = retryId ? await press('up', RUNTIMES[2]!, slowProbe.card, retryId) : undefined;
+    const retried = retryId ? await press('up', RUNTIMES[2]!, runtimeCard, retryId) : undefined;
     await sleep(500);
     const restartedByRetry = (heartbeats.get(RUNTIMES[2]!) ?? 0) - restartsBeforeRetry;
     const doctorAfter = await doctor();
