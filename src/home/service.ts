@@ -90,11 +90,13 @@ export function createHome(deps: HomeDeps): Home {
 
   async function refresh(): Promise<number> {
     if (!deps.leading() || surfaces.size === 0) return 0;
-    const overview = await readOverview(deps.db);
     const since = new Date(Date.now() - options.viewerDays * 86_400_000);
+    let overview: Awaited<ReturnType<typeof readOverview>> | undefined;
     let published = 0;
     for (const surface of surfaces.values()) {
       for (const key of await recentViewers(deps.db, surface.platform, since, options.maxViewers)) {
+        // Read once per pass, and only when someone has a Home to refresh: most installs' passes read one indexed row.
+        overview ??= await readOverview(deps.db);
         // A deposed leader stops within one viewer: the new one starts its own pass.
         if (!deps.leading()) return published;
         const view = await viewFor(actorOf(key), overview);
