@@ -25,7 +25,7 @@ export type ApprovalDeskDeps = {
   db: Db;
   authoriser: Pick<Authoriser, 'authorise'>;
   twoPersonRule: boolean;
-  platform: ApprovalPlatform & Pick<Platform, 'listRoutines'>;
+  platform: ApprovalPlatform & Pick<Platform, 'listRoutines' | 'listWorkstreams'>;
   config: ApprovalsConfig;
   showCard: CardSink;
   /** Redraws the insight card an approval was asked from: it carries the request and its decision. */

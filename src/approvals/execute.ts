@@ -3,7 +3,7 @@ import type { Platform } from '../platform/port.js';
 import { err, ok, type Result } from '../result.js';
 import type { Approval } from './model.js';
 
-export type ApprovalPlatform = Pick<Platform, 'grantBudgetOverride' | 'restartWorker'>;
+export type ApprovalPlatform = Pick<Platform, 'grantBudgetOverride' | 'restartWorker' | 'rollbackWorkstream'>;
 
 /**
  * What an approved request does on the platform, per kind, with the outcome in the card's words
@@ -28,9 +28,14 @@ export function executeApproval(platform: ApprovalPlatform): (approval: Approval
         const moved = restarted.value.reassignedTaskIds.length;
         return ok(`worker restarted · ${moved} task${moved === 1 ? '' : 's'} reassigned`);
       }
-      case 'rollback_workstream':
-        // The Platform port has no rollback call yet; refusing keeps the card honest.
-        return err('the platform API has no workstream rollback yet; roll it back in the platform itself');
+      case 'rollback_workstream': {
+        const rolled = await platform.rollbackWorkstream(approval.params.workstreamId, call);
+        if (!rolled.ok && rolled.error.code === 'unconfirmed') return ok(`rollback accepted ⚠️ (${rolled.error.message})`);
+        if (!rolled.ok) return err(rolled.error.message);
+        const { cancelledTaskIds: cancelled, resetTaskIds: reset } = rolled.value;
+        const tasks = (ids: string[], what: string) => `${ids.length} task${ids.length === 1 ? '' : 's'} ${what}${ids.length ? ` (${ids.join(', ')})` : ''}`;
+        return ok(`workstream rolled back to its last checkpoint · ${tasks(reset, 'pending again')} · ${tasks(cancelled, 'cancelled')}; completed tasks kept`);
+      }
     }
   };
 }

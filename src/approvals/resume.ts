@@ -19,7 +19,7 @@ import { parseApproval, type Approval } from './model.js';
  */
 export type ResumeDeps = {
   db: Db;
-  platform: Pick<Platform, 'listRoutines'>;
+  platform: Pick<Platform, 'listRoutines' | 'listWorkstreams'>;
   execute: (approval: Approval) => Promise<Result<string, string>>;
   now: () => number;
   graceMs?: number;
@@ -43,6 +43,7 @@ export async function resumeInterrupted(deps: ResumeDeps): Promise<Resumed[]> {
 }
 
 async function resumeOne(deps: ResumeDeps, approval: Approval): Promise<Resumed> {
+  if (approval.kind === 'rollback_workstream') return resumeRollback(deps, approval);
   if (approval.kind !== 'budget_override') {
     const outcome = `Triage restarted while this ran; whether the platform did it is not known. Check ${approval.targetKind} ${approval.targetId}, then ask again if needed`;
     return { approval: await record(deps.db, approval.id, { status: 'failed', outcome }), how: 'unknown' };
@@ -55,6 +56,17 @@ async function resumeOne(deps: ResumeDeps, approval: Approval): Promise<Resumed>
   if (routine && routine.budgetLimitUsd >= approvedLimit - 0.005) {
     const outcome = `new limit ${usd(routine.budgetLimitUsd)} · routine ${routine.status === 'active' ? 'unpaused' : 'still paused'} (applied before Triage restarted)`;
     return { approval: await record(deps.db, approval.id, { outcome }), how: 'found_done' };
+  }
+  return { approval: await carryOut(deps, approval), how: 'executed' };
+}
+
+/** A workstream shows whether it was rolled back: done is recorded, not done is carried out once. */
+async function resumeRollback(deps: ResumeDeps, approval: Extract<Approval, { kind: 'rollback_workstream' }>): Promise<Resumed> {
+  const workstreams = await deps.platform.listWorkstreams();
+  if (!workstreams.ok) return { approval, how: 'unknown' };
+  const workstream = workstreams.value.find((w) => w.id === approval.params.workstreamId);
+  if (workstream?.state === 'rolled_back') {
+    return { approval: await record(deps.db, approval.id, { outcome: 'workstream rolled back to its last checkpoint (applied before Triage restarted)' }), how: 'found_done' };
   }
   return { approval: await carryOut(deps, approval), how: 'executed' };
 }

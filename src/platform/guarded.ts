@@ -58,6 +58,7 @@ const POLICY: Record<keyof Platform, 'read' | 'action'> = {
   retryTask: 'action',
   skipTask: 'action',
   restartWorker: 'action',
+  rollbackWorkstream: 'action',
 };
 
 const RETRIED = {

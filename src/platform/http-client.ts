@@ -15,6 +15,7 @@ import {
   Task,
   Worker,
   Workstream,
+  WorkstreamRollback,
   type ActionCall,
   type Platform,
   type PlatformError,
@@ -80,6 +81,7 @@ export function createHttpPlatform(options: HttpPlatformOptions): Platform {
     retryTask: (id, opts, key) => call('POST', at('tasks', id, 'retry'), opts ?? {}, Task, key),
     skipTask: (id, reason, key) => call('POST', at('tasks', id, 'skip'), { reason }, Task, key),
     restartWorker: (id, opts, key) => call('POST', at('workers', id, 'restart'), opts ?? {}, WorkerRestart, key),
+    rollbackWorkstream: (id, key) => call('POST', at('workstreams', id, 'rollback'), {}, WorkstreamRollback, key),
   };
 }
 

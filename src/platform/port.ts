@@ -83,6 +83,10 @@ export const Workstream = z.object({
 });
 export type Workstream = z.infer<typeof Workstream>;
 
+/** What a rollback to the last checkpoint did (orchestration recovery procedures, "Workstream Rollback"). */
+export const WorkstreamRollback = z.object({ workstream: Workstream, cancelledTaskIds: z.array(z.string()), resetTaskIds: z.array(z.string()) });
+export type WorkstreamRollback = z.infer<typeof WorkstreamRollback>;
+
 /** A circuit breaker guarding a partner or dependency (failure-scenarios playbook, scenario 1). */
 export const CircuitBreaker = z.object({
   id: z.string(),
@@ -148,4 +152,6 @@ export interface Platform {
   retryTask(taskId: string, options: { timeoutSeconds?: number }, call: ActionCall): PlatformResult<Task>;
   skipTask(taskId: string, reason: string, call: ActionCall): PlatformResult<Task>;
   restartWorker(workerId: string, options: { force?: boolean }, call: ActionCall): PlatformResult<{ worker: Worker; reassignedTaskIds: string[] }>;
+  /** To the last checkpoint: running tasks cancelled, failed ones pending again, completed ones kept. */
+  rollbackWorkstream(workstreamId: string, call: ActionCall): PlatformResult<WorkstreamRollback>;
 }

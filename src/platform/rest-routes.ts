@@ -86,6 +86,7 @@ export function platformRoutes(platform: Platform, options: { token?: string; au
     act('tasks/:id/retry', RetryTaskBody, (id, b, call) => platform.retryTask(id, b, call)),
     act('tasks/:id/skip', SkipTaskBody, (id, b, call) => platform.skipTask(id, b.reason, call)),
     act('workers/:id/restart', RestartWorkerBody, (id, b, call) => platform.restartWorker(id, b, call)),
+    act('workstreams/:id/rollback', NoBody, (id, _b, call) => platform.rollbackWorkstream(id, call)),
   ];
 }
 

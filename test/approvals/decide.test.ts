@@ -9,6 +9,7 @@ import { approvals } from '../../src/db/schema/actions.js';
 import { platformRoutines } from '../../src/db/schema/platform.js';
 import type { Simulator } from '../../src/platform/simulator/simulator.js';
 import { err } from '../../src/result.js';
+import { stored as event } from '../platform/support.js';
 import { databaseKinds, type TestDatabase } from '../support/databases.js';
 import { allowEveryone, APPROVER_LIST, countingPlatform, elena, exhaustBudget, james, mike, priya, routineOf, openWorkspace } from './support.js';
 
@@ -188,18 +189,30 @@ describe.each(databaseKinds())('deciding an approval (%s)', (kind) => {
     expect(tasks.ok && tasks.value.filter((t) => t.workerId === busy && t.state === 'executing')).toEqual([]);
   });
 
-  it('a workstream rollback the platform cannot do ends failed with the reason, not approved', async () => {
-    const requested = await requestApproval({ db: database.db }, {
-      kind: 'rollback_workstream',
-      targetKind: 'workstream',
-      targetId: 'ws-release',
-      params: { workstreamId: 'ws-release' },
-      rationale: '3 failed tasks',
-      requestedBy: mike,
-    });
-    if (!requested.ok) throw new Error('expected a new approval');
-    const result = await decideApproval(context().ctx, { approvalId: requested.value.id, decision: 'approve', actor: elena });
-    expect(result.ok && result.value).toMatchObject({ status: 'failed', outcome: expect.stringContaining('no workstream rollback') });
+  it('an approved workstream rollback rolls it back to its last checkpoint; one the platform refuses ends failed with its reason', async () => {
+    await sim.applyEvents([
+      event('task.state', { taskId: 'task-decide-1', state: 'failed', workstream: 'ws-decide' }),
+      event('task.state', { taskId: 'task-decide-2', state: 'completed', workstream: 'ws-decide' }),
+      event('workstream.state', { workstream: 'ws-decide', state: 'failed', failedTasks: 1 }),
+    ]);
+    const ask = async (workstreamId: string) => {
+      const requested = await requestApproval({ db: database.db }, {
+        kind: 'rollback_workstream',
+        targetKind: 'workstream',
+        targetId: workstreamId,
+        params: { workstreamId },
+        rationale: '1 failed task',
+        requestedBy: mike,
+      });
+      if (!requested.ok) throw new Error('expected a new approval');
+      return decideApproval(context().ctx, { approvalId: requested.value.id, decision: 'approve', actor: elena });
+    };
+    const rolled = await ask('ws-decide');
+    expect(rolled.ok && rolled.value).toMatchObject({ status: 'approved', outcome: 'workstream rolled back to its last checkpoint · 1 task pending again (task-decide-1) · 0 tasks cancelled; completed tasks kept' });
+    const workstreams = await sim.listWorkstreams();
+    expect(workstreams.ok && workstreams.value.find((w) => w.id === 'ws-decide')?.state).toBe('rolled_back');
+    const unknown = await ask('ws-nowhere');
+    expect(unknown.ok && unknown.value).toMatchObject({ status: 'failed', outcome: 'no workstream named ws-nowhere' });
   });
 
   it('an unknown approval is not found', async () => {

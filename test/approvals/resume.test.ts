@@ -7,6 +7,7 @@ import { budgetApprovalFor, requestApproval } from '../../src/approvals/request.
 import { resumeInterrupted } from '../../src/approvals/resume.js';
 import { approvals } from '../../src/db/schema/actions.js';
 import type { Simulator } from '../../src/platform/simulator/simulator.js';
+import { stored as event } from '../platform/support.js';
 import { databaseKinds, type TestDatabase } from '../support/databases.js';
 import { allowEveryone, countingPlatform, elena, exhaustBudget, mike, routineOf, openWorkspace } from './support.js';
 
@@ -93,6 +94,34 @@ describe.each(databaseKinds())('approvals interrupted by a crash (%s)', (kind) =
     expect(restarts).toBe(0);
     expect(await row(requested.value.id)).toMatchObject({ status: 'failed' });
     expect((await row(requested.value.id)).outcome).toContain('whether the platform did it is not known');
+  });
+
+  it('reads a workstream rollback back: done before the crash is recorded, not done is carried out once', async () => {
+    const ask = async (workstreamId: string) => {
+      await sim.applyEvents([event('task.state', { taskId: `${workstreamId}-t1`, state: 'failed', workstream: workstreamId }), event('workstream.state', { workstream: workstreamId, state: 'failed' })]);
+      const requested = await requestApproval(
+        { db: database.db },
+        { kind: 'rollback_workstream', targetKind: 'workstream', targetId: workstreamId, params: { workstreamId }, rationale: 'failed tasks', requestedBy: mike },
+      );
+      if (!requested.ok) throw new Error('expected a new approval');
+      return requested.value;
+    };
+    const doneFirst = await ask('ws-died-after');
+    approveAndDie(doneFirst, async () => {
+      await sim.rollbackWorkstream('ws-died-after');
+      return dies();
+    });
+    const notDone = await ask('ws-died-before');
+    approveAndDie(notDone, dies);
+    await decided(doneFirst.id);
+    await decided(notDone.id);
+    await new Promise((r) => setTimeout(r, 100));
+
+    const counter = countingPlatform(sim);
+    const resumed = await resumeInterrupted({ db: database.db, platform: sim, execute: executeApproval(counter.platform), now: () => Date.now() + 3 * MINUTES });
+    expect(Object.fromEntries(resumed.map((r) => [r.approval.targetId, r.how]))).toEqual({ 'ws-died-after': 'found_done', 'ws-died-before': 'executed' });
+    expect((await row(doneFirst.id)).outcome).toBe('workstream rolled back to its last checkpoint (applied before Triage restarted)');
+    expect((await row(notDone.id)).outcome).toMatch(/^workstream rolled back to its last checkpoint · 1 task pending again \(ws-died-before-t1\)/);
   });
 
   it('leaves alone an execution still within its deadline (it may be running on another replica)', async () => {

@@ -35,6 +35,7 @@ export function countingPlatform(sim: Simulator) {
         return sim.grantBudgetOverride(routineId, amountUsd);
       },
       restartWorker: sim.restartWorker,
+      rollbackWorkstream: sim.rollbackWorkstream,
     },
   };
 }

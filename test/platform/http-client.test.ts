@@ -78,6 +78,8 @@ describe.each(databaseKinds())('HTTP platform client against the simulator over 
     expect(value(await client.skipTask('task-003', 'not indicative of failure', newKey())).state).toBe('skipped');
     const restart = value(await client.restartWorker('worker-002', { force: true }, newKey()));
     expect(restart).toMatchObject({ worker: { id: 'worker-002', status: 'healthy' }, reassignedTaskIds: ['task-002'] });
+    expect(value(await client.rollbackWorkstream('ws-release-2026-05', newKey()))).toMatchObject({ workstream: { id: 'ws-release-2026-05', state: 'rolled_back' } });
+    expect(errorOf(await client.rollbackWorkstream('ws-release-2026-05', newKey())).code).toBe('invalid_state');
     expect(byId(value(await sim.listRoutines()), 'daily-code-review')?.status).toBe('active');
   });
 

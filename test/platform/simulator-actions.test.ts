@@ -127,4 +127,24 @@ describe.each(databaseKinds())('simulator recovery actions (%s)', (kind) => {
     expect(byId(value(await sim.listTasks()), 'task-020')?.workerId).not.toBe('worker-003');
     expect(errorOf(await sim.restartWorker('worker-404', {})).code).toBe('not_found');
   });
+
+  it('rolls a failed workstream back to its last checkpoint once: running tasks cancelled, failed ones pending again, completed ones kept', async () => {
+    await sim.applyEvents([
+      stored('task.state', { taskId: 'task-031', state: 'completed', workstream: 'ws-rollback' }),
+      stored('task.state', { taskId: 'task-032', state: 'failed', workstream: 'ws-rollback', worker: 'worker-001' }),
+      stored('task.state', { taskId: 'task-033', state: 'timed_out', workstream: 'ws-rollback' }),
+      stored('task.state', { taskId: 'task-034', state: 'executing', workstream: 'ws-rollback', worker: 'worker-001' }),
+      stored('workstream.state', { workstream: 'ws-rollback', state: 'failed', failedTasks: 2 }),
+    ]);
+    const rolled = value(await sim.rollbackWorkstream('ws-rollback'));
+    expect(rolled).toEqual({ workstream: { id: 'ws-rollback', state: 'rolled_back' }, cancelledTaskIds: ['task-034'], resetTaskIds: ['task-032', 'task-033'] });
+    const tasks = value(await sim.listTasks());
+    expect(['task-031', 'task-032', 'task-033', 'task-034'].map((id) => byId(tasks, id)?.state)).toEqual(['completed', 'pending', 'pending', 'cancelled']);
+    expect(byId(tasks, 'task-032')?.workerId).toBeNull();
+    // The platform's own events say so, as a real one would.
+    expect(sink.events.map((e) => `${e.type}:${String(e.attributes.state)}`)).toEqual(expect.arrayContaining(['workstream.state:rolled_back', 'task.state:cancelled', 'task.state:pending']));
+    // Once: a second rollback is refused with the state, an unknown workstream is not found.
+    expect(errorOf(await sim.rollbackWorkstream('ws-rollback'))).toMatchObject({ code: 'invalid_state', message: expect.stringMatching(/rolled back; only a running or failed workstream/) });
+    expect(errorOf(await sim.rollbackWorkstream('ws-nowhere')).code).toBe('not_found');
+  });
 });

@@ -5,7 +5,7 @@ import type { ActionCall, Platform, PlatformResult } from '../port.js';
 import { fail, type SimContext } from './context.js';
 
 /** The port's actions: every method whose last argument is the ActionCall. */
-export type ActionName = 'restartRuntime' | 'cancelLoop' | 'grantBudgetOverride' | 'restartMcpServer' | 'resetCircuitBreaker' | 'retryTask' | 'skipTask' | 'restartWorker';
+export type ActionName = 'restartRuntime' | 'cancelLoop' | 'grantBudgetOverride' | 'restartMcpServer' | 'resetCircuitBreaker' | 'retryTask' | 'skipTask' | 'restartWorker' | 'rollbackWorkstream';
 
 type DropCall<F> = F extends (...args: [...infer A, ActionCall]) => infer R ? (...args: A) => R : never;
 type OptionalCall<F> = F extends (...args: [...infer A, ActionCall]) => infer R ? (...args: [...A, call?: ActionCall]) => R : never;

@@ -12,6 +12,7 @@ import { createRuntimeRestarts } from './runtime-restart.js';
 import { seedWorkspace } from './seed-workspace.js';
 import { createWorkActions } from './work-actions.js';
 import { createWorkerRestart } from './worker-restart.js';
+import { createWorkstreamRollback } from './workstream-rollback.js';
 
 export type Simulator = Omit<Platform, ActionName> & KeyOptional<ActionName> & {
   /** Folds events that arrived through the intake into the model (see apply-events.ts). */
@@ -54,6 +55,7 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
   const work = createWorkActions(ctx);
   const ops = createOpsActions(ctx);
   const workers = createWorkerRestart(ctx);
+  const workstreams = createWorkstreamRollback(ctx);
   const request = (operation: string, target: string, body: unknown = {}) => ({ operation, target, body });
 
   return {
@@ -67,6 +69,7 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
     restartMcpServer: (id, call) => once(call, request('restart', `MCP server ${id}`), () => ops.restartMcpServer(id)),
     resetCircuitBreaker: (id, call) => once(call, request('reset', `breaker ${id}`), () => ops.resetCircuitBreaker(id)),
     restartWorker: (id, options = {}, call) => once(call, request('restart', `worker ${id}`, options), () => workers.restartWorker(id, options)),
+    rollbackWorkstream: (id, call) => once(call, request('rollback', `workstream ${id}`), () => workstreams.rollbackWorkstream(id)),
     applyEvents: (events) => applyEvents(deps.database.db, events, now),
     close: () => restarts.close(),
   };
