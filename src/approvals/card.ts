@@ -1,4 +1,5 @@
 import { actorLabel } from '../actor.js';
+import { approvalWords, type ApprovalGist } from '../audit/words.js';
 import { buildActionId } from '../chat/action-id.js';
 import type { Card, CardAction, CardField, CardState, Severity } from '../chat/card.js';
 import { percent, ratio, usd } from '../insights/catalog/helpers.js';
@@ -96,17 +97,14 @@ function describe(approval: Approval): { title: string; fields: CardField[]; eff
   }
 }
 
-/** What is asked, in the words of a sentence: "a +$5.00 budget override for routine daily-code-review". */
-export function approvalInWords(approval: Approval): string {
-  switch (approval.kind) {
-    case 'budget_override':
-      return `a +${usd(approval.params.amountUsd)} budget override for routine ${approval.params.routineId}`;
-    case 'rollback_workstream':
-      return `a rollback of workstream ${approval.params.workstreamId}`;
-    case 'force_restart_worker':
-      return `a forced restart of worker ${approval.params.workerId}`;
-  }
-}
+/**
+ * What is asked, in the words of a sentence ("a +$5.00 budget override for routine
+ * daily-code-review"): the same words as /audit's (src/audit/words.ts), so the card and the
+ * record never word one request two ways.
+ */
+export const approvalInWords = (approval: Approval): string =>
+  // Each kind's params are a superset of the gist's, kind by kind (src/approvals/model.ts).
+  approvalWords({ kind: approval.kind, params: approval.params } as ApprovalGist, `${approval.targetKind}:${approval.targetId}`);
 
 /**
  * The request and its decision as one sentence, for the card it was asked from: "✅ Elena approved

@@ -190,14 +190,14 @@ describe.each(databaseKinds())('the approval desk from chat (%s)', (kind) => {
     });
     expect(count('restartWorker')).toBe(0);
     const pending = cards.of(`insight:${insight.id}`).at(-1)!;
-    expect(pending.text).toContain(`🕒 A forced restart of worker worker-002, asked for by Mike at`);
+    expect(pending.text).toContain(`🕒 A forced shutdown of worker worker-002 (its tasks reassigned), asked for by Mike at`);
     expect(cards.of(`approval:${approval!.id}`)).toEqual([]);
     expect((await click(force, mike)).text).toMatch(new RegExp(`^An approval for this is already pending \\(#${approval!.id}, asked by Mike\\)\\.$`));
 
     const approved = await click(buttonsOn(pending).Approve!, sofia);
     expect(approved.text).toMatch(/^Approved: worker restarted · \d+ tasks? reassigned\./);
     expect(count('restartWorker')).toBe(1);
-    expect(cards.of(`insight:${insight.id}`).at(-1)!.text).toMatch(/✅ Sofia approved a forced restart of worker worker-002 at \d\d:\d\d UTC: worker restarted · \d+ tasks? reassigned \(approval #\d+\)\./);
+    expect(cards.of(`insight:${insight.id}`).at(-1)!.text).toMatch(/✅ Sofia approved a forced shutdown of worker worker-002 \(its tasks reassigned\) at \d\d:\d\d UTC: worker restarted · \d+ tasks? reassigned \(approval #\d+\)\./);
   });
 
   it('View logs lists the routine\'s latest events, privately', async () => {
