@@ -4,7 +4,7 @@ import { findScenario } from '../../src/platform/scenarios/index.js';
 import { playScenario } from '../../src/platform/scenarios/player.js';
 import { eventually, outboxSettled } from '../chat/support/drive.js';
 import { consoleApi, type ConsoleMessage } from '../support/console-api.js';
-import { databaseKinds } from '../support/databases.js';
+import { oneDatabaseKind } from '../support/databases.js';
 import { startTestTriage, TEST_TOKEN, type TestTriage } from '../support/triage.js';
 
 type Message = ConsoleMessage;
@@ -14,7 +14,7 @@ type Message = ConsoleMessage;
  * denied override asked for by hand, a dismissal), /audit reads as sentences a lead understands
  * the next morning: who, which routine, how much, the new limit, for how long.
  */
-describe.each(databaseKinds())('/audit in words after the seed recovery on %s', (kind) => {
+describe.each(oneDatabaseKind())('/audit in words after the seed recovery on %s', (kind) => {
   let triage: TestTriage;
   let audit: string;
   beforeAll(async () => {

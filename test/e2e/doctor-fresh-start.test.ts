@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleAdapter } from '../../adapters/console/index.js';
 import type { Card } from '../../src/chat/card.js';
-import { databaseKinds } from '../support/databases.js';
+import { oneDatabaseKind } from '../support/databases.js';
 import { startTestTriage, type TestTriage } from '../support/triage.js';
 
 type Answer = { reply: { visibility: string; text: string; card?: Card } };
@@ -11,7 +11,7 @@ type Answer = { reply: { visibility: string; text: string; card?: Card } };
  * The simulated workspace starts with the seed's backup from an hour ago, and a section with
  * nothing configured is a WARNING that names the line to add, never a FAIL.
  */
-describe.each(databaseKinds())('the first /doctor of a fresh embedded Triage on %s', (kind) => {
+describe.each(oneDatabaseKind())('the first /doctor of a fresh embedded Triage on %s', (kind) => {
   let triage: TestTriage;
   let report: Answer;
   beforeAll(async () => {

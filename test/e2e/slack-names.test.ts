@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../adapters/slack/index.js';
 import { buildActionId } from '../../src/chat/action-id.js';
 import { eventually, triageSettled } from '../chat/support/drive.js';
-import { databaseKinds } from '../support/databases.js';
+import { oneDatabaseKind } from '../support/databases.js';
 import { startTestTriage, type TestTriage } from '../support/triage.js';
 import { actionBody, blockAction, commandBody, createSlackFarSide, MEMBERS, postSigned, slackConfig, type ApiCall, type SlackFarSide } from '../adapters/slack/support.js';
 import { dismissId, insightId, raiseRuntimeFailures } from '../adapters/slack/triage.js';
@@ -22,7 +22,7 @@ const textOf = (call: { body: Record<string, unknown> }) => `${String(call.body.
  * real name set), never U0JAMES or the handle; users.info is asked once per person; when it fails
  * the click still acts under the handle; and a display name made of mentions pings nobody.
  */
-describe.each(databaseKinds())('Slack members named as Slack shows them on %s', (kind) => {
+describe.each(oneDatabaseKind())('Slack members named as Slack shows them on %s', (kind) => {
   let slack: SlackFarSide;
   let triage: TestTriage;
   beforeAll(async () => {

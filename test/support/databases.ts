@@ -13,6 +13,13 @@ export const realPostgresUrl = (): string | undefined => process.env.TEST_DATABA
 
 export const databaseKinds = (): DatabaseKind[] => (realPostgresUrl() ? ['pglite', 'postgres'] : ['pglite']);
 
+/**
+ * One run, on the real PostgreSQL when the suite has one: for tests of a chat surface (names,
+ * Home clicks, /audit's words) whose storage is proven on both engines by the store's own tests.
+ * Running them twice cost CI's fifteen minutes without testing anything more.
+ */
+export const oneDatabaseKind = (): DatabaseKind[] => [realPostgresUrl() ? 'postgres' : 'pglite'];
+
 export type TestDatabase = Database & { url?: string; drop(): Promise<void> };
 
 /**

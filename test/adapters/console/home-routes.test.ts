@@ -3,7 +3,7 @@ import { createConsoleAdapter } from '../../../adapters/console/index.js';
 import type { HomeView } from '../../../src/home/view.js';
 import { findScenario } from '../../../src/platform/scenarios/index.js';
 import { playScenario } from '../../../src/platform/scenarios/player.js';
-import { databaseKinds } from '../../support/databases.js';
+import { oneDatabaseKind } from '../../support/databases.js';
 import { startTestTriage, TEST_TOKEN, type TestTriage } from '../../support/triage.js';
 import { postJson } from './support.js';
 
@@ -15,7 +15,7 @@ const labels = (view: HomeView) => view.sections.flatMap((s) => s.items.flatMap(
  * The console's Home view over real HTTP against a real Triage (the seed story played through its
  * intake, the console's demo roles: Elena, a tech lead, approves; James responds).
  */
-describe.each(databaseKinds())('the console Home view on %s', (kind) => {
+describe.each(oneDatabaseKind())('the console Home view on %s', (kind) => {
   let triage: TestTriage;
   beforeAll(async () => {
     triage = await startTestTriage(kind, {}, { adapters: [createConsoleAdapter] });

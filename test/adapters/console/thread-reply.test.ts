@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleAdapter } from '../../../adapters/console/index.js';
 import type { Card } from '../../../src/chat/card.js';
 import { eventually, outboxSettled } from '../../chat/support/drive.js';
-import { databaseKinds } from '../../support/databases.js';
+import { oneDatabaseKind } from '../../support/databases.js';
 import { startTestTriage, type TestTriage } from '../../support/triage.js';
 
 type Message = { id: string; channel: string; threadOf: string | null; card: Card };
@@ -12,7 +12,7 @@ type Message = { id: string; channel: string; threadOf: string | null; card: Car
  * typed under an incident's header card joins /incident timeline and the minutes through the
  * same core use case as Slack's thread messages, once per reply, and only under an incident.
  */
-describe.each(databaseKinds())('a console reply in an incident thread on %s', (kind) => {
+describe.each(oneDatabaseKind())('a console reply in an incident thread on %s', (kind) => {
   let triage: TestTriage;
   let header: Message;
   beforeAll(async () => {

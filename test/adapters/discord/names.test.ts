@@ -3,7 +3,7 @@ import { createDiscordAdapter } from '../../../adapters/discord/index.js';
 import { ComponentInteraction, personOf } from '../../../adapters/discord/payloads.js';
 import { withoutPings } from '../../../adapters/discord/rest.js';
 import { eventually } from '../../chat/support/drive.js';
-import { databaseKinds } from '../../support/databases.js';
+import { oneDatabaseKind } from '../../support/databases.js';
 import { startTestTriage, type TestTriage } from '../../support/triage.js';
 import { APP_ID, commandInteraction, createDiscordFarSide, discordConfig, postInteraction, signingKeys, type DiscordFarSide } from './far-side.js';
 
@@ -48,7 +48,7 @@ describe('Discord members named as the server shows them', () => {
  * everyone sees, and a nick made of mentions pings nobody (allowed_mentions off on every message,
  * `@everyone` and `<@id>` shown as typed).
  */
-describe.each(databaseKinds())('Discord names over signed interactions on %s', (kind) => {
+describe.each(oneDatabaseKind())('Discord names over signed interactions on %s', (kind) => {
   let discord: DiscordFarSide;
   let triage: TestTriage;
   const keys = signingKeys();

@@ -4,7 +4,7 @@ import { createSlackAdapter } from '../../../adapters/slack/index.js';
 import { findScenario } from '../../../src/platform/scenarios/index.js';
 import { playScenario } from '../../../src/platform/scenarios/player.js';
 import { eventually } from '../../chat/support/drive.js';
-import { databaseKinds } from '../../support/databases.js';
+import { oneDatabaseKind } from '../../support/databases.js';
 import { startTestTriage, TEST_TOKEN, type TestTriage } from '../../support/triage.js';
 import { actionBody, commandBody, createSlackFarSide, nowSeconds, postSigned, slackConfig, type ApiCall, type SlackFarSide } from './support.js';
 
@@ -46,7 +46,7 @@ const OUTBOX = { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, workspaceUpda
  * Approve, Deny and Re-run pressed on the Home tab: Slack's real block_actions from a view, signed,
  * through real Bolt; Slack's Web API answered by msw, every payload checked against Block Kit's limits.
  */
-describe.each(databaseKinds())('buttons on the Home tab on %s', (kind) => {
+describe.each(oneDatabaseKind())('buttons on the Home tab on %s', (kind) => {
   let slack: SlackFarSide;
   let triage: TestTriage;
   beforeAll(async () => {
