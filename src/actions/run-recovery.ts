@@ -10,6 +10,7 @@ import type { Db } from '../db/client.js';
 import { actionCard, RETRY_SUBJECT } from './action-card.js';
 import type { CardSink } from './card-sink.js';
 import { findRecoveryAction, type RecoveryAction, type RecoveryDeps } from './recovery/index.js';
+import { insightIdOfSubject } from '../insights/insight.js';
 import { readBack } from './read-back.js';
 import { claimRequest, findRequest, finishRequest, outcomeUnknown, overdueNotResumed, takeForResume, type ActionRequest } from './request-store.js';
 import { utcClock } from '../clock.js';
@@ -57,7 +58,7 @@ export function createRecoveryRunner(deps: RecoveryRunnerDeps) {
    * the record of this one request; Retry is offered there only when no insight card can offer it.
    */
   const show = async (request: ActionRequest, action: RecoveryAction): Promise<void> => {
-    const insightId = insightOf(request.subject);
+    const insightId = insightIdOfSubject(request.subject);
     if (insightId !== undefined) await deps.showInsight(insightId);
     const threadCardKey = await deps.threadOf(request.subject ?? undefined);
     const placement = { cardKey: `action:${request.id}`, channel: request.sourceMessage?.channel ?? 'ops', ...(threadCardKey ? { threadCardKey } : {}) };
@@ -187,12 +188,6 @@ export function createRecoveryRunner(deps: RecoveryRunnerDeps) {
   };
 }
 export type RecoveryRunner = ReturnType<typeof createRecoveryRunner>;
-
-/** 'insight:42' → 42: the subject of a button pressed on an insight's card. */
-function insightOf(subject: string | null | undefined): number | undefined {
-  const match = /^insight:(\d+)$/.exec(subject ?? '');
-  return match ? Number(match[1]) : undefined;
-}
 
 /** The failure's words with what was read back, the ❌ kept at the end: "… within 10 s; read back: … ❌". */
 const withState = (text: string, state: string | undefined): string => (state ? `${text.replace(/ ❌$/, '')}; ${state} ❌` : text);

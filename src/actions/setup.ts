@@ -4,7 +4,7 @@ import { decisionLine } from '../approvals/card.js';
 import type { Authoriser } from '../auth/authoriser.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
-import { cardKeyOf } from '../insights/insight.js';
+import { cardKeyOf, insightIdOfSubject } from '../insights/insight.js';
 import { routeInsight } from '../insights/routing.js';
 import { guardPlatform, guardedCallBudgetMs, type GuardedPlatform } from '../platform/guarded.js';
 import type { Platform } from '../platform/port.js';
@@ -75,8 +75,8 @@ export function createActionDesk(deps: {
 
 /** 'insight:42' → that insight's card key, so an action's card is threaded under it. */
 async function insightCardKey(database: Database, subject: string | undefined): Promise<string | undefined> {
-  const match = /^insight:(\d+)$/.exec(subject ?? '');
-  if (!match) return undefined;
-  const [row] = await database.db.select({ id: insights.id, episode: insights.episode }).from(insights).where(eq(insights.id, Number(match[1])));
+  const id = insightIdOfSubject(subject);
+  if (id === undefined) return undefined;
+  const [row] = await database.db.select({ id: insights.id, episode: insights.episode }).from(insights).where(eq(insights.id, id));
   return row ? cardKeyOf(row) : undefined;
 }

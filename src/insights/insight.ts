@@ -48,6 +48,12 @@ export const fingerprintOf = (kind: string, scope: string): string => `${kind}:$
 /** The card for one insight episode: the key the outbox uses for "one message per card". */
 export const cardKeyOf = (insight: Pick<Insight, 'id' | 'episode'>): string => `insight:${insight.id}:${insight.episode}`;
 
+/** 'insight:42' → 42: the subject of a button pressed on an insight's card (src/actions/run-recovery.ts). */
+export function insightIdOfSubject(subject: string | null | undefined): number | undefined {
+  const match = /^insight:(\d+)$/.exec(subject ?? '');
+  return match ? Number(match[1]) : undefined;
+}
+
 /**
  * What an evaluation means for one fingerprint. Pure, so the lifecycle's rules are tested
  * without a database:
