@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSession } from '../../../adapters/console/session.js';
 import { latestAudit } from '../../../src/audit/log.js';
 import type { ConsoleConfig } from '../../../src/config.js';
+import { createPostgresDatabase, realPostgresUrl } from '../../support/databases.js';
 import { spawnTriage, type TriageProcess } from '../../support/process.js';
 import { stopAll } from '../../support/replicas.js';
 import { countMessages, cookieFrom, logIn, loginConfig, PASSWORDS, SECRET, startLoginTriage, stateOf, waitForMessage, type LoginTriage } from './login-support.js';
@@ -179,12 +180,27 @@ describe('the console with login configured', () => {
 /** src/main.ts decides whether the console is served at all: real processes, real HTTP. */
 describe('the console beyond loopback', () => {
   const running: TriageProcess[] = [];
-  afterAll(() => stopAll(running));
+  const databases: Array<{ drop(): Promise<void> }> = [];
+  afterAll(async () => {
+    await stopAll(running);
+    for (const database of databases) await database.drop();
+  });
   const start = async (env: Record<string, string>) => {
     const dir = mkdtempSync(join(tmpdir(), 'triage-login-'));
     // A config file of its own, so a developer's triage.config.yml cannot change what is tested.
     writeFileSync(join(dir, 'none.yml'), '');
-    const p = await spawnTriage({ HOST: '0.0.0.0', INGEST_TOKEN: 'login-ingest-token-0123456789', TRIAGE_DATA_DIR: dir, TRIAGE_CONFIG: join(dir, 'none.yml'), ...env });
+    // The suite's PostgreSQL when there is one: a process on embedded PGlite on disk took 10-15 s
+    // to start under CI's load, and what is tested here is the console, not the database.
+    const database = realPostgresUrl() ? await createPostgresDatabase() : undefined;
+    if (database) databases.push(database);
+    const p = await spawnTriage({
+      HOST: '0.0.0.0',
+      INGEST_TOKEN: 'login-ingest-token-0123456789',
+      TRIAGE_DATA_DIR: dir,
+      TRIAGE_CONFIG: join(dir, 'none.yml'),
+      ...(database ? { DATABASE_URL: database.url } : {}),
+      ...env,
+    });
     running.push(p);
     return p;
   };
