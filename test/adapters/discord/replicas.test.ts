@@ -184,7 +184,10 @@ describe.runIf(realPostgresUrl())('a Discord confirmation across two replicas on
     await eventually(() => hooks(asked.token).length >= 2, 75_000);
     expect(hooks(asked.token).map((h) => h.method)).toEqual(['PATCH', 'POST']);
     expect(JSON.stringify(hooks(asked.token)[1]!.body)).toContain('Doctor Report (providers)');
-    const rows = await database.query<{ status: string; owner: string; payload: unknown }>(sql`select status, owner, payload from chat_work where key = ${`discord:${asked.id}`}`);
+    // B marks the work done just after its answer reached Discord, so the row may trail the hook by a moment.
+    const work = () => database.query<{ status: string; owner: string; payload: unknown }>(sql`select status, owner, payload from chat_work where key = ${`discord:${asked.id}`}`);
+    await eventually(async () => (await work())[0]?.status === 'done', 10_000);
+    const rows = await work();
     expect(rows).toEqual([{ status: 'done', owner: expect.stringContaining(`:${b.child.pid}:`), payload: null }]);
   }, 120_000);
 });
