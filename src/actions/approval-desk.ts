@@ -4,13 +4,14 @@ import { actorLabel, systemActor, type Actor } from '../actor.js';
 import { approvalCard, approvalDecisionOf, approvalReply } from '../approvals/card.js';
 import { decideApproval } from '../approvals/decide.js';
 import { resumeInterrupted as resumeApprovals } from '../approvals/resume.js';
-import { executeApproval, type ApprovalPlatform } from '../approvals/execute.js';
+import { executeApproval, type ApprovalPlatform, type ApprovalRecovery } from '../approvals/execute.js';
 import { approvalForInsight, findApproval } from '../approvals/list.js';
-import type { Approval } from '../approvals/model.js';
+import type { Approval, ApprovalRequest } from '../approvals/model.js';
 import { budgetApprovalFor, rationaleFromEvents, requestApproval } from '../approvals/request.js';
 import { recordAudit } from '../audit/log.js';
 import type { Authoriser } from '../auth/authoriser.js';
-import { actionInWords } from '../auth/requirements.js';
+import { actionInWords, gateOf } from '../auth/requirements.js';
+import { findRecoveryAction } from './recovery/index.js';
 import { privately, type InteractionReply, type MessageRef } from '../chat/interactions.js';
 import type { ApprovalsConfig } from '../config.js';
 import type { Db } from '../db/client.js';
@@ -33,6 +34,8 @@ export type ApprovalDeskDeps = {
   /** The logical channel approval cards go to. */
   channel: string;
   logger: Pick<Logger, 'error' | 'warn' | 'info'>;
+  /** What approved recovery actions run with: the recovery buttons' own deps (src/actions/setup.ts). */
+  recovery?: ApprovalRecovery;
   /** Told when an approval is decided (the incident thread mirrors it). */
   onDecided?: (approval: Approval) => Promise<void>;
   now?: () => number;
@@ -57,7 +60,7 @@ export function createApprovalDesk(deps: ApprovalDeskDeps) {
         db: deps.db,
         authorise: async (actor) => deps.authoriser.authorise(actor, 'approver'),
         twoPersonRule: deps.twoPersonRule,
-        execute: executeApproval(deps.platform),
+        execute: executeApproval(deps.platform, deps.recovery),
         ...(deps.now ? { now: deps.now } : {}),
       },
       { approvalId: input.approvalId, decision, actor: input.actor },
@@ -103,26 +106,31 @@ export function createApprovalDesk(deps: ApprovalDeskDeps) {
     return privately(`Nothing is waiting for a decision on ${input.target.id}. Nothing was done.`);
   }
 
-  /** A gated catalog action's button (force shutdown, rollback): asks for approval instead of acting. */
-  async function requestGated(input: { action: 'force_restart_worker' | 'rollback_workstream'; targetId: string; insightId?: number; actor: Actor; message: MessageRef }): Promise<InteractionReply> {
+  /**
+   * An approval-gated action's button (src/auth/requirements.ts, gate 'approval'): asks for an
+   * approval instead of acting. A responder may ask; only an approver's Approve carries it out.
+   */
+  async function requestGated(input: { action: string; target: { kind: string; id: string }; insightId?: number; actor: Actor; message: MessageRef }): Promise<InteractionReply> {
+    const request = gatedRequest(input.action, input.target);
+    const target = `${input.target.kind}:${input.target.id}`;
+    if (!request.ok) {
+      await recordAudit(deps.db, { actor: input.actor, action: input.action, target, outcome: 'refused', detail: request.error, sourceMessage: input.message });
+      return privately(request.error);
+    }
     const allowed = await deps.authoriser.authorise(input.actor, 'responder');
     if (!allowed.ok) {
       const text = `Asking for this ${allowed.error.message}`;
-      await recordAudit(deps.db, { actor: input.actor, action: input.action, target: `${input.action === 'force_restart_worker' ? 'worker' : 'workstream'}:${input.targetId}`, outcome: 'refused', detail: text, sourceMessage: input.message });
+      await recordAudit(deps.db, { actor: input.actor, action: input.action, target, outcome: 'refused', detail: text, sourceMessage: input.message });
       return privately(text);
     }
-    const request =
-      input.action === 'force_restart_worker'
-        ? { kind: 'force_restart_worker' as const, targetKind: 'worker', targetId: input.targetId, params: { workerId: input.targetId } }
-        : { kind: 'rollback_workstream' as const, targetKind: 'workstream', targetId: input.targetId, params: { workstreamId: input.targetId } };
     const asked = await requestApproval(ctx, {
-      ...request,
+      ...request.value,
       rationale: `asked for by ${actorLabel(input.actor)} from chat`,
       requestedBy: input.actor,
       ...(input.insightId !== undefined ? { insightId: input.insightId } : {}),
     });
     if (!asked.ok) return privately(`An approval for this is already pending (#${asked.error.approval.id}, asked by ${actorLabel(asked.error.approval.requestedBy)}).`);
-    await recordAudit(deps.db, { actor: input.actor, action: input.action, target: `${request.targetKind}:${input.targetId}`, outcome: 'requested', detail: `approval #${asked.value.id}`, sourceMessage: input.message });
+    await recordAudit(deps.db, { actor: input.actor, action: input.action, target, outcome: 'requested', detail: `approval #${asked.value.id}`, sourceMessage: input.message });
     await show(asked.value);
     const where = input.insightId !== undefined ? 'the card you pressed shows it, with Approve and Deny for an approver' : `it is posted in #${deps.channel}`;
     return privately(`${actionInWords(input.action)} is irreversible, so it needs an approver: approval #${asked.value.id}; ${where}.`);
@@ -190,7 +198,7 @@ export function createApprovalDesk(deps: ApprovalDeskDeps) {
    * finished once, audited as Triage's, and their cards updated. Run by a scheduled job.
    */
   async function resumeInterrupted(): Promise<number> {
-    const resumed = await resumeApprovals({ db: deps.db, platform: deps.platform, execute: executeApproval(deps.platform), now: deps.now ?? Date.now });
+    const resumed = await resumeApprovals({ db: deps.db, platform: deps.platform, execute: executeApproval(deps.platform, deps.recovery), now: deps.now ?? Date.now });
     for (const { approval, how } of resumed) {
       if (approval.outcome === null) continue;
       deps.logger.warn({ approval: approval.id, how }, 'finished an approval a replica had decided but not carried out');
@@ -210,3 +218,21 @@ export function createApprovalDesk(deps: ApprovalDeskDeps) {
   return { decide, decideForTarget, requestGated, requestBudget, fromInsights, viewLogs, show, resumeInterrupted };
 }
 export type ApprovalDesk = ReturnType<typeof createApprovalDesk>;
+
+/** What a gated request is about, kind by kind (Pick over a union would merge the kinds' params). */
+type DistributivePick<T> = T extends unknown ? Pick<T, Extract<keyof T, 'kind' | 'targetKind' | 'targetId' | 'params'>> : never;
+
+/**
+ * What approving a gated button asks for: the two actions with approval kinds of their own (their
+ * rows predate the generic one and stay readable), or any other approval-gated recovery action.
+ * The button's target must be what the action acts on.
+ */
+function gatedRequest(action: string, target: { kind: string; id: string }): Result<DistributivePick<ApprovalRequest>, string> {
+  const mismatch = (kind: string) => err(`That button names a ${target.kind.replace(/_/g, ' ')}, but ${actionInWords(action).toLowerCase()} acts on a ${kind.replace(/_/g, ' ')}. Nothing was done.`);
+  if (action === 'force_restart_worker') return target.kind === 'worker' ? ok({ kind: 'force_restart_worker', targetKind: 'worker', targetId: target.id, params: { workerId: target.id } }) : mismatch('worker');
+  if (action === 'rollback_workstream') return target.kind === 'workstream' ? ok({ kind: 'rollback_workstream', targetKind: 'workstream', targetId: target.id, params: { workstreamId: target.id } }) : mismatch('workstream');
+  const recovery = findRecoveryAction(action);
+  if (!recovery || gateOf(action) !== 'approval') return err(`"${action.replace(/_/g, ' ')}" does not go through an approval in this version of Triage. Nothing was done.`);
+  if (recovery.targetKind !== target.kind) return mismatch(recovery.targetKind);
+  return ok({ kind: 'recovery_action', targetKind: target.kind, targetId: target.id, params: { action, params: {} } });
+}

@@ -40,7 +40,8 @@ export async function actsOnInsight(q: Db | Tx, insightId: number): Promise<Card
 export function approvalAct(approval: Approval): CardAct {
   // The catalog's own decision buttons (and the gated action that asked for it) give way to the
   // request's: those name this approval, so a click decides exactly it.
-  return { line: approvalActLine(approval), hide: [...DECISION_ACTIONS, approval.kind], add: approvalButtons(approval) };
+  const asked = approval.kind === 'recovery_action' ? approval.params.action : approval.kind;
+  return { line: approvalActLine(approval), hide: [...DECISION_ACTIONS, asked], add: approvalButtons(approval) };
 }
 
 /** A recovery action pressed on the card: running (its button gone), done, or failed with Retry. */

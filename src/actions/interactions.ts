@@ -11,9 +11,10 @@ import type { ApprovalDesk } from './approval-desk.js';
 import { copyDoctorReport, rerunDoctor } from './doctor-buttons.js';
 import { acknowledgeInsight, dismissInsight } from './insight-decisions.js';
 import { findRecoveryAction } from './recovery/index.js';
+import { actionWords } from './action-card.js';
+import { gateOf } from '../auth/requirements.js';
 import type { RecoveryRunner } from './run-recovery.js';
 
-const GATED = new Set(['force_restart_worker', 'rollback_workstream']);
 
 export type InteractionDeps = {
   commands: Commands;
@@ -88,12 +89,14 @@ async function approvalClick(desk: ApprovalDesk, ref: ActionRef, input: ClickInp
     if (decision) return desk.decide({ action: ref.action, approvalId, actor: input.actor, message: input.message });
     return desk.viewLogs(approvalId);
   }
-  if (GATED.has(ref.action)) {
+  // Known approval-gated actions only: gateOf fails closed to 'approval' for unknown ones, which
+  // are answered as unknown below instead.
+  if (gateOf(ref.action) === 'approval' && (ref.action === 'rollback_workstream' || findRecoveryAction(ref.action))) {
     if (!ref.target) return privately('That button does not say what it acts on. Nothing was done.');
     const insightId = ref.subject?.kind === 'insight' ? Number(ref.subject.id) : NaN;
     return desk.requestGated({
-      action: ref.action as 'force_restart_worker' | 'rollback_workstream',
-      targetId: ref.target.id,
+      action: ref.action,
+      target: ref.target,
       ...(Number.isSafeInteger(insightId) ? { insightId } : {}),
       actor: input.actor,
       message: input.message,
@@ -116,13 +119,15 @@ function recoveryClick(runner: RecoveryRunner, ref: ActionRef, input: ClickInput
 }
 
 /**
- * A button cannot ask for text. Skipping a task needs a reason on record; from a card, after its
- * confirmation dialog, the reason says who confirmed it where.
+ * A button cannot ask for text, and several actions need a reason on record (skipping a task,
+ * failing an intent, pausing a routine): from a card, the reason says who pressed it where, after
+ * the confirmation its gate asks for. Actions that take no reason ignore it (their params schemas
+ * drop unknown keys).
  */
 function withDefaults(action: string, params: unknown, input: ClickInput): unknown {
-  if (action !== 'skip_task') return params;
   const given = params && typeof params === 'object' ? (params as Record<string, unknown>) : {};
-  return { reason: `skipped from ${input.message.platform} by ${input.actor.name ?? input.actor.userId} after the confirmation`, ...given };
+  const how = gateOf(action) === 'none' ? '' : ' after the confirmation';
+  return { reason: `${actionWords(action).toLowerCase()} from ${input.message.platform} by ${input.actor.name ?? input.actor.userId}${how}`, ...given };
 }
 
 /** A button's value is ours, but it came back through a chat platform: JSON or nothing. */

@@ -41,15 +41,16 @@ export function createActionDesk(deps: {
     breaker: { failureThreshold: config.actions.breakerFailures, openMs: config.actions.breakerOpenSeconds * 1000 },
   };
   const platform = guardPlatform(deps.platform, guard);
+  const recoveryDeps = {
+    platform,
+    now: Date.now,
+    heartbeatTimeoutMs: config.actions.heartbeatTimeoutSeconds * 1000,
+    platformCallMs: guardedCallBudgetMs(guard),
+  };
   const recovery = createRecoveryRunner({
     db: database.db,
     authoriser,
-    recovery: {
-      platform,
-      now: Date.now,
-      heartbeatTimeoutMs: config.actions.heartbeatTimeoutSeconds * 1000,
-      platformCallMs: guardedCallBudgetMs(guard),
-    },
+    recovery: recoveryDeps,
     showCard: deps.showCard,
     showInsight: deps.showInsight,
     threadOf: (subject) => insightCardKey(database, subject),
@@ -64,6 +65,7 @@ export function createActionDesk(deps: {
     twoPersonRule: config.roles.twoPersonRule,
     platform,
     config: config.approvals,
+    recovery: recoveryDeps,
     showCard: deps.showCard,
     showInsight: deps.showInsight,
     channel: routeInsight(config.routing, budgetEntry)[0] ?? config.routing.defaultChannel,

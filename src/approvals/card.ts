@@ -6,6 +6,7 @@ import { percent, ratio, usd } from '../insights/catalog/helpers.js';
 import type { DecideError } from './decide.js';
 import type { Approval, ApprovalKind, ApprovalStatus, BudgetOverrideParams } from './model.js';
 import { utcClock } from '../clock.js';
+import { actionWords } from '../actions/action-card.js';
 
 export const APPROVAL_SUBJECT = 'approval';
 export const VIEW_LOGS_ACTION = 'view_logs';
@@ -15,6 +16,7 @@ export const APPROVAL_ACTIONS: Record<ApprovalKind, { approve: string; deny: str
   budget_override: { approve: 'approve_budget_override', deny: 'deny_budget_override' },
   rollback_workstream: { approve: 'approve_rollback_workstream', deny: 'deny_rollback_workstream' },
   force_restart_worker: { approve: 'approve_force_restart_worker', deny: 'deny_force_restart_worker' },
+  recovery_action: { approve: 'approve_action', deny: 'deny_action' },
 };
 
 /** 'approve' or 'deny' for an approval button's action, undefined for any other action. */
@@ -94,6 +96,18 @@ function describe(approval: Approval): { title: string; fields: CardField[]; eff
         effect: 'Approve shuts the worker down without draining and reassigns its tasks; Deny leaves it running.',
         denied: 'The worker was left running.',
       };
+    case 'recovery_action': {
+      const what = approvalInWords(approval).replace(/^a request to /, '');
+      return {
+        title: `${actionWords(approval.params.action)}: ${approval.targetId}`,
+        fields: [
+          { label: 'Target', value: `${approval.targetKind.replace(/_/g, ' ')} ${approval.targetId}` },
+          { label: 'Rationale', value: approval.rationale },
+        ],
+        effect: `Approve asks the platform to ${what}; Deny leaves it as it is.`,
+        denied: 'Nothing was changed.',
+      };
+    }
   }
 }
 

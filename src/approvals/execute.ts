@@ -2,15 +2,21 @@ import { usd } from '../insights/catalog/helpers.js';
 import type { Platform } from '../platform/port.js';
 import { err, ok, type Result } from '../result.js';
 import type { Approval } from './model.js';
+import { findRecoveryAction, type RecoveryDeps } from '../actions/recovery/index.js';
+import { plainOutcome } from '../actions/action-card.js';
+import { gateOf } from '../auth/requirements.js';
 
 export type ApprovalPlatform = Pick<Platform, 'grantBudgetOverride' | 'restartWorker' | 'rollbackWorkstream'>;
+
+/** What approved recovery actions run with (the same as the recovery buttons' runner); without it they are refused. */
+export type ApprovalRecovery = RecoveryDeps;
 
 /**
  * What an approved request does on the platform, per kind, with the outcome in the card's words
  * ("new limit $15.00 · routine unpaused") or the platform's refusal. Pass the platform already
  * wrapped in timeouts, retries and the breaker: this only chooses the call and words the answer.
  */
-export function executeApproval(platform: ApprovalPlatform): (approval: Approval) => Promise<Result<string, string>> {
+export function executeApproval(platform: ApprovalPlatform, recovery?: ApprovalRecovery): (approval: Approval) => Promise<Result<string, string>> {
   return async (approval) => {
     const call = { idempotencyKey: approvalKey(approval) };
     switch (approval.kind) {
@@ -36,8 +42,23 @@ export function executeApproval(platform: ApprovalPlatform): (approval: Approval
         const tasks = (ids: string[], what: string) => `${ids.length} task${ids.length === 1 ? '' : 's'} ${what}${ids.length ? ` (${ids.join(', ')})` : ''}`;
         return ok(`workstream rolled back to its last checkpoint · ${tasks(reset, 'pending again')} · ${tasks(cancelled, 'cancelled')}; completed tasks kept`);
       }
+      case 'recovery_action':
+        return runApproved(recovery, approval, call);
     }
   };
+}
+
+/**
+ * An approved recovery action, run by the same code as its button would (src/actions/recovery/),
+ * on the approval's target and under the approval's key. Only actions the gate table sends through
+ * approval: a row naming another action (a hand edit, a newer Triage's) is refused, not run.
+ */
+async function runApproved(recovery: ApprovalRecovery | undefined, approval: Extract<Approval, { kind: 'recovery_action' }>, call: { idempotencyKey: string }): Promise<Result<string, string>> {
+  const action = findRecoveryAction(approval.params.action);
+  if (!action || gateOf(approval.params.action) !== 'approval') return err(`"${approval.params.action}" is not an action this version of Triage carries out after an approval`);
+  if (!recovery) return err('this Triage cannot carry out recovery actions (no platform configured for them)');
+  const ran = await action.run(recovery, { targetId: approval.targetId, params: approval.params.params, call });
+  return ran.ok ? ok(plainOutcome(ran.value.text) ?? 'done') : err(plainOutcome(ran.error.text) ?? 'the platform refused');
 }
 
 /**

@@ -7,7 +7,7 @@ import type { approvals } from '../db/schema/actions.js';
  * back (docs/architecture.md, conventions §5): `params` is JSON whose shape depends on the kind, and a row written by an
  * older Triage must fail here, not half-render on a card.
  */
-export const ApprovalKind = z.enum(['budget_override', 'rollback_workstream', 'force_restart_worker']);
+export const ApprovalKind = z.enum(['budget_override', 'rollback_workstream', 'force_restart_worker', 'recovery_action']);
 export type ApprovalKind = z.infer<typeof ApprovalKind>;
 
 /** 'failed': approved, but the platform refused to carry it out (the reason is in `outcome`). */
@@ -33,6 +33,17 @@ export type RollbackWorkstreamParams = z.infer<typeof RollbackWorkstreamParams>;
 export const ForceRestartWorkerParams = z.object({ workerId: z.string().min(1).max(200) });
 export type ForceRestartWorkerParams = z.infer<typeof ForceRestartWorkerParams>;
 
+/**
+ * Any other approval-gated recovery action (src/auth/requirements.ts, gate 'approval'): which one,
+ * and its params. Approving it runs that action (src/actions/recovery/index.ts) on the approval's
+ * target under the approval's own Idempotency-Key.
+ */
+export const RecoveryActionParams = z.object({
+  action: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/),
+  params: z.record(z.string(), z.unknown()).default({}),
+});
+export type RecoveryActionParams = z.infer<typeof RecoveryActionParams>;
+
 const request = {
   targetKind: z.string().min(1).max(40),
   targetId: z.string().min(1).max(200),
@@ -46,6 +57,7 @@ export const ApprovalRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('budget_override'), params: BudgetOverrideParams, ...request }),
   z.object({ kind: z.literal('rollback_workstream'), params: RollbackWorkstreamParams, ...request }),
   z.object({ kind: z.literal('force_restart_worker'), params: ForceRestartWorkerParams, ...request }),
+  z.object({ kind: z.literal('recovery_action'), params: RecoveryActionParams, ...request }),
 ]);
 export type ApprovalRequest = z.infer<typeof ApprovalRequest>;
 
@@ -69,6 +81,7 @@ export const Approval = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('budget_override'), params: BudgetOverrideParams, ...stored }),
   z.object({ kind: z.literal('rollback_workstream'), params: RollbackWorkstreamParams, ...stored }),
   z.object({ kind: z.literal('force_restart_worker'), params: ForceRestartWorkerParams, ...stored }),
+  z.object({ kind: z.literal('recovery_action'), params: RecoveryActionParams, ...stored }),
 ]);
 export type Approval = z.infer<typeof Approval>;
 

@@ -15,11 +15,16 @@ import { parseApproval, type Approval } from './model.js';
  *
  * Never twice on the platform: a budget override is read back first (the routine's limit already
  * at the approved level means it happened before the crash, and only the outcome is recorded);
- * an action whose effect cannot be read back is failed with words saying so, never re-sent.
+ * an approved recovery action is sent again under the approval's key only to a platform that
+ * honours keys (it answers a repeat from its record); any other action whose effect cannot be read
+ * back is failed with words saying so, never re-sent.
  */
 export type ResumeDeps = {
   db: Db;
-  platform: Pick<Platform, 'listRoutines' | 'listWorkstreams'>;
+  platform: Pick<Platform, 'listRoutines' | 'listWorkstreams'> & {
+    /** Whether the platform answers a repeat of a key from its record (src/platform/guarded.ts). */
+    honoursKeys?: () => Promise<boolean>;
+  };
   execute: (approval: Approval) => Promise<Result<string, string>>;
   now: () => number;
   graceMs?: number;
@@ -44,6 +49,9 @@ export async function resumeInterrupted(deps: ResumeDeps): Promise<Resumed[]> {
 
 async function resumeOne(deps: ResumeDeps, approval: Approval): Promise<Resumed> {
   if (approval.kind === 'rollback_workstream') return resumeRollback(deps, approval);
+  // Sent again under the approval's own key: a platform that honours keys answers a repeat of what
+  // it already did from its record, so the action still happens once.
+  if (approval.kind === 'recovery_action' && (await deps.platform.honoursKeys?.())) return { approval: await carryOut(deps, approval), how: 'executed' };
   if (approval.kind !== 'budget_override') {
     const outcome = `Triage restarted while this ran; whether the platform did it is not known. Check ${approval.targetKind} ${approval.targetId}, then ask again if needed`;
     return { approval: await record(deps.db, approval.id, { status: 'failed', outcome }), how: 'unknown' };

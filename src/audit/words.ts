@@ -15,6 +15,7 @@ export const ApprovalGist = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('budget_override'), params: z.object({ routineId: z.string(), amountUsd: z.number(), limitUsd: z.number() }) }),
   z.object({ kind: z.literal('force_restart_worker'), params: z.object({ workerId: z.string() }) }),
   z.object({ kind: z.literal('rollback_workstream'), params: z.object({ workstreamId: z.string() }) }),
+  z.object({ kind: z.literal('recovery_action'), params: z.object({ action: z.string() }) }),
 ]);
 export type ApprovalGist = z.infer<typeof ApprovalGist> & { decidedBy?: string };
 
@@ -31,6 +32,18 @@ const NOUN: Record<string, string> = {
   routine: 'routine',
   approval: 'approval',
   incident: 'incident',
+  agent: 'agent',
+  intent: 'intent',
+  partner: 'partner',
+  redis: 'Redis',
+  resource: 'resource',
+  queue: 'queue',
+  provider: 'provider',
+  probe: 'probe',
+  credential: 'credential',
+  suite: 'trace suite',
+  endpoint: 'endpoint',
+  dependency: 'dependency',
 };
 
 /** Each recovery action as [do, done], the target's noun after it. */
@@ -44,6 +57,31 @@ const VERBS: Record<string, [string, string]> = {
   restart_worker: ['restart', 'restarted'],
   force_restart_worker: ['force down and reassign the tasks of', 'forced down and reassigned the tasks of'],
   rollback_workstream: ['roll back', 'rolled back'],
+  kill_stuck_task: ['kill the stuck task and fail the intent of', 'killed the stuck task and failed the intent of'],
+  fail_intent: ['fail', 'failed'],
+  lower_partner_autonomy: ['lower the autonomy of', 'lowered the autonomy of'],
+  restore_partner_autonomy: ['restore the autonomy of', 'restored the autonomy of'],
+  shorten_key_ttl: ['shorten the idempotency-key TTL of', 'shortened the idempotency-key TTL of'],
+  flush_expired_keys: ['flush old idempotency keys from', 'flushed old idempotency keys from'],
+  raise_redis_memory: ['raise the memory limit of', 'raised the memory limit of'],
+  raise_resource_limit: ['raise the limit of', 'raised the limit of'],
+  cancel_task: ['cancel', 'cancelled'],
+  remove_dependency: ['remove', 'removed'],
+  stop_duplicate_spawns: ['stop the duplicate spawns of', 'stopped the duplicate spawns of'],
+  pause_routine: ['pause', 'paused'],
+  open_breaker: ['open', 'opened'],
+  replay_dead_letters: ['replay the dead letters of', 'replayed the dead letters of'],
+  compact_context: ['compact the context of', 'compacted the context of'],
+  add_worker: ['add a worker for', 'added a worker for'],
+  raise_mcp_pool: ['raise the pool size of', 'raised the pool size of'],
+  remind_credential_owner: ['remind the owner of', 'reminded the owner of'],
+  rerun_probe: ['re-run', 're-ran'],
+  revert_change: ['revert the change behind', 'reverted the change behind'],
+  refresh_trace_fixture: ['refresh the fixture of', 'refreshed the fixture of'],
+  failover_provider: ['route new work away from', 'routed new work away from'],
+  restore_provider: ['route work back to', 'routed work back to'],
+  retry_failed_tasks: ['retry the failed tasks of', 'retried the failed tasks of'],
+  resume_workstream: ['resume', 'resumed'],
 };
 
 const words = (s: string): string => s.replace(/_/g, ' ');
@@ -88,6 +126,8 @@ export function approvalWords(approval: ApprovalGist | undefined, target: string
       return `a forced shutdown of worker ${approval.params.workerId} (its tasks reassigned)`;
     case 'rollback_workstream':
       return `a rollback of workstream ${approval.params.workstreamId}`;
+    case 'recovery_action':
+      return `a request to ${VERBS[approval.params.action]?.[0] ?? words(approval.params.action)} ${targetWords(target)}`;
   }
 }
 

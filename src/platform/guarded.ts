@@ -59,6 +59,7 @@ const POLICY: Record<keyof Platform, 'read' | 'action'> = {
   skipTask: 'action',
   restartWorker: 'action',
   rollbackWorkstream: 'action',
+  perform: 'action',
 };
 
 const RETRIED = {

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { fullJitterDelay } from '../resilience/backoff.js';
 import { err, ok, type Result } from '../result.js';
+import { OPERATIONS, operationPath } from './operations/index.js';
 import {
   AgenticLoop,
   Capabilities,
@@ -82,6 +83,8 @@ export function createHttpPlatform(options: HttpPlatformOptions): Platform {
     skipTask: (id, reason, key) => call('POST', at('tasks', id, 'skip'), { reason }, Task, key),
     restartWorker: (id, opts, key) => call('POST', at('workers', id, 'restart'), opts ?? {}, WorkerRestart, key),
     rollbackWorkstream: (id, key) => call('POST', at('workstreams', id, 'rollback'), {}, WorkstreamRollback, key),
+    // The answer's type follows the operation's name; the spec's schema checks it at run time.
+    perform: (name, id, body, key) => call('POST', operationPath(name, id), body ?? {}, OPERATIONS[name].answer, key) as never,
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Result } from '../result.js';
+import type { OperationAnswer, OperationBody, OperationName } from './operations/index.js';
 
 /**
  * What Triage can ask of the monitored agent platform. Two implementations: the embedded
@@ -154,4 +155,9 @@ export interface Platform {
   restartWorker(workerId: string, options: { force?: boolean }, call: ActionCall): PlatformResult<{ worker: Worker; reassignedTaskIds: string[] }>;
   /** To the last checkpoint: running tasks cancelled, failed ones pending again, completed ones kept. */
   rollbackWorkstream(workstreamId: string, call: ActionCall): PlatformResult<WorkstreamRollback>;
+  /**
+   * Every other recovery operation (src/platform/operations/index.ts): one declaration each,
+   * served and sent the same way, so adding one does not mean adding a method everywhere.
+   */
+  perform<N extends OperationName>(name: N, targetId: string, body: OperationBody<N>, call: ActionCall): PlatformResult<OperationAnswer<N>>;
 }

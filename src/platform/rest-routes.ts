@@ -6,6 +6,7 @@ import type { IngestAuth } from '../intake/ingest-token.js';
 import { readBody, sendError, sendJson } from '../http/respond.js';
 import { UNSTORABLE_REASON, unstorableInJson } from '../http/storable-text.js';
 import type { Result } from '../result.js';
+import { OPERATIONS, type OperationName } from './operations/index.js';
 import { IDEMPOTENCY_KEY, type ActionCall, type Platform, type PlatformError, type PlatformErrorCode } from './port.js';
 
 /**
@@ -87,6 +88,10 @@ export function platformRoutes(platform: Platform, options: { token?: string; au
     act('tasks/:id/skip', SkipTaskBody, (id, b, call) => platform.skipTask(id, b.reason, call)),
     act('workers/:id/restart', RestartWorkerBody, (id, b, call) => platform.restartWorker(id, b, call)),
     act('workstreams/:id/rollback', NoBody, (id, _b, call) => platform.rollbackWorkstream(id, call)),
+    ...(Object.keys(OPERATIONS) as OperationName[]).map((name) => {
+      const spec = OPERATIONS[name];
+      return act(`${spec.collection}/:id/${spec.verb}`, spec.body, (id, body, call) => platform.perform(name, id, body as never, call));
+    }),
   ];
 }
 

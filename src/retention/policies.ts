@@ -306,4 +306,5 @@ export const BOUNDED_TABLES: Readonly<Record<string, string>> = {
   platform_workstreams: "the embedded simulator's workspace",
   platform_tasks: "the embedded simulator's workspace",
   platform_breakers: "the embedded simulator's workspace",
+  platform_objects: "the embedded simulator's workspace: one row per object its recovery operations change",
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAuthoriser } from '../../src/auth/authoriser.js';
-import { actionInWords, knownActions, requiredRole } from '../../src/auth/requirements.js';
+import { actionInWords, gateOf, knownActions, requiredRole, type Gate } from '../../src/auth/requirements.js';
 import { withArticle, type Role } from '../../src/auth/roles.js';
 import { RolesConfig } from '../../src/config.js';
 import type { Actor } from '../../src/actor.js';
@@ -29,6 +29,75 @@ const NEEDS: Record<string, Role> = {
   deny_rollback_workstream: 'approver',
   declare_incident: 'responder',
   resolve_incident: 'responder',
+  approve_action: 'approver',
+  deny_action: 'approver',
+  kill_stuck_task: 'responder',
+  fail_intent: 'responder',
+  lower_partner_autonomy: 'responder',
+  restore_partner_autonomy: 'approver',
+  shorten_key_ttl: 'responder',
+  flush_expired_keys: 'approver',
+  raise_redis_memory: 'approver',
+  raise_resource_limit: 'approver',
+  cancel_task: 'responder',
+  remove_dependency: 'responder',
+  stop_duplicate_spawns: 'responder',
+  pause_routine: 'responder',
+  open_breaker: 'responder',
+  replay_dead_letters: 'responder',
+  compact_context: 'responder',
+  add_worker: 'approver',
+  raise_mcp_pool: 'responder',
+  remind_credential_owner: 'responder',
+  rerun_probe: 'responder',
+  revert_change: 'approver',
+  refresh_trace_fixture: 'approver',
+  failover_provider: 'responder',
+  restore_provider: 'responder',
+  retry_failed_tasks: 'responder',
+  resume_workstream: 'responder',
+};
+
+/**
+ * The gate of every action that changes the platform, written out: none (it can be repeated or
+ * undone), confirm (it loses work or changes behaviour: the button asks first), approval
+ * (irreversible or it changes spend: an approver decides, two people under the two-person rule).
+ */
+const GATES: Record<string, Gate> = {
+  restart_runtime: 'none',
+  restart_mcp_server: 'none',
+  restart_worker: 'none',
+  compact_context: 'none',
+  remind_credential_owner: 'none',
+  rerun_probe: 'none',
+  cancel_loop: 'confirm',
+  reset_breaker: 'confirm',
+  retry_task: 'confirm',
+  skip_task: 'confirm',
+  kill_stuck_task: 'confirm',
+  fail_intent: 'confirm',
+  lower_partner_autonomy: 'confirm',
+  shorten_key_ttl: 'confirm',
+  cancel_task: 'confirm',
+  remove_dependency: 'confirm',
+  stop_duplicate_spawns: 'confirm',
+  pause_routine: 'confirm',
+  open_breaker: 'confirm',
+  replay_dead_letters: 'confirm',
+  raise_mcp_pool: 'confirm',
+  failover_provider: 'confirm',
+  restore_provider: 'confirm',
+  retry_failed_tasks: 'confirm',
+  resume_workstream: 'confirm',
+  force_restart_worker: 'approval',
+  rollback_workstream: 'approval',
+  restore_partner_autonomy: 'approval',
+  flush_expired_keys: 'approval',
+  raise_redis_memory: 'approval',
+  raise_resource_limit: 'approval',
+  add_worker: 'approval',
+  revert_change: 'approval',
+  refresh_trace_fixture: 'approval',
 };
 
 const people: Record<Role, Actor> = {
@@ -59,6 +128,16 @@ describe('what each action needs', () => {
   it('covers every catalog action and the Doctor buttons', () => {
     expect([...knownActions].sort()).toEqual(Object.keys(NEEDS).sort());
     for (const [action, role] of Object.entries(NEEDS)) expect(requiredRole(action), action).toBe(role);
+  });
+
+  it('gates every action that changes the platform as the table says, and nothing else', () => {
+    const gated = knownActions.filter((a) => gateOf(a) !== undefined).sort();
+    expect(gated).toEqual(Object.keys(GATES).sort());
+    for (const [action, gate] of Object.entries(GATES)) expect(gateOf(action), action).toBe(gate);
+    // An approval-gated action is decided by an approver; the others are pressed by a responder.
+    for (const [action, gate] of Object.entries(GATES)) expect(requiredRole(action), action).toBe(gate === 'approval' ? 'approver' : 'responder');
+    // Unclassified fails closed here too.
+    expect(gateOf('drop_database')).toBe('approval');
   });
 
   it('fails closed: an action nobody classified needs an admin', () => {

@@ -1,4 +1,4 @@
-import { doublePrecision, index, integer, jsonb, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * The embedded platform simulator's model of the seed workspace. It lives in the database (not in
@@ -99,6 +99,23 @@ export const platformBreakers = pgTable('platform_breakers', {
   state: text('state').notNull(),
   failureRate: doublePrecision('failure_rate'),
 });
+
+/**
+ * The simulated platform's other objects, which only its recovery operations change (a partner's
+ * autonomy ceiling, a Redis instance's TTL and maxmemory, a queue's dead letters, the provider
+ * new work is routed to...): one JSON document per object, read and written by
+ * src/platform/simulator/objects.ts. A real platform keeps these in its own systems.
+ */
+export const platformObjects = pgTable(
+  'platform_objects',
+  {
+    kind: text('kind').notNull(),
+    id: text('id').notNull(),
+    state: jsonb('state').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.id] })],
+);
 
 /**
  * The simulated platform's record of actions by Idempotency-Key (docs/platform-api.md,

@@ -29,7 +29,10 @@ export default defineEntry({
     return detections;
   },
   title: (d) => `Context window high: ${d.scope}`,
-  actions: () => [dismiss],
+  actions: (d) => {
+    const agent = d.entities.find((e) => e.kind === 'agent');
+    return [...(agent ? [{ action: 'compact_context' as const, label: 'Compact context', target: agent, style: 'primary' as const }] : []), dismiss];
+  },
   runbook: [
     'Compact: summarise earlier turns, keeping the original task anchor and the last messages.',
     'Clear old tool results (they can be re-fetched).',

@@ -46,6 +46,9 @@ export default defineEntry({
   },
   title: (d) => (d.facts?.failedOver ? `Database failed over: ${d.scope}` : `Database unreachable: ${d.scope}`),
   actions: () => [{ action: 'run_doctor', label: 'Run Doctor' }, dismiss],
+  // The playbook's failover is the database's own (replica promoted, DNS updated); what on-call
+  // does is verify it, which Doctor and the runbook's steps cover.
+  noFixBecause: 'the failover belongs to the database: its replica is promoted automatically; on-call verifies it (Run Doctor and the runbook)',
   runbook: [
     'Let the automatic failover run: the replica is promoted and DNS updated (RTO 5 minutes).',
     'Verify the failover: read a known record and check the data is intact.',

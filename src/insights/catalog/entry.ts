@@ -13,13 +13,34 @@ export type Entity = { kind: EntityKind; id: string; label?: string; detail?: st
 export type EntityKind =
   | 'runtime' | 'employee' | 'loop' | 'routine' | 'mcp_server' | 'provider' | 'worker' | 'task'
   | 'workstream' | 'breaker' | 'partner' | 'agent' | 'database' | 'suite' | 'redis' | 'queue'
-  | 'credential' | 'probe' | 'endpoint' | 'resource' | 'alert';
+  | 'credential' | 'probe' | 'endpoint' | 'resource' | 'alert' | 'intent' | 'dependency';
 
-/** What the buttons do; wired to the Platform port in the actions issue, Dismiss works now. */
+/**
+ * What the buttons do. Who may press each and which gate it passes (none, confirm, approval) is
+ * one table, src/auth/requirements.ts; each recovery action is in src/actions/recovery/index.ts.
+ */
 export type ActionKind =
   | 'dismiss' | 'acknowledge' | 'restart_runtime' | 'cancel_loop' | 'approve_budget_override'
   | 'deny_budget_override' | 'restart_mcp_server' | 'reset_breaker' | 'retry_task' | 'skip_task'
-  | 'restart_worker' | 'force_restart_worker' | 'rollback_workstream' | 'run_doctor';
+  | 'restart_worker' | 'force_restart_worker' | 'rollback_workstream' | 'run_doctor'
+  | RemedyKind;
+
+/** The recovery actions for the failure kinds that had no fixing button (seeds: playbook, procedures, research). */
+export type RemedyKind =
+  // agent execution timeout, hallucination detected
+  | 'kill_stuck_task' | 'fail_intent'
+  // partner trust low, and its follow-up after probation
+  | 'lower_partner_autonomy' | 'restore_partner_autonomy'
+  // Redis memory pressure
+  | 'shorten_key_ttl' | 'flush_expired_keys' | 'raise_redis_memory'
+  // resource exhausted, dependency cycle, duplicate subagent spawns
+  | 'raise_resource_limit' | 'cancel_task' | 'remove_dependency' | 'stop_duplicate_spawns'
+  // retry storm, dead letters, context window, task queue, MCP pool
+  | 'pause_routine' | 'open_breaker' | 'replay_dead_letters' | 'compact_context' | 'add_worker' | 'raise_mcp_pool'
+  // credential expiring, probe failing, trace replay regression
+  | 'remind_credential_owner' | 'rerun_probe' | 'revert_change' | 'refresh_trace_fixture'
+  // provider degraded (and back), workstream failed
+  | 'failover_provider' | 'restore_provider' | 'retry_failed_tasks' | 'resume_workstream';
 
 export type ActionSpec = {
   action: ActionKind;
@@ -75,6 +96,11 @@ export type CatalogEntry<TSchema extends z.ZodType = z.ZodType> = {
   detect(ctx: DetectContext<z.infer<TSchema>>): Detection[];
   title(detection: Detection): string;
   actions(detection: Detection): ActionSpec[];
+  /**
+   * Why the card offers no button that fixes it, for the one kind whose fix is not Triage's to
+   * make (test/insights/catalog/every-kind-has-a-fix.test.ts allows no other).
+   */
+  noFixBecause?: string;
   runbook: string[];
   preventiveTicket: PreventiveTicket;
   /** Kinds that usually cause this one: the dependency map for recovery order and root causes. */

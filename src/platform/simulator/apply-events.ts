@@ -5,6 +5,7 @@ import type { StoredEvent } from '../../intake/event-writer.js';
 import { compileFastParser, UNSURE } from '../../intake/fast-parse.js';
 import { agentKinds } from './apply-agent-events.js';
 import { workKinds } from './apply-work-events.js';
+import { remedyEvents } from './remedies/index.js';
 
 /** One event's content for the model; `at` is when it happened on the platform. */
 export type Item<K extends EventType> = { a: EventAttributes<K>; at: Date };
@@ -24,7 +25,7 @@ export type EventKind<K extends EventType> = {
 };
 export type EventKinds = { [K in EventType]?: EventKind<K> };
 
-const KINDS: EventKinds = { ...agentKinds, ...workKinds };
+const KINDS: EventKinds = { ...agentKinds, ...workKinds, ...remedyEvents };
 
 type Op = { type: EventType; item: Item<EventType>; wave: number };
 

@@ -2,9 +2,12 @@ import type { Database } from '../../db/client.js';
 import type { TypedEvent } from '../../events/vocabulary.js';
 import type { StoredEvent } from '../../intake/event-writer.js';
 import { ok } from '../../result.js';
-import type { Platform } from '../port.js';
+import { z } from 'zod';
+import { OPERATIONS, type OperationAnswer, type OperationBody, type OperationName } from '../operations/index.js';
+import type { ActionCall, Platform, PlatformResult } from '../port.js';
+import { createRemedies, type Handler } from './remedies/index.js';
 import { applyEvents } from './apply-events.js';
-import { createPublisher, type SimContext } from './context.js';
+import { createPublisher, fail, type SimContext } from './context.js';
 import { createIdempotency, type ActionName, type KeyOptional } from './idempotency.js';
 import { createOpsActions } from './ops-actions.js';
 import { createReads } from './reads.js';
@@ -14,7 +17,8 @@ import { createWorkActions } from './work-actions.js';
 import { createWorkerRestart } from './worker-restart.js';
 import { createWorkstreamRollback } from './workstream-rollback.js';
 
-export type Simulator = Omit<Platform, ActionName> & KeyOptional<ActionName> & {
+export type Simulator = Omit<Platform, ActionName | 'perform'> & KeyOptional<ActionName> & {
+  perform<N extends OperationName>(name: N, targetId: string, body: OperationBody<N>, call?: ActionCall): PlatformResult<OperationAnswer<N>>;
   /** Folds events that arrived through the intake into the model (see apply-events.ts). */
   applyEvents(events: StoredEvent[]): Promise<void>;
   /** Stops pending timers; state stays in the database and the next start picks it up. */
@@ -56,6 +60,7 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
   const ops = createOpsActions(ctx);
   const workers = createWorkerRestart(ctx);
   const workstreams = createWorkstreamRollback(ctx);
+  const remedies = createRemedies(ctx);
   const request = (operation: string, target: string, body: unknown = {}) => ({ operation, target, body });
 
   return {
@@ -70,6 +75,13 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
     resetCircuitBreaker: (id, call) => once(call, request('reset', `breaker ${id}`), () => ops.resetCircuitBreaker(id)),
     restartWorker: (id, options = {}, call) => once(call, request('restart', `worker ${id}`, options), () => workers.restartWorker(id, options)),
     rollbackWorkstream: (id, call) => once(call, request('rollback', `workstream ${id}`), () => workstreams.rollbackWorkstream(id)),
+    perform: (name, id, body, call) => {
+      const spec = OPERATIONS[name];
+      const parsed = spec.body.safeParse(body ?? {});
+      if (!parsed.success) return Promise.resolve(fail('invalid_input', z.prettifyError(parsed.error)));
+      const handler = remedies[name] as Handler<typeof name>;
+      return once(call, request(name, `${spec.collection} ${id}`, parsed.data), () => handler(id, parsed.data as never)) as never;
+    },
     applyEvents: (events) => applyEvents(deps.database.db, events, now),
     close: () => restarts.close(),
   };

@@ -1,0 +1,4 @@
+import { defineOperations } from './spec.js';
+
+/** See ./index.ts. */
+export const routingOperations = defineOperations({});
