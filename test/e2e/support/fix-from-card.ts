@@ -65,7 +65,16 @@ export async function startFixFixture(kind: DatabaseKind, scenario: string, over
   const fixture: FixFixture = {
     triage,
     api,
-    card: async (title, as = PEOPLE.responder) => (await api.find((m) => m.threadOf === null && title.test(m.card.title), { as }))!,
+    card: async (title, as = PEOPLE.responder) => {
+      // A kind raised again after it cleared has a new card; the live one is the one to press.
+      const live = (m: ConsoleMessage) => m.threadOf === null && title.test(m.card.title) && (m.card.state === 'open' || m.card.state === 'acknowledged');
+      let found: ConsoleMessage | undefined;
+      await eventually(async () => {
+        found = await api.find(live, { as, required: false });
+        return found !== undefined;
+      }, 15_000).catch(() => undefined);
+      return found ?? (await api.find((m) => m.threadOf === null && title.test(m.card.title), { as }))!;
+    },
     press: (as, card, action, targetId) => api.click(as, card, action, targetId),
     cardSays: async (card, line, timeoutMs = 15_000) => {
       let found: ConsoleMessage | undefined;
