@@ -12,6 +12,7 @@ import { redisMemoryPressure } from './redis-memory-pressure.js';
 import { resourceExhausted } from './resource-exhausted.js';
 import { retryStorm } from './retry-storm.js';
 import { subagentSpawnLoop } from './subagent-spawn-loop.js';
+import { taskQueueGrowing } from './task-queue-growing.js';
 import { taskRetriesExhausted } from './task-retries-exhausted.js';
 import type { Scenario } from './timeline.js';
 import { traceReplayRegression } from './trace-replay-regression.js';
@@ -38,6 +39,7 @@ export const scenarios: Scenario[] = [
   subagentSpawnLoop,
   contextOverflow,
   deadLetterGrowth,
+  taskQueueGrowing,
   credentialExpiring,
   retryStorm,
 ];
