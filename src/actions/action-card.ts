@@ -7,7 +7,12 @@ import { utcClock } from '../clock.js';
 /** A Retry button's subject: the request it retries (src/actions/run-recovery.ts reads it). */
 export const RETRY_SUBJECT = 'request';
 
-export const actionWords = (action: string): string => action.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+/** 'restart_mcp_server' → 'Restart MCP server': the action as the card's line starts it. */
+export const actionWords = (action: string): string =>
+  action
+    .replace(/_/g, ' ')
+    .replace(/\b(mcp|ttl)\b/g, (w) => w.toUpperCase())
+    .replace(/^./, (c) => c.toUpperCase());
 
 /**
  * An action's outcome without the ✅/❌ its recovery step ends it with: the card leads with its own
