@@ -6,7 +6,7 @@ import { incidents, tickets } from '../../src/db/schema/incidents.js';
 import { trendLine, weeklyDigest } from '../../src/digest/weekly.js';
 import { findScenario } from '../../src/platform/scenarios/index.js';
 import { playScenario } from '../../src/platform/scenarios/player.js';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
+import { oneDatabaseKind, openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { startTestTriage, TEST_TOKEN } from '../support/triage.js';
 
 const NOW = Date.UTC(2026, 4, 11, 9, 0); // Monday 11 May 2026, 09:00 UTC
@@ -71,7 +71,7 @@ const ticket = (title: string, status: 'open' | 'closed', owner: string) => ({
   fingerprint: title.toLowerCase().replace(/\W+/g, '-'), title, description: '', labels: [], deliverables: [], owner, status, tracker: 'builtin', createdAt: new Date(NOW - DAY),
 });
 
-describe.each(databaseKinds())('the weekly digest on %s', (kind) => {
+describe.each(oneDatabaseKind())('the weekly digest on %s', (kind) => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await openTestDatabase(kind);
@@ -141,7 +141,7 @@ describe.each(databaseKinds())('the weekly digest on %s', (kind) => {
   });
 });
 
-describe.each(databaseKinds())('the weekly digest after the seed story played through Triage on %s', (kind) => {
+describe.each(oneDatabaseKind())('the weekly digest after the seed story played through Triage on %s', (kind) => {
   it('counts what the seed counts: 7 stuck loops, 2 runtimes, 1 routine, 1 MCP server', async () => {
     const triage = await startTestTriage(kind);
     try {

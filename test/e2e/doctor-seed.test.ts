@@ -4,7 +4,7 @@ import type { Card } from '../../src/chat/card.js';
 import { parseActionId } from '../../src/chat/action-id.js';
 import { findScenario } from '../../src/platform/scenarios/index.js';
 import { playScenario } from '../../src/platform/scenarios/player.js';
-import { databaseKinds } from '../support/databases.js';
+import { oneDatabaseKind } from '../support/databases.js';
 import { startTestTriage, TEST_TOKEN, type TestTriage } from '../support/triage.js';
 
 type Answer = { reply: { visibility: string; text: string; card?: Card }; message: { id: string } | null };
@@ -13,7 +13,7 @@ type Answer = { reply: { visibility: string; text: string; card?: Card }; messag
  * The seed's "Doctor Report — Incident Detection", from real checks: the cascading-failure
  * scenario through the real intake, then /doctor typed in the console over its real HTTP API.
  */
-describe.each(databaseKinds())('/doctor on the seed incident on %s', (kind) => {
+describe.each(oneDatabaseKind())('/doctor on the seed incident on %s', (kind) => {
   let triage: TestTriage;
   let report: Answer;
   beforeAll(async () => {

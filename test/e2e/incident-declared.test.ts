@@ -4,7 +4,7 @@ import type { Card } from '../../src/chat/card.js';
 import { findScenario } from '../../src/platform/scenarios/index.js';
 import { playScenario } from '../../src/platform/scenarios/player.js';
 import { eventually, outboxSettled } from '../chat/support/drive.js';
-import { databaseKinds } from '../support/databases.js';
+import { oneDatabaseKind } from '../support/databases.js';
 import { startTestTriage, TEST_TOKEN, type TestTriage } from '../support/triage.js';
 
 type Message = { id: string; channel: string; threadOf: string | null; card: Card };
@@ -15,7 +15,7 @@ type Answer = { reply: { visibility: string; text: string; card?: Card } };
  * prompted it joins at once, what fails next joins it too (no second, correlated incident beside
  * it), and its minutes have root causes to rank.
  */
-describe.each(databaseKinds())('a declared incident collects its insights on %s', (kind) => {
+describe.each(oneDatabaseKind())('a declared incident collects its insights on %s', (kind) => {
   let triage: TestTriage;
   beforeAll(async () => {
     triage = await startTestTriage(kind, { outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, workspaceUpdateIntervalMs: 0 } } as never, { adapters: [createConsoleAdapter] });

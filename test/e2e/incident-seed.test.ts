@@ -8,7 +8,7 @@ import { playScenario } from '../../src/platform/scenarios/player.js';
 import { builtinTickets } from '../../src/tickets/builtin.js';
 import { ticketFingerprint } from '../../src/tickets/improve.js';
 import { eventually, outboxSettled } from '../chat/support/drive.js';
-import { databaseKinds } from '../support/databases.js';
+import { oneDatabaseKind } from '../support/databases.js';
 import { startTestTriage, TEST_TOKEN, type TestTriage } from '../support/triage.js';
 
 type Message = { id: string; channel: string; threadOf: string | null; card: Card };
@@ -19,7 +19,7 @@ type Answer = { reply: { visibility: string; text: string; card?: Card } };
  * team recovers it with the buttons, James resolves it, and the thread gets the minutes and the
  * preventive tickets (one already open, so deduplicated), generated from what happened.
  */
-describe.each(databaseKinds())('the seed incident from cascade to post-mortem on %s', (kind) => {
+describe.each(oneDatabaseKind())('the seed incident from cascade to post-mortem on %s', (kind) => {
   let triage: TestTriage;
   let header: Message;
   beforeAll(async () => {

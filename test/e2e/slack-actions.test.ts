@@ -4,7 +4,7 @@ import { createSlackAdapter } from '../../adapters/slack/index.js';
 import { findScenario } from '../../src/platform/scenarios/index.js';
 import { playScenario } from '../../src/platform/scenarios/player.js';
 import { eventually, triageSettled } from '../chat/support/drive.js';
-import { databaseKinds } from '../support/databases.js';
+import { oneDatabaseKind } from '../support/databases.js';
 import { startTestTriage, TEST_TOKEN, type TestTriage } from '../support/triage.js';
 import { actionBody, blockAction, createSlackFarSide, postSigned, slackConfig, type ApiCall, type SlackFarSide } from '../adapters/slack/support.js';
 
@@ -21,7 +21,7 @@ const buttonId = (call: ApiCall, label: RegExp) =>
  * The seed's recovery over Slack's own request formats: signed block_actions from people with
  * and without roles (James responds, Elena approves, Priya has no role), results in place.
  */
-describe.each(databaseKinds())('recovering the seed incident from Slack on %s', (kind) => {
+describe.each(oneDatabaseKind())('recovering the seed incident from Slack on %s', (kind) => {
   let slack: SlackFarSide;
   let triage: TestTriage;
   beforeAll(async () => {

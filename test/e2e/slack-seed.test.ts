@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findScenario } from '../../src/platform/scenarios/index.js';
 import { playScenario } from '../../src/platform/scenarios/player.js';
 import { eventually } from '../chat/support/drive.js';
-import { databaseKinds } from '../support/databases.js';
+import { oneDatabaseKind } from '../support/databases.js';
 import { TEST_TOKEN, type TestTriage } from '../support/triage.js';
 import { actionBody, blockAction, createSlackFarSide, OPS_CHANNEL, postSigned, type ApiCall, type SlackFarSide } from '../adapters/slack/support.js';
 import { startSlackTriage } from '../adapters/slack/triage.js';
@@ -20,7 +20,7 @@ const buttonId = (call: ApiCall, label: string) =>
  * The seed incident in Slack form: the scenario through the real intake, the cards as Slack's
  * Web API receives them (msw), then a signed Dismiss from Slack updates its card in place.
  */
-describe.each(databaseKinds())('the seed incident in Slack on %s', (kind) => {
+describe.each(oneDatabaseKind())('the seed incident in Slack on %s', (kind) => {
   let slack: SlackFarSide;
   let triage: TestTriage;
   beforeAll(async () => {

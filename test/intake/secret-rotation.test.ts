@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createPreviousSecretRecorder } from '../../src/observability/previous-secret.js';
-import { databaseKinds } from '../support/databases.js';
+import { oneDatabaseKind } from '../support/databases.js';
 import { startTestTriage, type TestTriage } from '../support/triage.js';
 
 const NEW_TOKEN = 'rotation-new-ingest-token-7f3a9c';
@@ -34,7 +34,7 @@ const batch = () => ({
  * every route behind it; a refusal says which were tried, never a value; uses of the previous one
  * are counted so the operator sees when it can go.
  */
-describe.each(databaseKinds())('rotating INGEST_TOKEN on %s', (kind) => {
+describe.each(oneDatabaseKind())('rotating INGEST_TOKEN on %s', (kind) => {
   let triage: TestTriage;
   const captured = capturedLogger();
   const bodies: string[] = [];

@@ -7,7 +7,7 @@ import type { LiveEvent, LiveHub } from '../../../adapters/console/live-hub.js';
 import { findMessage, listVisible } from '../../../adapters/console/store.js';
 import { openDatabase } from '../../../src/db/client.js';
 import { consoleMessages } from '../../../src/db/schema/console.js';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../../support/databases.js';
+import { oneDatabaseKind, openTestDatabase, type TestDatabase } from '../../support/databases.js';
 import { assertConsoleTable, card } from './support.js';
 
 /** A hub that records what would be pushed to browsers. */
@@ -16,7 +16,7 @@ function recordingHub(): LiveHub & { events: LiveEvent[] } {
   return { events, publish: (e) => events.push(e), attach: () => {}, size: () => 0, close: () => {} };
 }
 
-describe.each(databaseKinds())('console ChatPort on %s', (kind) => {
+describe.each(oneDatabaseKind())('console ChatPort on %s', (kind) => {
   let database: TestDatabase;
   let hub: ReturnType<typeof recordingHub>;
   let port: ConsoleChatPort;

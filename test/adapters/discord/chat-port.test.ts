@@ -6,7 +6,7 @@ import { createDiscordChatPort, nonceOf } from '../../../adapters/discord/chat-p
 import { createDiscordRest, DISCORD_USER_AGENT } from '../../../adapters/discord/rest.js';
 import { Card } from '../../../src/chat/card.js';
 import { createOutbox } from '../../../src/chat/outbox/index.js';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../../support/databases.js';
+import { oneDatabaseKind, openTestDatabase, type TestDatabase } from '../../support/databases.js';
 import { driveUntil } from '../../chat/support/drive.js';
 import { fakeClock, outboxRows } from '../../chat/support/fake-chat.js';
 import {
@@ -194,7 +194,7 @@ describe('Discord ChatPort', () => {
 });
 
 /** The real outbox (PGlite, or PostgreSQL with TEST_DATABASE_URL) delivering through this port. */
-describe.each(databaseKinds())('the outbox over the Discord ChatPort on %s', (kind) => {
+describe.each(oneDatabaseKind())('the outbox over the Discord ChatPort on %s', (kind) => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await openTestDatabase(kind);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { confirmations, NO, YES } from '../../../adapters/discord/confirm.js';
 import { openDatabase, type Database } from '../../../src/db/client.js';
 import { discordConfirmations } from '../../../src/db/schema/confirmations.js';
-import { databaseKinds, openTestDatabase, realPostgresUrl, type TestDatabase } from '../../support/databases.js';
+import { oneDatabaseKind, openTestDatabase, realPostgresUrl, type TestDatabase } from '../../support/databases.js';
 
 const T0 = Date.parse('2026-05-03T14:30:00Z');
 const MINUTE = 60_000;
@@ -20,7 +20,7 @@ const buttons = (question: object) => {
  * be answered by any replica: one answer per question, 15 minutes on the injected clock, and
  * the table swept as it is used.
  */
-describe.each(databaseKinds())('Discord confirmations on %s', (kind) => {
+describe.each(oneDatabaseKind())('Discord confirmations on %s', (kind) => {
   let database: TestDatabase;
   let clock = T0;
   const now = () => clock;

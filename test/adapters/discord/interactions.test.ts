@@ -7,7 +7,7 @@ import { buildActionId } from '../../../src/chat/action-id.js';
 import { findScenario } from '../../../src/platform/scenarios/index.js';
 import { playScenario } from '../../../src/platform/scenarios/player.js';
 import { eventually, outboxSettled } from '../../chat/support/drive.js';
-import { databaseKinds } from '../../support/databases.js';
+import { oneDatabaseKind } from '../../support/databases.js';
 import { startTestTriage, TEST_TOKEN, type TestTriage } from '../../support/triage.js';
 import { insightId, raiseRuntimeFailures } from '../slack/triage.js';
 import {
@@ -31,7 +31,7 @@ const restartId = (insight: number) => buildActionId({ action: 'restart_runtime'
  * Signed interactions against the real Triage server with the Discord adapter on, Discord's REST
  * side in msw: what a Discord server would see, from the endpoint check to a Dismiss.
  */
-describe.each(databaseKinds())('POST /discord/interactions on %s', (kind) => {
+describe.each(oneDatabaseKind())('POST /discord/interactions on %s', (kind) => {
   let discord: DiscordFarSide;
   let triage: TestTriage;
   const keys = signingKeys();

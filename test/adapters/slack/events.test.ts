@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { renderCard } from '../../../adapters/slack/render.js';
 import { eventually } from '../../chat/support/drive.js';
-import { databaseKinds } from '../../support/databases.js';
+import { oneDatabaseKind } from '../../support/databases.js';
 import type { TestTriage } from '../../support/triage.js';
 import { actionBody, blockAction, commandBody, createSlackFarSide, nowSeconds, OPS_CHANNEL, postSigned, type SlackFarSide } from './support.js';
 import { dismissId, insightId, lastSentCard, raiseRuntimeFailures, startSlackTriage } from './triage.js';
@@ -11,7 +11,7 @@ import { dismissId, insightId, lastSentCard, raiseRuntimeFailures, startSlackTri
  * Signed requests against the real Bolt receiver mounted on the real Triage server, with Slack's
  * far side (Web API, response_url) in msw: what a Slack workspace would see.
  */
-describe.each(databaseKinds())('POST /slack/events on %s', (kind) => {
+describe.each(oneDatabaseKind())('POST /slack/events on %s', (kind) => {
   let slack: SlackFarSide;
   let triage: TestTriage;
   beforeAll(async () => {

@@ -9,7 +9,7 @@ import { findScenario } from '../../../src/platform/scenarios/index.js';
 import { playScenario } from '../../../src/platform/scenarios/player.js';
 import { pino } from 'pino';
 import { eventually } from '../../chat/support/drive.js';
-import { databaseKinds } from '../../support/databases.js';
+import { oneDatabaseKind } from '../../support/databases.js';
 import { startTestTriage, TEST_TOKEN, type TestTriage } from '../../support/triage.js';
 import { actionBody, blockAction, commandBody, createSlackFarSide, postSigned, slackConfig, type ApiCall, type SlackFarSide } from './support.js';
 
@@ -41,7 +41,7 @@ const OUTBOX = { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, workspaceUpda
  * The App Home tab over Slack's own request formats: signed Events API callbacks through real
  * Bolt at /slack/events, views.publish answered and recorded by Slack's far side (msw).
  */
-describe.each(databaseKinds())('the Home tab on %s', (kind) => {
+describe.each(oneDatabaseKind())('the Home tab on %s', (kind) => {
   let slack: SlackFarSide;
   let triage: TestTriage;
   let second: RunningTriage | undefined;

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { HttpResponse } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../chat/support/drive.js';
-import { databaseKinds } from '../../support/databases.js';
+import { oneDatabaseKind } from '../../support/databases.js';
 import type { TestTriage } from '../../support/triage.js';
 import { createSlackFarSide, OPS_CHANNEL, slackConfig, type SlackFarSide } from './support.js';
 import { raiseRuntimeFailures, startSlackTriage } from './triage.js';
@@ -10,7 +10,7 @@ import { raiseRuntimeFailures, startSlackTriage } from './triage.js';
 type Row = { status: string; attempts: number; last_error: string | null };
 
 /** Slack's refusals as the outbox lives them: Retry-After honoured and retried, permanent kept. */
-describe.each(databaseKinds())('the outbox over the Slack ChatPort on %s', (kind) => {
+describe.each(oneDatabaseKind())('the outbox over the Slack ChatPort on %s', (kind) => {
   let slack: SlackFarSide;
   let triage: TestTriage;
   beforeAll(async () => {

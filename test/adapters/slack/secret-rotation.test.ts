@@ -4,7 +4,7 @@ import { createSlackAdapter } from '../../../adapters/slack/index.js';
 import { checkSlackSignature } from '../../../adapters/slack/signature.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { eventually } from '../../chat/support/drive.js';
-import { databaseKinds } from '../../support/databases.js';
+import { oneDatabaseKind } from '../../support/databases.js';
 import { startTestTriage, type TestTriage } from '../../support/triage.js';
 import { dismissId } from './triage.js';
 import { actionBody, blockAction, commandBody, createSlackFarSide, nowSeconds, sign, slackConfig, type SignedOptions, type SlackFarSide } from './support.js';
@@ -18,7 +18,7 @@ const THIRD_SECRET = 'rotation-third-signing-secret-0a5b';
  * or the previous secret are both handled by the real Bolt behind the real Triage server; anything
  * else is refused with 401 and the reason, and neither a secret nor a signature is ever shown.
  */
-describe.each(databaseKinds())('rotating SLACK_SIGNING_SECRET on %s', (kind) => {
+describe.each(oneDatabaseKind())('rotating SLACK_SIGNING_SECRET on %s', (kind) => {
   let slack: SlackFarSide;
   let triage: TestTriage;
   const lines: string[] = [];

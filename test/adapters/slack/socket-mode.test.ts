@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../../adapters/slack/index.js';
 import { SlackConfig } from '../../../src/config.js';
 import { eventually } from '../../chat/support/drive.js';
-import { databaseKinds } from '../../support/databases.js';
+import { oneDatabaseKind } from '../../support/databases.js';
 import { startTestTriage, type TestTriage } from '../../support/triage.js';
 import { startSlackStandIn, WS_PATH, type ApiCall, type SlackStandIn } from './socket-support.js';
 import { raiseRuntimeFailures } from './triage.js';
@@ -25,7 +25,7 @@ const envelopeId = () => `env-${Date.now()}-${++envelopes}`;
  * HTTP + WebSocket stand-in for Slack. Nothing here is signed: the app token authenticates the
  * connection, and everything people do arrives as envelopes on it that must be acked by id.
  */
-describe.each(databaseKinds())('Slack over Socket Mode on %s', (kind) => {
+describe.each(oneDatabaseKind())('Slack over Socket Mode on %s', (kind) => {
   let slack: SlackStandIn;
   let triage: TestTriage;
   // Log lines as objects: how the test knows a redelivered click was seen and set aside.

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../../adapters/slack/index.js';
 import { eventually } from '../../chat/support/drive.js';
-import { databaseKinds } from '../../support/databases.js';
+import { oneDatabaseKind } from '../../support/databases.js';
 import { startTestTriage, type TestTriage } from '../../support/triage.js';
 import { commandBody, createSlackFarSide, OPS_CHANNEL, postSigned, slackConfig, type SlackFarSide } from './support.js';
 
@@ -28,7 +28,7 @@ function messageEvent(event: Record<string, unknown>): string {
  * Events API callbacks through real Bolt at /slack/events, names from users.info on Slack's far
  * side (msw), /incident timeline answered at the response_url, and the minutes.
  */
-describe.each(databaseKinds())('the incident thread as the record on %s', (kind) => {
+describe.each(oneDatabaseKind())('the incident thread as the record on %s', (kind) => {
   let slack: SlackFarSide;
   let triage: TestTriage;
   let headerTs = '';

@@ -8,7 +8,7 @@ import type { CheckContext } from '../../../src/doctor/check.js';
 import { humanAge } from '../../../src/doctor/checks/backup-age.js';
 import { backupCheck } from '../../../src/doctor/checks/backup.js';
 import { DoctorConfig } from '../../../src/doctor/config.js';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../../support/databases.js';
+import { oneDatabaseKind, openTestDatabase, type TestDatabase } from '../../support/databases.js';
 
 const NOW = new Date('2026-05-03T15:00:00Z');
 const HOUR = 3_600_000;
@@ -92,7 +92,7 @@ describe('Recovery readiness from backup files', () => {
   });
 });
 
-describe.each(databaseKinds())('Recovery readiness from backup.completed events (%s)', (kind) => {
+describe.each(oneDatabaseKind())('Recovery readiness from backup.completed events (%s)', (kind) => {
   let database: TestDatabase;
 
   beforeAll(async () => {

@@ -5,7 +5,7 @@ import { checkEvent } from '../../../src/events/envelope.js';
 import type { StoredEvent } from '../../../src/intake/event-writer.js';
 import { findScenario } from '../../../src/platform/scenarios/index.js';
 import { createSimulator, type Simulator } from '../../../src/platform/simulator/simulator.js';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../../support/databases.js';
+import { oneDatabaseKind, openTestDatabase, type TestDatabase } from '../../support/databases.js';
 
 const START = new Date('2026-05-03T15:19:00.000Z');
 const ctx = () => ({ signal: new AbortController().signal, now: START });
@@ -30,7 +30,7 @@ const event = (type: string, attributes: Record<string, unknown>): StoredEvent =
 });
 const spend = (routine: string, spentUsd: number, limitUsd: number) => event('routine.spend', { routine, spentUsd, limitUsd, period: 'month' });
 
-describe.each(databaseKinds())('budget blockers on the simulator (%s)', (kind) => {
+describe.each(oneDatabaseKind())('budget blockers on the simulator (%s)', (kind) => {
   let database: TestDatabase | undefined;
   let sim: Simulator | undefined;
   afterEach(async () => {

@@ -12,7 +12,7 @@ import type { TypedEvent } from '../../../src/events/vocabulary.js';
 import { createEventWriter, type StoredEvent } from '../../../src/intake/event-writer.js';
 import { findScenario } from '../../../src/platform/scenarios/index.js';
 import { createSimulator, type Simulator } from '../../../src/platform/simulator/simulator.js';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../../support/databases.js';
+import { oneDatabaseKind, openTestDatabase, type TestDatabase } from '../../support/databases.js';
 
 const START = new Date('2026-05-03T15:19:00.000Z');
 const ctx = () => ({ signal: new AbortController().signal, now: START });
@@ -65,7 +65,7 @@ function asStored(events: TypedEvent[]): StoredEvent[] {
   });
 }
 
-describe.each(databaseKinds())('MCP health (%s)', (kind) => {
+describe.each(oneDatabaseKind())('MCP health (%s)', (kind) => {
   let database: TestDatabase | undefined;
   let sim: Simulator | undefined;
   afterEach(async () => {

@@ -6,7 +6,7 @@ import type { StoredEvent } from '../../../src/intake/event-writer.js';
 import { findScenario } from '../../../src/platform/scenarios/index.js';
 import { SEED_EMPLOYEES } from '../../../src/platform/simulator/seed-data.js';
 import { createSimulator, type Simulator } from '../../../src/platform/simulator/simulator.js';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../../support/databases.js';
+import { oneDatabaseKind, openTestDatabase, type TestDatabase } from '../../support/databases.js';
 
 const START = new Date('2026-05-03T15:19:00.000Z');
 const MINUTE = 60_000;
@@ -30,7 +30,7 @@ const heartbeat = (runtime: string, at: Date): StoredEvent => ({
   eventKey: `${runtime}-${at.getTime()}`,
 });
 
-describe.each(databaseKinds())('runtime posture on the simulator (%s)', (kind) => {
+describe.each(oneDatabaseKind())('runtime posture on the simulator (%s)', (kind) => {
   let database: TestDatabase | undefined;
   let sim: Simulator | undefined;
   afterEach(async () => {

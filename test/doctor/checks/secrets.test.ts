@@ -7,7 +7,7 @@ import { checkEvent } from '../../../src/events/envelope.js';
 import { createEventWriter } from '../../../src/intake/event-writer.js';
 import { findScenario } from '../../../src/platform/scenarios/index.js';
 import { err, ok } from '../../../src/result.js';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../../support/databases.js';
+import { oneDatabaseKind, openTestDatabase, type TestDatabase } from '../../support/databases.js';
 
 const NOW = new Date('2026-05-03T15:19:00.000Z');
 const DAY = 86_400_000;
@@ -38,7 +38,7 @@ const slackProbe = (url: string, token: string): ChatProbe => ({
   },
 });
 
-describe.each(databaseKinds())('secrets check (%s)', (kind) => {
+describe.each(oneDatabaseKind())('secrets check (%s)', (kind) => {
   let database: TestDatabase;
   let slack: { server: Server; url: string };
   beforeAll(async () => {

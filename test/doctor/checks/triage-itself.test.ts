@@ -11,7 +11,7 @@ import { triageItselfCheck } from '../../../src/doctor/checks/triage-itself.js';
 import { createSimulator, type Simulator } from '../../../src/platform/simulator/simulator.js';
 import { card, clearChatTables, createFakeChat, fakeClock } from '../../chat/support/fake-chat.js';
 import { stored } from '../../platform/support.js';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../../support/databases.js';
+import { oneDatabaseKind, openTestDatabase, type TestDatabase } from '../../support/databases.js';
 
 const MINUTE = 60_000;
 
@@ -19,7 +19,7 @@ const MINUTE = 60_000;
 const slackRefusal = (error: string, channel: string): ChatError =>
   toChatError({ code: webApi.ErrorCode.PlatformError, data: { ok: false, error } }, channel);
 
-describe.each(databaseKinds())('Triage itself (%s)', (kind) => {
+describe.each(oneDatabaseKind())('Triage itself (%s)', (kind) => {
   let database: TestDatabase;
   let simulator: Simulator;
   let clock: ReturnType<typeof fakeClock>;
