@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
-import { oneDatabaseKind, realPostgresUrl } from '../support/databases.js';
+import { databaseKinds, realPostgresUrl } from '../support/databases.js';
 import { spawnTriage } from '../support/process.js';
 import { stopAll } from '../support/replicas.js';
 import { reportFaultRun } from './support/slack-outage-report.js';
@@ -76,7 +76,7 @@ describe.concurrent('Slack out, then Triage SIGKILLed while the backlog drains (
     }
   });
 
-  it.each(oneDatabaseKind())('%s: no card lost, only the post in flight at the kill doubled, the Restart carried out once', async (kind) => {
+  it.each(databaseKinds())('%s: no card lost, only the post in flight at the kill doubled, the Restart carried out once', async (kind) => {
     // The embedded default as Triage creates it on its first start.
     const run = await faultRun(await prepare(kind, false), settings);
     const report = reportFaultRun(settings, await clean, run);
