@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { checksOperations } from './checks.js';
 import { infraOperations } from './infra.js';
 import { routingOperations } from './routing.js';
 import { workOperations } from './work.js';
@@ -10,7 +11,7 @@ export type { OperationSpec } from './spec.js';
  * on: work (tasks, intents, workstreams), infra (Redis, queues, pools, context) and routing
  * (routines, breakers, partners, providers, probes, changes).
  */
-export const OPERATIONS = { ...workOperations, ...infraOperations, ...routingOperations };
+export const OPERATIONS = { ...workOperations, ...infraOperations, ...routingOperations, ...checksOperations };
 
 export type Operations = typeof OPERATIONS;
 export type OperationName = keyof Operations;
