@@ -8,6 +8,7 @@ import { restartRuntime } from './restart-runtime.js';
 import { restartWorker } from './restart-worker.js';
 import { retryTask } from './retry-task.js';
 import { skipTask } from './skip-task.js';
+import { checksRecoveryActions } from './checks/index.js';
 import { infraRecoveryActions } from './infra/index.js';
 import { routingRecoveryActions } from './routing/index.js';
 import { workRecoveryActions } from './work/index.js';
@@ -52,6 +53,7 @@ const BY_KIND: Omit<Record<RecoveryActionKind, RecoveryAction>, (typeof AWAITING
   ...workRecoveryActions,
   ...infraRecoveryActions,
   ...routingRecoveryActions,
+  ...checksRecoveryActions,
 };
 
 export const recoveryActions: ReadonlyMap<string, RecoveryAction> = new Map(Object.entries(BY_KIND));

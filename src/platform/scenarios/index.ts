@@ -8,6 +8,7 @@ import { deadLetterGrowth } from './dead-letter-growth.js';
 import { dependencyCycle } from './dependency-cycle.js';
 import { hallucinationDetected } from './hallucination-detected.js';
 import { partnerTrustDrop } from './partner-trust-drop.js';
+import { probeFailing } from './probe-failing.js';
 import { redisMemoryPressure } from './redis-memory-pressure.js';
 import { resourceExhausted } from './resource-exhausted.js';
 import { retryStorm } from './retry-storm.js';
@@ -41,6 +42,7 @@ export const scenarios: Scenario[] = [
   deadLetterGrowth,
   taskQueueGrowing,
   credentialExpiring,
+  probeFailing,
   retryStorm,
 ];
 

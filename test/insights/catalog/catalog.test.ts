@@ -130,6 +130,7 @@ describe('replaying the scenarios', () => {
     'context-overflow': ['context_window_high'],
     'dead-letter-growth': ['dead_letter_growing', 'task_queue_growing'],
     'credential-expiring': ['credential_expiring', 'probe_failing'],
+    'probe-failing': ['probe_failing'],
     'retry-storm': ['retry_storm'],
   };
 
