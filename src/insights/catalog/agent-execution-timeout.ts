@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEntry, type Detection } from './entry.js';
+import { defineEntry, type ActionSpec, type Detection } from './entry.js';
 import { clock, dismiss, heardSince, latestBy, MINUTE, text } from './helpers.js';
 
 /** Playbook scenario 5: "AgentContract timeout for Intent #789", EXECUTING for more than 5 minutes. */
@@ -18,18 +18,34 @@ export default defineEntry({
         const { agent, executionId } = s.attributes;
         const intent = text(s.attributes.intent);
         const what = intent ? `Intent ${intent}` : executionId;
+        // The platform knows an intent by its name ("#789"), else by its execution.
+        const target = intent ?? executionId;
         return {
           scope: executionId,
           summary: `${agent} timeout for ${what}.`,
           detail: `EXECUTING for more than ${thresholds.executingMinutes} minutes with no result: an infinite loop or an external API timeout.`,
-          entities: [{ kind: 'agent', id: agent, detail: what }],
+          entities: [
+            { kind: 'agent', id: agent, detail: what },
+            { kind: 'intent', id: target, label: what, detail: `executing on ${agent}` },
+          ],
           fields: [{ label: 'Executing since', value: clock(s.at) }],
           facts: { executionId, startedAt: new Date(s.at).toISOString() },
         };
       });
   },
   title: (d) => `Agent timeout: ${d.scope}`,
-  actions: () => [dismiss],
+  actions: (d) => [
+    ...d.entities
+      .filter((e) => e.kind === 'intent')
+      .map((intent): ActionSpec => ({
+        action: 'kill_stuck_task',
+        label: 'Kill stuck task',
+        target: intent,
+        style: 'danger',
+        confirm: `Kill the task executing ${intent.label ?? intent.id} and mark the intent FAILED ("Agent timeout")? Its work in progress is lost.`,
+      })),
+    dismiss,
+  ],
   runbook: [
     'Kill the stuck task (find the worker process executing it).',
     'Mark the intent FAILED with the reason "Agent timeout after 300s".',

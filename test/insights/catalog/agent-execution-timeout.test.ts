@@ -12,6 +12,15 @@ describe('agent execution timeout (playbook 5)', () => {
     expect(d!.scope).toBe('intent-789');
     expect(d!.summary).toBe('agent-contract timeout for Intent #789.');
     expect(d!.fields).toEqual([{ label: 'Executing since', value: '2026-05-03 14:53 UTC' }]);
+    // The playbook's first two steps, from the card: kill the stuck task, fail the intent.
+    const [kill, dismiss] = entry.actions(d!);
+    expect(kill).toMatchObject({ action: 'kill_stuck_task', target: { kind: 'intent', id: '#789' }, confirm: expect.stringContaining('mark the intent FAILED') });
+    expect(dismiss!.action).toBe('dismiss');
+  });
+
+  it('names the intent by its execution when the platform gives it no name', () => {
+    const [d] = detect(entry, [stored('agent.execution', 9, { agent: 'agent-contract', executionId: 'exec-1', state: 'executing' })]);
+    expect(d!.entities).toContainEqual(expect.objectContaining({ kind: 'intent', id: 'exec-1' }));
   });
 
   it('stays quiet just under 5 minutes, and once a later state arrives', () => {

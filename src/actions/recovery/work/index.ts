@@ -1,4 +1,7 @@
 import type { RecoveryAction } from '../action.js';
+import { killStuckTask } from './kill-stuck-task.js';
 
 /** The recovery actions of the work group (src/platform/operations/work.ts), by kind. */
-export const workRecoveryActions = {} satisfies Record<string, RecoveryAction>;
+export const workRecoveryActions = {
+  kill_stuck_task: killStuckTask,
+} satisfies Record<string, RecoveryAction>;
