@@ -31,7 +31,23 @@ export default defineEntry({
       });
   },
   title: (d) => `Redis memory pressure: ${d.scope}`,
-  actions: () => [dismiss],
+  // The playbook's steps in its order; flushing and scaling need an approver (src/auth/requirements.ts).
+  actions: (d) => {
+    const redis = d.entities.find((e) => e.kind === 'redis');
+    if (!redis) return [dismiss];
+    return [
+      {
+        action: 'shorten_key_ttl' as const,
+        label: 'Shorten key TTL',
+        target: redis,
+        style: 'primary' as const,
+        confirm: `Halve the idempotency-key TTL of ${redis.id} (the playbook: 24 h → 12 h)? New keys expire sooner, so a retry arriving later than that is no longer deduplicated.`,
+      },
+      { action: 'flush_expired_keys' as const, label: 'Flush old keys', target: redis },
+      { action: 'raise_redis_memory' as const, label: 'Raise maxmemory', target: redis },
+      dismiss,
+    ];
+  },
   runbook: [
     'Check Redis memory (used_memory against maxmemory).',
     'Reduce the idempotency key TTL (the seed: 24 h → 12 h).',

@@ -11,6 +11,19 @@ export const AgentContext = z.object({
 });
 export type AgentContext = z.infer<typeof AgentContext>;
 
+/** A Redis instance of the platform as its memory report and settings describe it (playbook scenario 7). */
+export const RedisInstance = z.object({
+  instance: z.string(),
+  usedBytes: z.number(),
+  maxBytes: z.number(),
+  usedPercent: z.number(),
+  /** The TTL new idempotency keys get. */
+  keyTtlSeconds: z.number(),
+  /** The age of the oldest idempotency keys still stored: above the TTL until they are flushed. */
+  oldestKeySeconds: z.number(),
+});
+export type RedisInstance = z.infer<typeof RedisInstance>;
+
 /** See ./index.ts. */
 export const infraOperations = defineOperations({
   /**
@@ -18,4 +31,29 @@ export const infraOperations = defineOperations({
    * keeping the task anchor and the latest messages, and clear old tool results.
    */
   compactContext: { collection: 'agents', verb: 'compact', body: z.strictObject({}), answer: AgentContext },
+  /**
+   * Redis memory pressure, playbook scenario 7 step 2 ("Reduce TTL for idempotency keys", 24 h →
+   * 12 h): new keys get the shorter TTL; keys already stored keep theirs until flushed. Without a
+   * body the platform halves the TTL, not below the playbook's 12 h.
+   */
+  shortenKeyTtl: {
+    collection: 'redis',
+    verb: 'shorten-key-ttl',
+    body: z.strictObject({ ttlSeconds: z.number().int().positive().optional() }),
+    answer: z.object({ redis: RedisInstance, previousTtlSeconds: z.number() }),
+  },
+  /** Step 3 ("Flush old keys"): the idempotency keys older than the TTL, which it would have expired by now. */
+  flushExpiredKeys: {
+    collection: 'redis',
+    verb: 'flush-expired-keys',
+    body: z.strictObject({}),
+    answer: z.object({ redis: RedisInstance, freedBytes: z.number() }),
+  },
+  /** Step 4 ("Scale Redis", maxmemory 6 GB → 12 GB); without a body the platform doubles maxmemory. */
+  raiseRedisMemory: {
+    collection: 'redis',
+    verb: 'raise-memory',
+    body: z.strictObject({ maxBytes: z.number().int().positive().optional() }),
+    answer: z.object({ redis: RedisInstance, previousMaxBytes: z.number() }),
+  },
 });

@@ -6,11 +6,18 @@ const INSTANCE = 'redis-idempotency';
 const GB = 1024 ** 3;
 const MAX = 6 * GB;
 
+/** The playbook's root cause: idempotency keys kept 24 h ("IDEMPOTENCY_TTL", reduced to 12 h in the fix). */
+const TTL_SECONDS = 24 * 3600;
+/** What the instance holds besides idempotency keys; the keys are the rest, and what grows. */
+const OTHER_GB = 0.4;
+
 const sample = (usedGb: number, evictedKeys: number, evictedIdempotencyKeys: number) => ({
   instance: INSTANCE,
   usedPercent: Math.round(((usedGb * GB) / MAX) * 1000) / 10,
   usedBytes: Math.round(usedGb * GB),
   maxBytes: MAX,
+  keyTtlSeconds: TTL_SECONDS,
+  idempotencyKeyBytes: Math.round((usedGb - OTHER_GB) * GB),
   evictedKeys,
   evictedIdempotencyKeys,
 });

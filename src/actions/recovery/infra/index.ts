@@ -1,7 +1,13 @@
 import type { RecoveryAction } from '../action.js';
 import { compactContext } from './compact-context.js';
+import { flushExpiredKeys } from './flush-expired-keys.js';
+import { raiseRedisMemory } from './raise-redis-memory.js';
+import { shortenKeyTtl } from './shorten-key-ttl.js';
 
 /** The recovery actions of the infra group (src/platform/operations/infra.ts), by kind. */
 export const infraRecoveryActions = {
   compact_context: compactContext,
+  shorten_key_ttl: shortenKeyTtl,
+  flush_expired_keys: flushExpiredKeys,
+  raise_redis_memory: raiseRedisMemory,
 } satisfies Record<string, RecoveryAction>;

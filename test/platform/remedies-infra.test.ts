@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSimulator, type Simulator } from '../../src/platform/simulator/simulator.js';
+import { oneDatabaseKind, openTestDatabase, type TestDatabase } from '../support/databases.js';
+import { emitted, errorOf, newKey, stored, value } from './support.js';
+
+const GB = 1024 ** 3;
+const HOUR = 3600;
+
+/**
+ * The simulator's infra operations (src/platform/simulator/remedies/infra*.ts) on the objects the
+ * platform's events describe: each changes what the seed's step changes, refuses a state it does
+ * not apply to (409) and an id nothing reported (404), and reports the change as the platform would.
+ */
+describe.each(oneDatabaseKind())('the infra remedies of the simulator (%s)', (kind) => {
+  let database: TestDatabase;
+  let sim: Simulator;
+  const events = emitted();
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    sim = await createSimulator({ database, emit: events.emit });
+  });
+  afterAll(async () => {
+    sim?.close();
+    await database?.drop();
+  });
+
+  describe('Redis memory pressure (playbook scenario 7)', () => {
+    const I = 'redis-sim';
+    beforeAll(async () => {
+      // The scenario's last report: 5.6 GB of 6 GB, 5.2 GB of it idempotency keys kept 24 h.
+      await sim.applyEvents([
+        stored('redis.memory', { instance: I, usedPercent: 90.1, usedBytes: 5 * GB, maxBytes: 6 * GB, keyTtlSeconds: 24 * HOUR, idempotencyKeyBytes: 4.6 * GB }),
+        stored('redis.memory', { instance: I, usedPercent: 93.3, usedBytes: 5.6 * GB, idempotencyKeyBytes: 5.2 * GB, evictedKeys: 1840, evictedIdempotencyKeys: 1240 }),
+        stored('redis.memory', { instance: 'redis-percent-only', usedPercent: 95 }),
+      ]);
+    });
+
+    it('answers 404 for an instance nobody reported, or one reported without its bytes', async () => {
+      for (const name of ['shortenKeyTtl', 'flushExpiredKeys', 'raiseRedisMemory'] as const) {
+        expect(errorOf(await sim.perform(name, 'redis-nobody', {}, newKey()))).toMatchObject({ code: 'not_found', message: expect.stringContaining('no memory report') });
+      }
+      expect(errorOf(await sim.perform('raiseRedisMemory', 'redis-percent-only', {}, newKey())).code).toBe('not_found');
+    });
+
+    it('refuses to flush while no key is older than the TTL (409), and changes nothing', async () => {
+      const refused = errorOf(await sim.perform('flushExpiredKeys', I, {}, newKey()));
+      expect(refused).toEqual({ code: 'invalid_state', message: `no idempotency keys on ${I} are older than its 24 h TTL: shorten the TTL first` });
+    });
+
+    it('halves the TTL (24 h → 12 h) without freeing memory, and reports it', async () => {
+      events.events.length = 0;
+      const shortened = value(await sim.perform('shortenKeyTtl', I, {}, newKey()));
+      expect(shortened).toEqual({
+        redis: { instance: I, usedBytes: 5.6 * GB, maxBytes: 6 * GB, usedPercent: 93.3, keyTtlSeconds: 12 * HOUR, oldestKeySeconds: 24 * HOUR },
+        previousTtlSeconds: 24 * HOUR,
+      });
+      // Still under pressure: the report keeps its evictions, with the new TTL.
+      expect(events.ofType('redis.memory').map((e) => e.attributes)).toEqual([expect.objectContaining({ instance: I, usedPercent: 93.3, keyTtlSeconds: 12 * HOUR, evictedIdempotencyKeys: 1240 })]);
+    });
+
+    it("refuses a TTL that would not be shorter (a second halving stops at the playbook's 12 h), or under an hour (409)", async () => {
+      expect(errorOf(await sim.perform('shortenKeyTtl', I, {}, newKey()))).toEqual({ code: 'invalid_state', message: `the idempotency-key TTL of ${I} is already 12 h; 12 h would not shorten it` });
+      expect(errorOf(await sim.perform('shortenKeyTtl', I, { ttlSeconds: 12 * HOUR }, newKey()))).toMatchObject({ code: 'invalid_state', message: expect.stringContaining('already 12 h') });
+      expect(errorOf(await sim.perform('shortenKeyTtl', I, { ttlSeconds: 1800 }, newKey()))).toMatchObject({ code: 'invalid_state', message: expect.stringContaining('under 1 h') });
+    });
+
+    it('flushes the keys older than the TTL once: half of 24 h of keys, evictions stop', async () => {
+      events.events.length = 0;
+      const key = newKey();
+      const flushed = value(await sim.perform('flushExpiredKeys', I, {}, key));
+      expect(flushed.freedBytes / GB).toBeCloseTo(2.6, 6);
+      expect(flushed.redis.usedBytes / GB).toBeCloseTo(3, 6);
+      expect(flushed.redis).toMatchObject({ usedPercent: 50, keyTtlSeconds: 12 * HOUR, oldestKeySeconds: 12 * HOUR });
+      expect(events.ofType('redis.memory').map((e) => e.attributes)).toEqual([expect.objectContaining({ usedPercent: 50, evictedKeys: 0, evictedIdempotencyKeys: 0 })]);
+      // The same key is the same flush: answered from the record, nothing flushed twice.
+      expect(value(await sim.perform('flushExpiredKeys', I, {}, key))).toEqual(flushed);
+      expect(errorOf(await sim.perform('flushExpiredKeys', I, {}, newKey())).code).toBe('invalid_state');
+    });
+
+    it('doubles maxmemory (6 GB → 12 GB) and refuses a limit that is not higher (409)', async () => {
+      const raised = value(await sim.perform('raiseRedisMemory', I, {}, newKey()));
+      expect(raised).toMatchObject({ redis: { maxBytes: 12 * GB, usedPercent: 25 }, previousMaxBytes: 6 * GB });
+      expect(errorOf(await sim.perform('raiseRedisMemory', I, { maxBytes: 8 * GB }, newKey()))).toEqual({ code: 'invalid_state', message: `maxmemory of ${I} is already 12 GB; 8 GB would not raise it` });
+    });
+
+    it('refuses a body the operation does not take', async () => {
+      expect(errorOf(await sim.perform('raiseRedisMemory', I, { maxmemory: '12gb' } as never, newKey())).code).toBe('invalid_input');
+    });
+  });
+});
