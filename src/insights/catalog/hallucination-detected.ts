@@ -1,6 +1,21 @@
 import { z } from 'zod';
-import { defineEntry, type Detection } from './entry.js';
-import { dismiss, latestBy, text } from './helpers.js';
+import type { SignalWindow } from '../signal-window.js';
+import { defineEntry, type ActionSpec, type Detection } from './entry.js';
+import { dismiss, latestBy, text, upTo } from './helpers.js';
+
+/**
+ * When each intent was last reported FAILED (`agent.execution` naming it, the platform's report
+ * once an operator tags it, src/platform/operations/work.ts failIntent): a hallucination whose
+ * intent failed after it has been dealt with.
+ */
+function failedIntents(window: SignalWindow, now: number): Map<string, number> {
+  const failed = new Map<string, number>();
+  for (const s of upTo(window, 'agent.execution', now)) {
+    const intent = text(s.attributes.intent);
+    if (intent && s.attributes.state === 'failed') failed.set(intent, s.at);
+  }
+  return failed;
+}
 
 /** Playbook scenario 2: a confident output (> 0.9) that validation proves impossible. */
 export default defineEntry({
@@ -12,22 +27,41 @@ export default defineEntry({
   // The playbook's symptom: "Confidence score is high (> 0.9) but validation fails".
   thresholds: z.object({ confidence: z.number().min(0).max(1).default(0.9) }),
   detect({ window, now, thresholds }) {
+    const failed = failedIntents(window, now);
     return [...latestBy(window, 'agent.validation', 'agent', now).values()]
       .filter((s) => s.attributes.result === 'hallucination' && s.attributes.confidence > thresholds.confidence)
+      .filter((s) => {
+        const failedAt = failed.get(text(s.attributes.intent) ?? '');
+        return failedAt === undefined || failedAt < s.at;
+      })
       .map(({ attributes: a }): Detection => {
         const intent = text(a.intent);
         return {
           scope: a.agent,
           summary: intent ? `Hallucination detected in IntentInstance ${intent}.` : `Hallucination detected in output of ${a.agent}.`,
           ...(a.detail ? { detail: a.detail } : {}),
-          entities: [{ kind: 'agent', id: a.agent, ...(intent ? { detail: `intent ${intent}` } : {}) }],
+          entities: [
+            { kind: 'agent', id: a.agent, ...(intent ? { detail: `intent ${intent}` } : {}) },
+            ...(intent ? [{ kind: 'intent' as const, id: intent, label: `Intent ${intent}`, detail: `output of ${a.agent}` }] : []),
+          ],
           fields: [{ label: 'Confidence', value: a.confidence.toFixed(2) }],
           facts: { confidence: a.confidence, ...(intent ? { intent } : {}) },
         };
       });
   },
   title: (d) => `Hallucination by ${d.scope}`,
-  actions: () => [dismiss],
+  actions: (d) => [
+    ...d.entities
+      .filter((e) => e.kind === 'intent')
+      .map((intent): ActionSpec => ({
+        action: 'fail_intent',
+        label: `Fail intent ${intent.id}`,
+        target: intent,
+        style: 'danger',
+        confirm: `Mark intent ${intent.id} FAILED ("Hallucination: …") and file a regression ticket with its input and the rejected output?`,
+      })),
+    dismiss,
+  ],
   runbook: [
     'Tag the intent as FAILED with the reason (e.g. "Hallucination: negative weight").',
     'Capture the raw signal and expected output as a VCR test case.',
