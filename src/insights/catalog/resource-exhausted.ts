@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEntry, type Detection, type Entity } from './entry.js';
+import { defineEntry, type ActionSpec, type Detection, type Entity } from './entry.js';
 import { dismiss, latestBy, num, text, upTo } from './helpers.js';
 
 /** Recovery procedures: "Resource exhaustion" (critical: the system stalls and will not raise limits itself). */
@@ -30,7 +30,31 @@ export default defineEntry({
       });
   },
   title: (d) => `Resource exhausted: ${d.scope}`,
-  actions: () => [dismiss],
+  // The procedures' options 2 and 3: raise the limit (an approver decides: the system never raises
+  // it by itself, and more holders is more spend), or cancel the task holding it.
+  actions: (d) => {
+    const limit = typeof d.facts?.limit === 'number' ? d.facts.limit : undefined;
+    return [
+      ...d.entities
+        .filter((e) => e.kind === 'resource')
+        .map((resource): ActionSpec => ({
+          action: 'raise_resource_limit',
+          label: limit === undefined ? 'Raise limit' : `Raise limit to ${limit + 1}`,
+          target: resource,
+          style: 'primary',
+        })),
+      ...d.entities
+        .filter((e) => e.kind === 'task')
+        .map((task): ActionSpec => ({
+          action: 'cancel_task',
+          label: `Cancel ${task.id}`,
+          target: task,
+          style: 'danger',
+          confirm: `Cancel ${task.id}? Its work in progress is lost, and what it holds is released for the tasks waiting.`,
+        })),
+      dismiss,
+    ];
+  },
   runbook: [
     'See who holds the resource and for how long.',
     'Temporary: wait for it to be released.',

@@ -11,6 +11,12 @@ describe('resource exhausted (recovery procedures)', () => {
     ]);
     expect(d!.summary).toBe('Resource git_repo_write exhausted (1 of 1 held, 2 tasks waiting).');
     expect(d!.fields).toEqual([{ label: 'Held by', value: 'task-201' }]);
+    // Raise the limit by one holder (approval-gated), or cancel the holder (after a confirmation).
+    expect(entry.actions(d!)).toEqual([
+      { action: 'raise_resource_limit', label: 'Raise limit to 2', target: { kind: 'resource', id: 'git_repo_write' }, style: 'primary' },
+      expect.objectContaining({ action: 'cancel_task', label: 'Cancel task-201', target: expect.objectContaining({ kind: 'task', id: 'task-201' }), confirm: expect.stringContaining('released') }),
+      expect.objectContaining({ action: 'dismiss' }),
+    ]);
   });
 
   it('stays quiet under the limit', () => {

@@ -1,9 +1,13 @@
 import type { RecoveryAction } from '../action.js';
+import { cancelTask } from './cancel-task.js';
 import { failIntent } from './fail-intent.js';
 import { killStuckTask } from './kill-stuck-task.js';
+import { raiseResourceLimit } from './raise-resource-limit.js';
 
 /** The recovery actions of the work group (src/platform/operations/work.ts), by kind. */
 export const workRecoveryActions = {
   kill_stuck_task: killStuckTask,
   fail_intent: failIntent,
+  raise_resource_limit: raiseResourceLimit,
+  cancel_task: cancelTask,
 } satisfies Record<string, RecoveryAction>;

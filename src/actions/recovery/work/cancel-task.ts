@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { ok } from '../../../result.js';
+import { defineRecoveryAction, notAnswered } from '../action.js';
+
+/**
+ * Resource exhausted and dependency cycle (recovery procedures, `cancel_task.py`): the task that
+ * holds the resource, or one task of the cycle, is cancelled; what it held is released.
+ */
+export const cancelTask = defineRecoveryAction({
+  kind: 'cancel_task',
+  targetKind: 'task',
+  progress: 'cancelling…',
+  params: z.object({
+    reason: z
+      .string({ error: 'The cancel reason must be text.' })
+      .trim()
+      .min(1, { error: 'The cancel reason cannot be blank; leave it out to use the default.' })
+      .max(500, { error: 'The cancel reason must be at most 500 characters.' })
+      .default('cancelled from chat'),
+  }),
+  async execute(deps, { targetId, params, call }) {
+    const cancelled = await deps.platform.perform('cancelTask', targetId, { reason: params.reason }, call);
+    if (!cancelled.ok) return notAnswered(cancelled.error, `task ${targetId} cancelled (${params.reason})`);
+    const { task, releasedResources } = cancelled.value;
+    const released = releasedResources.length ? ` · ${releasedResources.join(', ')} released` : '';
+    return ok({ text: `task ${task.id} cancelled ✅ (${params.reason})${released}` });
+  },
+});
