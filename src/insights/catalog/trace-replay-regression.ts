@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEntry, type Detection } from './entry.js';
+import { defineEntry, type ActionSpec, type Detection } from './entry.js';
 import { dismiss, latestBy, percent, text } from './helpers.js';
 
 /**
@@ -33,7 +33,18 @@ export default defineEntry({
       });
   },
   title: (d) => `Trace replay regression: ${d.scope}`,
-  actions: () => [dismiss],
+  // The playbook's two branches, each through an approval: which one applies is a decision about
+  // the change (breaking or intended), and either changes what the suite holds as correct.
+  actions: (d) => {
+    const suite = d.entities.find((e) => e.kind === 'suite');
+    if (!suite) return [dismiss];
+    const commit = typeof d.facts?.commit === 'string' ? d.facts.commit : undefined;
+    const fixes: ActionSpec[] = [
+      { action: 'revert_change', label: commit ? `Revert ${commit}` : 'Revert change', target: suite, style: 'danger' },
+      { action: 'refresh_trace_fixture', label: 'Refresh fixture', target: suite },
+    ];
+    return [...fixes, dismiss];
+  },
   runbook: [
     'Identify the change: recent commits to intent resolution.',
     'Compare the trace outputs of HEAD and HEAD~1.',

@@ -19,4 +19,13 @@ describe('trace replay regression (playbook 6)', () => {
     expect(detect(entry, [run(0.97, 0.97)])).toEqual([]);
     expect(detect(entry, [run(0.96)], { thresholds: { tolerancePoints: 5 } })).toEqual([]);
   });
+
+  it("offers the playbook's two branches on the suite, the revert naming the commit", () => {
+    const [d] = detect(entry, [run(0.96)]);
+    expect(entry.actions(d!).map((a) => [a.action, a.label, a.target?.id])).toEqual([
+      ['revert_change', 'Revert a1b2c3d', 'production-traces'],
+      ['refresh_trace_fixture', 'Refresh fixture', 'production-traces'],
+      ['dismiss', 'Dismiss', undefined],
+    ]);
+  });
 });
