@@ -87,4 +87,35 @@ describe.each(oneDatabaseKind())('the infra remedies of the simulator (%s)', (ki
       expect(errorOf(await sim.perform('raiseRedisMemory', I, { maxmemory: '12gb' } as never, newKey())).code).toBe('invalid_input');
     });
   });
+
+  describe('dead letters growing (self-healing research, dead-letter queues)', () => {
+    const Q = 'queue-sim';
+    beforeAll(async () => {
+      await sim.applyEvents([
+        stored('queue.depth', { queue: Q, kind: 'dead_letter', depth: 4 }),
+        stored('queue.depth', { queue: Q, kind: 'task', depth: 410 }),
+        stored('queue.depth', { queue: Q, kind: 'dead_letter', depth: 87 }),
+        stored('queue.depth', { queue: Q, kind: 'task', depth: 480 }),
+        stored('queue.depth', { queue: 'tasks-only', kind: 'task', depth: 12 }),
+      ]);
+    });
+
+    it('answers 404 for a queue nobody reported, or one with no dead-letter depth', async () => {
+      expect(errorOf(await sim.perform('replayDeadLetters', 'queue-nobody', {}, newKey()))).toMatchObject({ code: 'not_found', message: 'no dead-letter queue is known for queue queue-nobody' });
+      expect(errorOf(await sim.perform('replayDeadLetters', 'tasks-only', {}, newKey())).code).toBe('not_found');
+    });
+
+    it('puts every dead letter back on the task queue once, reports both depths, then refuses an empty queue (409)', async () => {
+      events.events.length = 0;
+      const key = newKey();
+      const replayed = value(await sim.perform('replayDeadLetters', Q, {}, key));
+      expect(replayed).toEqual({ queue: { queue: Q, depth: 567, deadLetters: 0 }, replayed: 87 });
+      expect(events.ofType('queue.depth').map((e) => e.attributes)).toEqual([
+        { queue: Q, kind: 'dead_letter', depth: 0 },
+        { queue: Q, kind: 'task', depth: 567 },
+      ]);
+      expect(value(await sim.perform('replayDeadLetters', Q, {}, key))).toEqual(replayed);
+      expect(errorOf(await sim.perform('replayDeadLetters', Q, {}, newKey()))).toEqual({ code: 'invalid_state', message: `the dead-letter queue of ${Q} is empty: nothing to replay` });
+    });
+  });
 });

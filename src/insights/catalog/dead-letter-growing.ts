@@ -26,7 +26,20 @@ export default defineEntry({
       });
   },
   title: (d) => `Dead letters piling up: ${d.scope}`,
-  actions: () => [dismiss],
+  actions: (d) => {
+    const queue = d.entities.find((e) => e.kind === 'queue');
+    if (!queue) return [dismiss];
+    const count = typeof d.facts?.to === 'number' ? `the ${d.facts.to} dead letters` : 'the dead letters';
+    return [
+      {
+        action: 'replay_dead_letters' as const,
+        label: 'Replay dead letters',
+        target: queue,
+        confirm: `Replay ${count} of ${queue.id} onto its task queue? Do it once their cause is fixed, or they fail again and land back here.`,
+      },
+      dismiss,
+    ];
+  },
   runbook: [
     'Inspect the dead letters: what failed, when, with which inputs.',
     'Find and fix the shared cause (an expired credential, a failing dependency).',

@@ -24,6 +24,10 @@ export const RedisInstance = z.object({
 });
 export type RedisInstance = z.infer<typeof RedisInstance>;
 
+/** A work queue of the platform: its task queue and its dead-letter queue (self-healing research). */
+export const WorkQueue = z.object({ queue: z.string(), depth: z.number(), deadLetters: z.number() });
+export type WorkQueue = z.infer<typeof WorkQueue>;
+
 /** See ./index.ts. */
 export const infraOperations = defineOperations({
   /**
@@ -55,5 +59,15 @@ export const infraOperations = defineOperations({
     verb: 'raise-memory',
     body: z.strictObject({ maxBytes: z.number().int().positive().optional() }),
     answer: z.object({ redis: RedisInstance, previousMaxBytes: z.number() }),
+  },
+  /**
+   * Dead letters growing (self-healing research, "Dead Letter Queues": "Replay specific failed
+   * tasks after fixing the underlying issue"): every dead letter goes back on the task queue.
+   */
+  replayDeadLetters: {
+    collection: 'queues',
+    verb: 'replay-dead-letters',
+    body: z.strictObject({}),
+    answer: z.object({ queue: WorkQueue, replayed: z.number() }),
   },
 });

@@ -2,6 +2,7 @@ import type { RecoveryAction } from '../action.js';
 import { compactContext } from './compact-context.js';
 import { flushExpiredKeys } from './flush-expired-keys.js';
 import { raiseRedisMemory } from './raise-redis-memory.js';
+import { replayDeadLetters } from './replay-dead-letters.js';
 import { shortenKeyTtl } from './shorten-key-ttl.js';
 
 /** The recovery actions of the infra group (src/platform/operations/infra.ts), by kind. */
@@ -10,4 +11,5 @@ export const infraRecoveryActions = {
   shorten_key_ttl: shortenKeyTtl,
   flush_expired_keys: flushExpiredKeys,
   raise_redis_memory: raiseRedisMemory,
+  replay_dead_letters: replayDeadLetters,
 } satisfies Record<string, RecoveryAction>;

@@ -25,6 +25,10 @@ export const RedisState = z.object({
 /** The fields of a memory report the object keeps, each only when the report states it. */
 const RedisReport = RedisState.omit({ oldestKeySeconds: true }).partial();
 
+/** A work queue's depths (queue.depth of kind task and dead_letter), for ./infra-queues.ts. */
+export const QUEUE = 'queue';
+export const QueueState = z.object({ depth: z.number().int().nonnegative().optional(), deadLetters: z.number().int().nonnegative().optional() });
+
 /** Only what the event states, so a report without the bytes keeps the ones known before. */
 function stated(report: Record<string, unknown>): Record<string, unknown> {
   const parsed = RedisReport.safeParse(report);
@@ -44,5 +48,11 @@ export const infraRemedyEvents: EventKinds = {
     // Patches: a later report keeps what it leaves out from the earlier one.
     merge: (prev, next) => ({ a: { ...prev.a, ...next.a }, at: next.at }),
     apply: (items) => patchObjects(REDIS, items.map(({ a, at }) => ({ id: a.instance, patch: stated(a), at }))),
+  },
+  // One key per queue for both kinds: one statement must not upsert the same object twice. Not
+  // merged: a task depth and a dead-letter depth are different fields of it.
+  'queue.depth': {
+    key: (a) => `${QUEUE}:${a.queue}`,
+    apply: (items) => patchObjects(QUEUE, items.map(({ a, at }) => ({ id: a.queue, patch: a.kind === 'task' ? { depth: a.depth } : { deadLetters: a.depth }, at }))),
   },
 };

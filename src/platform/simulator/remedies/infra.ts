@@ -5,6 +5,7 @@ import { fail, guard, simEvent } from '../context.js';
 import { changeObject } from '../objects.js';
 import type { Handlers } from './handler.js';
 import { AGENT_CONTEXT } from './infra-events.js';
+import { queueRemedies } from './infra-queues.js';
 import { redisRemedies } from './infra-redis.js';
 
 const ContextState = z.object({ usedTokens: z.number().nonnegative(), windowTokens: z.number().positive() });
@@ -17,6 +18,7 @@ const KEPT_AFTER_COMPACTION = 0.25;
 /** The simulator's side of src/platform/operations/infra.ts. */
 export const infraRemedies: Handlers<keyof typeof infraOperations> = (ctx) => ({
   ...redisRemedies(ctx),
+  ...queueRemedies(ctx),
   compactContext: (agent) =>
     guard(`compact the context of ${agent}`, async () => {
       const at = ctx.now();
