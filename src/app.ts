@@ -48,6 +48,7 @@ import { createPruner, type Pruner } from './retention/pruner.js';
 import { findScenario } from './platform/scenarios/index.js';
 import { playScenario } from './platform/scenarios/player.js';
 import type { Simulator } from './platform/simulator/simulator.js';
+import { createRemediation } from './remediation/setup.js';
 import { withTimeout } from './resilience/timeout.js';
 import { startPresence } from './cluster/presence.js';
 
@@ -147,6 +148,9 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   // Insight cards are drawn with what was done from them, so the actions redraw the card pressed.
   const insightCards = createInsightPublisher({ db: database.db, platforms, routing: config.routing, findEntry, actsOf: actsOnInsight, kick: () => outbox.kick() });
   const actions = createActionDesk({ config, database, platform, authoriser, showCard, showInsight: insightCards.show, mirror: incidents.mirror, logger });
+  // Remediation policies and the restart bound (src/remediation/): after publication, and after a click's claim.
+  const remediation = createRemediation({ config, database, replicaId, runner: actions.recovery, platforms, kick: () => outbox.kick(), logger });
+  const chatActions: ActionDesk = { ...actions, recovery: { ...actions.recovery, click: (input) => actions.recovery.click(input, remediation.clicks) } };
   scheduler.schedule('actions-watchdog', config.insights.tickCron, () => sweepOverdueActions({ db: database.db, runner: actions.recovery, platform: actions.platform, now: Date.now, logger }));
   // An approval decided by a replica that died before carrying it out is finished once, here.
   scheduler.schedule('approvals-resume', config.insights.tickCron, () => actions.approvals.resumeInterrupted());
@@ -158,6 +162,8 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
     // either must not hold back the cards.
     await actions.approvals.fromInsights(insights).catch((error: unknown) => logger.error({ err: error }, 'could not ask for a budget override'));
     await incidents.onInsights(insights).catch((error: unknown) => logger.error({ err: error }, 'could not correlate insights into an incident'));
+    // Last: a policy's action redraws the cards just published, and an incident is open to mirror it.
+    await remediation.onInsights(insights).catch((error: unknown) => logger.error({ err: error }, 'could not apply remediation policies'));
   };
   const lifecycle = createInsightLifecycle({ database, publisher, suppressMinutes: config.insights.suppressMinutes });
   const evaluator = createEvaluator({
@@ -205,7 +211,7 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
     platformBreaker: actions.platform.breaker,
   });
   const doctor = startDoctor({ config, database, checks, scheduler, outbox, platforms });
-  const interactions = createChatEntry({ config, database, doctor, actions, incidents, lifecycle, logger });
+  const interactions = createChatEntry({ config, database, doctor, actions: chatActions, incidents, lifecycle, logger });
   // The Home overview: published on open by any replica, refreshed on change by the leader only.
   const homeSurfaces = adapters.flatMap((a) => (a.home ? [a.home] : []));
   const home = createHome({ db: database.db, authoriser, surfaces: homeSurfaces, leading: () => evaluator.leading(), logger, ...(options.home ? { options: options.home } : {}) });

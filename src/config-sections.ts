@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parsePasswordHash } from './auth/password-hash.js';
+import { policyProblem } from './remediation/check.js';
 
 /*
  * The sections of the config that belong to one concern each (Slack, roles, actions, approvals,
@@ -198,3 +199,47 @@ export type ConsoleConfig = z.infer<typeof ConsoleConfig>;
 
 /** Console login is on when anyone may log in; the session secret is then required. */
 export const consoleLoginConfigured = (section: Pick<ConsoleConfig, 'people'>): boolean => section.people.length > 0;
+
+/** At most `maxRuns` runs of one action on one target within `windowMinutes` (src/remediation/bound.ts). */
+const maxRuns = z.number().int().min(1).max(50);
+const windowMinutes = z.number().positive().max(7 * 24 * 60);
+
+/**
+ * One failure kind allowed to run one safe action by itself (src/remediation/, README "Remediation
+ * policies"). `when` lists facts the insight must show (runtime_unreachable's `oom: true`).
+ */
+export const RemediationPolicy = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'a name like restart-oom-runtimes (lower-case letters, digits and -, at most 48)'),
+  kind: z.string().min(1),
+  action: z.string().min(1),
+  when: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  maxRuns: maxRuns.default(2),
+  windowMinutes: windowMinutes.default(30),
+});
+export type RemediationPolicy = z.infer<typeof RemediationPolicy>;
+
+/**
+ * Off by default: no policy, so nothing runs by itself. The restart bound applies with or without
+ * policies: a runtime, worker or MCP server restarted more than `maxRuns` times in the window is a
+ * restart loop, and gets an escalation card (the self-healing research's supervisor: 3 restarts).
+ */
+export const RemediationConfig = z
+  .object({
+    policies: z.array(RemediationPolicy).default([]),
+    restartBound: z.strictObject({ maxRuns: maxRuns.default(3), windowMinutes: windowMinutes.default(30) }).prefault({}),
+  })
+  .superRefine((section, ctx) => {
+    const seen = new Map<string, string>();
+    section.policies.forEach((policy, i) => {
+      const clash = [...seen].find(([name, kind]) => name === policy.name || kind === policy.kind);
+      if (clash) {
+        const why = clash[0] === policy.name ? 'its name is taken' : `policy "${clash[0]}" already acts on ${policy.kind}; one policy per kind`;
+        ctx.addIssue({ code: 'custom', path: ['policies', i, clash[0] === policy.name ? 'name' : 'kind'], message: `policy "${policy.name}": ${why}` });
+      }
+      seen.set(policy.name, policy.kind);
+      const problem = policyProblem(policy);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['policies', i, problem.field], message: `policy "${policy.name}": ${problem.message}` });
+    });
+  })
+  .prefault({});
+export type RemediationConfig = z.infer<typeof RemediationConfig>;

@@ -6,7 +6,7 @@ import { DoctorConfig } from './doctor/config.js';
 import { Routing } from './insights/routing.js';
 import { RetentionConfig } from './retention/config.js';
 import { HeartbeatConfig } from './observability/heartbeat-config.js';
-import { ActionsConfig, ApprovalsConfig, ConsoleConfig, DiscordConfig, IncidentsConfig, RolesConfig, SlackConfig } from './config-sections.js';
+import { ActionsConfig, ApprovalsConfig, ConsoleConfig, DiscordConfig, IncidentsConfig, RemediationConfig, RolesConfig, SlackConfig } from './config-sections.js';
 import { type Result, ok, err } from './result.js';
 import { CONSOLE_ENV_KEYS, DISCORD_ENV_KEYS, ENV_KEYS, HEARTBEAT_ENV_KEYS, ROLE_ENV_KEYS, SLACK_ENV_KEYS } from './config-env.js';
 
@@ -67,6 +67,8 @@ export const Config = z.object({
   actions: ActionsConfig,
   approvals: ApprovalsConfig,
   incidents: IncidentsConfig,
+  /** Remediation policies (off by default) and the restart bound (src/remediation/). */
+  remediation: RemediationConfig,
   retention: RetentionConfig,
   /** Triage's own dead-man's switch, sent by the leader (src/observability/heartbeat.ts). */
   heartbeat: HeartbeatConfig,

@@ -12,7 +12,8 @@ import type { CardSink } from './card-sink.js';
 import { findRecoveryAction, type RecoveryAction, type RecoveryDeps } from './recovery/index.js';
 import { insightIdOfSubject } from '../insights/insight.js';
 import { readBack } from './read-back.js';
-import { claimRequest, findRequest, finishRequest, outcomeUnknown, overdueNotResumed, takeForResume, type ActionRequest } from './request-store.js';
+import { claimRequest, findRequest, finishRequest, outcomeUnknown, overdueNotResumed, takeForResume, type ActionRequest, type Claim } from './request-store.js';
+import { err, ok, type Result } from '../result.js';
 import { utcClock } from '../clock.js';
 
 export type RecoveryClick = {
@@ -42,6 +43,16 @@ export type RecoveryRunnerDeps = {
   now?: () => number;
 };
 
+/** A policy's run: what to do, on what, for which card, as whom, and the key that makes it once. */
+export type PolicyRun = { action: string; target: { kind: string; id: string }; subject: string; actor: Actor; idempotencyKey: string; reason: string };
+
+export type ClickOptions = {
+  /** Told of a click's request once it is claimed; what it answers is audited and told to the presser. */
+  afterClaim?: (request: ActionRequest) => Promise<string | undefined>;
+  /** Told when that request ends, after the cards it was pressed on are redrawn. */
+  afterFinish?: (request: ActionRequest) => Promise<void>;
+};
+
 const RETRY_SUBJECT_PREFIX = `${RETRY_SUBJECT}:`;
 
 /**
@@ -65,7 +76,7 @@ export function createRecoveryRunner(deps: RecoveryRunnerDeps) {
     await deps.showCard(placement, actionCard(request, action.progress, { retry: insightId === undefined || !threadCardKey }));
   };
 
-  async function click(input: RecoveryClick): Promise<InteractionReply> {
+  async function click(input: RecoveryClick, options: ClickOptions = {}): Promise<InteractionReply> {
     const target = `${input.target.kind}:${input.target.id}`;
     const audit = (outcome: Parameters<typeof recordAudit>[1]['outcome'], detail?: string, requestId?: number) =>
       recordAudit(deps.db, { actor: input.actor, action: input.action, target, outcome, sourceMessage: input.message, ...(detail ? { detail } : {}), ...(requestId ? { requestId } : {}) });
@@ -106,13 +117,55 @@ export function createRecoveryRunner(deps: RecoveryRunnerDeps) {
       await audit('busy', `request #${r.id} by ${actorLabel(r.actor)} still running`, r.id);
       return privately(`${input.target.id} is already being handled: ${actionInWords(r.action).toLowerCase()}, pressed by ${actorLabel(r.actor)} at ${utcClock(r.createdAt)}. Nothing more was done; the card shows when it ends.`);
     }
-    await audit('started', undefined, claim.request.id);
+    // A restart loop is told to the presser and the channel, and the press still runs (src/remediation/).
+    const note = await options.afterClaim?.(claim.request).catch((error: unknown) => {
+      deps.logger.warn({ err: error, request: claim.request.id }, 'could not check the run bound; running it anyway');
+      return undefined;
+    });
+    await audit('started', note, claim.request.id);
+    await start(claim.request, action, options.afterFinish);
+    return privately(`${actionInWords(input.action)} (${input.target.id}): ${action.progress} The card in the channel shows the result.${note ? ` ⚠️ ${note}` : ''}`);
+  }
+
+  /** Shows a claimed request's card and runs it in the background. */
+  async function start(request: ActionRequest, action: RecoveryAction, afterFinish?: ClickOptions['afterFinish']): Promise<void> {
     // The action is claimed: a chat hiccup while showing its card must not leave it unrun.
-    await show(claim.request, action).catch((error: unknown) => deps.logger.warn({ err: error, request: claim.request.id }, 'could not show the action card; running it anyway'));
-    const work = execute(claim.request, action).catch((error: unknown) => deps.logger.error({ err: error, request: claim.request.id }, 'recovery action failed outside its own handling'));
+    await show(request, action).catch((error: unknown) => deps.logger.warn({ err: error, request: request.id }, 'could not show the action card; running it anyway'));
+    const work = execute(request, action, afterFinish).catch((error: unknown) => deps.logger.error({ err: error, request: request.id }, 'recovery action failed outside its own handling'));
     inFlight.add(work);
     void work.finally(() => inFlight.delete(work));
-    return privately(`${actionInWords(input.action)} (${input.target.id}): ${action.progress} The card in the channel shows the result.`);
+  }
+
+  /**
+   * A remediation policy's run (src/remediation/): no click, so no role to check (the config that
+   * names the policy is the authorisation, checked when it was loaded) and no message; the same
+   * claim as a click, so a key given twice (another tick, another leader) runs once.
+   */
+  async function runForPolicy(input: PolicyRun): Promise<Result<Claim, string>> {
+    const action = findRecoveryAction(input.action);
+    if (!action || action.targetKind !== input.target.kind) return err(`${actionInWords(input.action)} cannot act on a ${input.target.kind}`);
+    const params = action.params.safeParse({ reason: input.reason });
+    if (!params.success) return err(`${actionInWords(input.action)} needs input a policy cannot give: ${params.error.issues.map((i) => i.message).join('; ')}`);
+    const created = new Date(now());
+    const claim = await claimRequest(deps.db, {
+      idempotencyKey: input.idempotencyKey,
+      platformKey: `triage-action-${randomUUID()}`,
+      action: input.action,
+      targetKind: input.target.kind,
+      targetId: input.target.id,
+      subject: input.subject,
+      params: params.data ?? {},
+      actor: input.actor,
+      actorKey: actorKey(input.actor),
+      sourceMessage: null,
+      createdAt: created,
+      deadlineAt: new Date(created.getTime() + action.deadlineMs(deps.recovery)),
+    });
+    if (claim.outcome !== 'started') return ok(claim);
+    const target = `${input.target.kind}:${input.target.id}`;
+    await recordAudit(deps.db, { actor: input.actor, action: input.action, target, outcome: 'started', detail: input.reason, requestId: claim.request.id });
+    await start(claim.request, action);
+    return ok(claim);
   }
 
   /** The request a Retry button was pressed on (subject `request:<id>`), if it is one of this action and target. */
@@ -124,7 +177,7 @@ export function createRecoveryRunner(deps: RecoveryRunnerDeps) {
     return same ? previous : undefined;
   }
 
-  async function execute(request: ActionRequest, action: RecoveryAction): Promise<void> {
+  async function execute(request: ActionRequest, action: RecoveryAction, afterFinish?: ClickOptions['afterFinish']): Promise<void> {
     const call = { idempotencyKey: request.platformKey ?? `triage-action-${request.id}-${request.createdAt.getTime()}` };
     const result = await action.run(deps.recovery, { targetId: request.targetId, params: request.params, call }).catch((error: unknown) => ({
       ok: false as const,
@@ -152,6 +205,7 @@ export function createRecoveryRunner(deps: RecoveryRunnerDeps) {
     });
     await show(finished, action);
     await deps.onFinished?.(finished).catch((error: unknown) => deps.logger.warn({ err: error, request: request.id }, 'could not mirror the action'));
+    await afterFinish?.(finished).catch((error: unknown) => deps.logger.warn({ err: error, request: request.id }, 'could not tell the end of the action'));
   }
 
   /**
@@ -179,6 +233,7 @@ export function createRecoveryRunner(deps: RecoveryRunnerDeps) {
 
   return {
     click,
+    runForPolicy,
     show,
     resumeOverdue,
     /** Waits for the actions running in this process (tests, and stop). */
