@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseActionId } from '../../src/chat/action-id.js';
-import { eventually } from '../chat/support/drive.js';
-import type { ConsoleMessage } from '../support/console-api.js';
 import { oneDatabaseKind } from '../support/databases.js';
 import { PEOPLE, startFixFixture, type FixFixture } from './support/fix-from-card.js';
+import { liveCard, sendNow } from './support/fix-work.js';
 
 const TITLE = /^Resource exhausted: git_repo_write$/;
 
@@ -19,20 +17,6 @@ describe.each(oneDatabaseKind())('resource exhausted, fixed from its card on %s'
     fx = await startFixFixture(kind, 'resource-exhausted');
   });
   afterAll(async () => fx?.close());
-
-  /** The live card with a button for `action`: once the condition comes back, the resolved one is still in the channel. */
-  const liveCard = async (action: string): Promise<ConsoleMessage> => {
-    const offers = (m: ConsoleMessage) => m.card.actions.some((a) => {
-      const ref = parseActionId(a.id);
-      return ref.ok && ref.value.action === action;
-    });
-    let found: ConsoleMessage | undefined;
-    await eventually(async () => {
-      found = await fx.api.find((m) => m.threadOf === null && TITLE.test(m.card.title) && offers(m), { required: false });
-      return found !== undefined;
-    }, 15_000);
-    return found!;
-  };
 
   it('Raise limit: a viewer may not ask; an approver asks, may not approve it herself, another approver does, and it runs once', async () => {
     const card = await fx.card(TITLE);
@@ -69,11 +53,8 @@ describe.each(oneDatabaseKind())('resource exhausted, fixed from its card on %s'
   it('Cancel task-201 when the raised limit fills up too: a viewer is refused; a responder cancels it after the confirmation and its slot is released', async () => {
     // A second task took the new slot; task-201 still hangs on its own.
     const full = { resource: 'git_repo_write', used: 2, limit: 2, heldBy: 'task-201', waiting: 2 };
-    const sent = await fx.triage.post('/v1/events', { events: [{ id: 'full-again', type: 'resource.usage', source: 'orchestrator', occurredAt: new Date().toISOString(), attributes: full }] });
-    expect(sent.status).toBe(202);
-    await fx.triage.writer.drain();
-    await fx.triage.evaluator.idle();
-    const card = await liveCard('cancel_task');
+    await sendNow(fx, 'full-again', 'resource.usage', full);
+    const card = await liveCard(fx, TITLE, 'cancel_task', 'task-201');
     expect(card.card.actions.find((a) => a.label === 'Cancel task-201')?.confirm?.text).toMatch(/Cancel task-201\? Its work in progress is lost/);
     const refused = await fx.press(PEOPLE.viewer, card, 'cancel_task', 'task-201');
     expect(refused.reply.text).toMatch(/^Cancelling a task needs the responder role/);

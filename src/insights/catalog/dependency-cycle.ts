@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEntry, type Detection } from './entry.js';
+import { defineEntry, type ActionSpec, type Detection, type Entity } from './entry.js';
 import { dismiss, latestBy, text } from './helpers.js';
 
 /**
@@ -28,6 +28,16 @@ export function findCycles(edges: ReadonlyMap<string, readonly string[]>): strin
   return [...found.values()];
 }
 
+/** Each task of the cycle depends on the next (the last on the first): `a>b`, as the platform names a dependency. */
+const edgesOf = (cycle: string[]): Entity[] =>
+  cycle.map((task, i) => {
+    const on = cycle[(i + 1) % cycle.length]!;
+    return { kind: 'dependency', id: `${task}>${on}`, label: `${task} → ${on}` };
+  });
+
+/** Buttons per kind of fix: a long cycle is broken by any one of them, and a card has room for a few. */
+const MAX_BUTTONS_EACH = 4;
+
 /** Recovery procedures: "dependency_cycle_detected" (critical: the workstream can never proceed). */
 export default defineEntry({
   kind: 'dependency_cycle',
@@ -45,14 +55,40 @@ export default defineEntry({
         scope: cycle.join('>'),
         summary: `Dependency cycle: ${[...cycle, cycle[0]].join(' → ')}.`,
         detail: 'No automatic recovery: the cycle must be broken by hand.',
-        entities: cycle.map((task) => ({ kind: 'task' as const, id: task })),
+        entities: [...cycle.map((task): Entity => ({ kind: 'task', id: task })), ...edgesOf(cycle)],
         fields: workstream ? [{ label: 'Workstream', value: workstream }] : [],
         facts: { tasks: cycle.length, ...(workstream ? { workstream } : {}) },
       };
     });
   },
-  title: (d) => `Dependency cycle (${d.entities.length} tasks)`,
-  actions: () => [dismiss],
+  title: (d) => `Dependency cycle (${d.entities.filter((e) => e.kind === 'task').length} tasks)`,
+  // The procedures' two ways to break it, one button per task and per dependency: which one is
+  // on-call's call (the card names them all).
+  actions: (d) => [
+    ...d.entities
+      .filter((e) => e.kind === 'dependency')
+      .slice(0, MAX_BUTTONS_EACH)
+      .map((dep): ActionSpec => {
+        const [task, on] = dep.id.split('>');
+        return {
+          action: 'remove_dependency',
+          label: `Remove ${dep.label ?? dep.id}`,
+          target: dep,
+          confirm: `Remove the dependency of ${task} on ${on}? ${task} may then run before ${on} has finished.`,
+        };
+      }),
+    ...d.entities
+      .filter((e) => e.kind === 'task')
+      .slice(0, MAX_BUTTONS_EACH)
+      .map((task): ActionSpec => ({
+        action: 'cancel_task',
+        label: `Cancel ${task.id}`,
+        target: task,
+        style: 'danger',
+        confirm: `Cancel ${task.id}? It will not run; the cycle is broken, but the tasks waiting on it stay blocked.`,
+      })),
+    dismiss,
+  ],
   runbook: [
     'View the dependency graph of the workstream.',
     'Break the cycle by removing one dependency between the tasks in it.',

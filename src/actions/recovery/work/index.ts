@@ -3,6 +3,7 @@ import { cancelTask } from './cancel-task.js';
 import { failIntent } from './fail-intent.js';
 import { killStuckTask } from './kill-stuck-task.js';
 import { raiseResourceLimit } from './raise-resource-limit.js';
+import { removeDependency } from './remove-dependency.js';
 
 /** The recovery actions of the work group (src/platform/operations/work.ts), by kind. */
 export const workRecoveryActions = {
@@ -10,4 +11,5 @@ export const workRecoveryActions = {
   fail_intent: failIntent,
   raise_resource_limit: raiseResourceLimit,
   cancel_task: cancelTask,
+  remove_dependency: removeDependency,
 } satisfies Record<string, RecoveryAction>;
