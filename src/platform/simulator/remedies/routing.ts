@@ -1,5 +1,8 @@
 import type { routingOperations } from '../../operations/routing.js';
 import type { Handlers } from './handler.js';
+import { stormRemedies } from './routing-storm.js';
 
-/** The simulator's side of src/platform/operations/routing.ts. */
-export const routingRemedies: Handlers<keyof typeof routingOperations> = () => ({});
+/** The simulator's side of src/platform/operations/routing.ts: retry storms. */
+export const routingRemedies: Handlers<keyof typeof routingOperations> = (ctx) => ({
+  ...stormRemedies(ctx),
+});

@@ -1,0 +1,74 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSimulator, type Simulator } from '../../src/platform/simulator/simulator.js';
+import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
+import { byId, emitted, errorOf, newKey, stored, value } from './support.js';
+
+/**
+ * The routing group's operations on the simulator (src/platform/simulator/remedies/routing*.ts):
+ * each changes the platform as its seed says and reports it as a real platform would, refuses a
+ * state it does not apply to (409, invalid_state) and an unknown id (404, not_found).
+ */
+describe.each(databaseKinds())('routing remedies on the simulator (%s)', (kind) => {
+  let database: TestDatabase;
+  let sim: Simulator;
+  let sink: ReturnType<typeof emitted>;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    sink = emitted();
+    sim = await createSimulator({ database, emit: sink.emit });
+  });
+  afterEach(() => void sink.events.splice(0));
+  afterAll(async () => {
+    sim?.close();
+    await database?.drop();
+  });
+
+  describe('retry storm', () => {
+    const storm = (endpoint: string, breaker: string, extra: Record<string, unknown> = {}) => [
+      stored('breaker.state', { breaker, state: 'closed', failureRate: 0.41 }),
+      stored('endpoint.calls', { endpoint, callsPerMinute: 910, baselinePerMinute: 60, routine: 'daily-code-review', routineCallsPerMinute: 700, breaker, ...extra }),
+    ];
+
+    it("pauses the storming routine with the reason, and the endpoint's next sample drops by its calls", async () => {
+      await sim.applyEvents(storm('anthropic:/v1/messages', 'anthropic-messages'));
+      const paused = value(await sim.perform('pauseRoutine', 'daily-code-review', { reason: 'pause routine from console by James' }, newKey()));
+      expect(paused.routine).toMatchObject({ id: 'daily-code-review', status: 'paused', pausedReason: 'pause routine from console by James' });
+      expect(paused.calmed).toEqual([{ endpoint: 'anthropic:/v1/messages', callsPerMinute: 210, baselinePerMinute: 60 }]);
+      expect(byId(value(await sim.listRoutines()), 'daily-code-review')).toMatchObject({ status: 'paused' });
+      expect(sink.events.map((e) => [e.type, e.attributes])).toEqual([
+        ['routine.paused', { routine: 'daily-code-review', reason: 'pause routine from console by James' }],
+        ['endpoint.calls', { endpoint: 'anthropic:/v1/messages', callsPerMinute: 210, baselinePerMinute: 60, breaker: 'anthropic-messages' }],
+      ]);
+    });
+
+    it('refuses to pause a routine already paused (409) or unknown (404), and a reason too short (400)', async () => {
+      expect(errorOf(await sim.perform('pauseRoutine', 'daily-code-review', { reason: 'again please' }, newKey()))).toMatchObject({
+        code: 'invalid_state',
+        message: 'routine daily-code-review is already paused (pause routine from console by James)',
+      });
+      expect(errorOf(await sim.perform('pauseRoutine', 'no-such-routine', { reason: 'storming' }, newKey())).code).toBe('not_found');
+      expect(errorOf(await sim.perform('pauseRoutine', 'weekly-dependency-audit', { reason: 'x' }, newKey())).code).toBe('invalid_input');
+      expect(byId(value(await sim.listRoutines()), 'weekly-dependency-audit')?.status).toBe('active');
+      expect(sink.events).toEqual([]);
+    });
+
+    it('opens the breaker guarding the endpoint: its callers fail fast, so no call reaches the endpoint', async () => {
+      await sim.applyEvents(storm('openai:/v1/chat', 'openai-chat', { routine: 'nightly-data-sync' }));
+      const opened = value(await sim.perform('openBreaker', 'openai-chat', {}, newKey()));
+      expect(opened.breaker).toEqual({ id: 'openai-chat', partner: null, state: 'open', failureRate: 0.41 });
+      expect(opened.calmed).toEqual([{ endpoint: 'openai:/v1/chat', callsPerMinute: 0, baselinePerMinute: 60 }]);
+      expect(byId(value(await sim.listBreakers()), 'openai-chat')?.state).toBe('open');
+      expect(sink.events.map((e) => [e.type, e.attributes])).toEqual([
+        ['breaker.state', { breaker: 'openai-chat', state: 'open', failureRate: 0.41 }],
+        ['endpoint.calls', { endpoint: 'openai:/v1/chat', callsPerMinute: 0, baselinePerMinute: 60, routine: 'nightly-data-sync', routineCallsPerMinute: 0, breaker: 'openai-chat' }],
+      ]);
+    });
+
+    it('refuses to open a breaker already open (409) or unknown (404)', async () => {
+      expect(errorOf(await sim.perform('openBreaker', 'openai-chat', {}, newKey()))).toMatchObject({ code: 'invalid_state', message: 'circuit breaker openai-chat is already open' });
+      expect(errorOf(await sim.perform('openBreaker', 'no-such-breaker', {}, newKey())).code).toBe('not_found');
+      expect(sink.events).toEqual([]);
+    });
+  });
+});
