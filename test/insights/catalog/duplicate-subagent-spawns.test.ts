@@ -11,6 +11,18 @@ describe('duplicate subagent spawns (self-healing research)', () => {
     expect(d!.scope).toBe('memory-sync');
     expect(d!.summary).toBe('4 memory-sync tasks running (expected max: 1).');
     expect(d!.entities.map((e) => e.id)).toEqual(['m1', 'm2', 'm3', 'm4']);
+    // The research's guard from chat: keep the oldest, stop the rest, after a confirmation.
+    const [stop, dismiss] = entry.actions(d!);
+    expect(stop).toMatchObject({ action: 'stop_duplicate_spawns', label: 'Stop duplicates (keep m1)', target: { kind: 'agent', id: 'm1' } });
+    expect(stop!.confirm).toBe('Stop m2, m3, m4 and keep m1, the oldest? Each is signalled to save its state, then terminated.');
+    expect(dismiss!.action).toBe('dismiss');
+  });
+
+  it('counts only subagents whose task has not ended since it was spawned', () => {
+    const ended = (minutes: number, taskId: string) => stored('task.state', minutes, { taskId, taskType: 'memory-sync', state: 'cancelled' });
+    expect(detect(entry, [spawn(19, 'm1'), spawn(13, 'm2'), ended(2, 'm2')])).toEqual([]);
+    // An end reported before the spawn is an earlier run of that name.
+    expect(detect(entry, [ended(20, 'm2'), spawn(19, 'm1'), spawn(13, 'm2')])).toHaveLength(1);
   });
 
   it('stays quiet at the expected concurrency, including a sender-declared limit', () => {

@@ -4,6 +4,7 @@ import { failIntent } from './fail-intent.js';
 import { killStuckTask } from './kill-stuck-task.js';
 import { raiseResourceLimit } from './raise-resource-limit.js';
 import { removeDependency } from './remove-dependency.js';
+import { stopDuplicateSpawns } from './stop-duplicate-spawns.js';
 
 /** The recovery actions of the work group (src/platform/operations/work.ts), by kind. */
 export const workRecoveryActions = {
@@ -12,4 +13,5 @@ export const workRecoveryActions = {
   raise_resource_limit: raiseResourceLimit,
   cancel_task: cancelTask,
   remove_dependency: removeDependency,
+  stop_duplicate_spawns: stopDuplicateSpawns,
 } satisfies Record<string, RecoveryAction>;
