@@ -1,6 +1,36 @@
 import { z } from 'zod';
-import { defineEntry, type Detection } from './entry.js';
+import { defineEntry, type ActionSpec, type Detection, type Entity } from './entry.js';
 import { dismiss, latestBy } from './helpers.js';
+
+/** A button per failed task to resume from, for the first few: a card has room for a handful. */
+const MAX_RESUME_BUTTONS = 3;
+
+/**
+ * The procedures' options: retry only the failed tasks, resume from a task fixed by hand, or roll
+ * back to the last checkpoint (approval-gated: running tasks are cancelled).
+ */
+function fixesOf(ws: Entity, failed: Entity[]): ActionSpec[] {
+  const tasks = failed.length === 1 ? 'failed task' : `${failed.length} failed tasks`;
+  const retry: ActionSpec[] = failed.length
+    ? [{ action: 'retry_failed_tasks', label: 'Retry failed tasks', target: ws, style: 'primary', confirm: `Retry the ${tasks} of ${ws.id}? Each runs once more; completed tasks are kept.` }]
+    : [];
+  const resume = failed.slice(0, MAX_RESUME_BUTTONS).map(
+    (task): ActionSpec => ({
+      action: 'resume_workstream',
+      label: `Resume from ${task.id}`,
+      target: task,
+      confirm: `Resume ${ws.id} from ${task.id}? Do it once ${task.id} is fixed by hand: it and the tasks waiting on it run again; completed tasks are kept.`,
+    }),
+  );
+  const rollback: ActionSpec = {
+    action: 'rollback_workstream',
+    label: 'Roll back to checkpoint',
+    target: ws,
+    style: 'danger',
+    confirm: `Roll ${ws.id} back to its last checkpoint? Running tasks are cancelled; completed tasks cannot be undone.`,
+  };
+  return [...retry, ...resume, rollback];
+}
 
 /** Recovery procedures: "Workstream failed" (critical, urgency high: the deliverable is blocked). */
 export default defineEntry({
@@ -31,18 +61,10 @@ export default defineEntry({
       });
   },
   title: (d) => `Workstream ${d.scope} failed`,
-  actions: (d) => [
-    ...d.entities
-      .filter((e) => e.kind === 'workstream')
-      .map((ws) => ({
-        action: 'rollback_workstream' as const,
-        label: 'Roll back to checkpoint',
-        target: ws,
-        style: 'danger' as const,
-        confirm: `Roll ${ws.id} back to its last checkpoint? Running tasks are cancelled; completed tasks cannot be undone.`,
-      })),
-    dismiss,
-  ],
+  actions: (d) => {
+    const failed = d.entities.filter((e) => e.kind === 'task');
+    return [...d.entities.filter((e) => e.kind === 'workstream').flatMap((ws) => fixesOf(ws, failed)), dismiss];
+  },
   runbook: [
     'Analyse the failure: all tasks failed (systemic: workers, resources, configuration) or some (partial).',
     'Critical task failed: fix it and retry the workstream. Non-critical: retry only the failed tasks.',

@@ -11,6 +11,10 @@ export const workstreamFailed: Scenario = {
   build(start) {
     const t = timeline(NAME, start, 'orchestrator');
     t.at(0).emit(min(50), 'workstream.state', { workstream: WS, state: 'running' });
+    // A chain: what resume_workstream.py --from-task runs again is the task and those waiting on it.
+    for (const [taskId, on] of [['task-002', 'task-001'], ['task-003', 'task-002'], ['task-004', 'task-003']] as const) {
+      t.emit(min(50), 'task.dependency', { taskId, dependsOn: [on], workstream: WS });
+    }
     t.emit(min(40), 'task.state', { taskId: 'task-001', state: 'completed', workstream: WS, attempt: 1, maxAttempts: 3 });
     t.emit(min(30), 'task.state', { taskId: 'task-002', state: 'completed', workstream: WS, attempt: 1, maxAttempts: 3 });
     t.at(1 * SECOND).emit(min(15), 'task.state', {

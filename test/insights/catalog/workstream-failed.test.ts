@@ -6,7 +6,7 @@ const WS = 'ws-ulid-004';
 const task = (taskId: string, state: 'completed' | 'failed', error?: string) => stored('task.state', 20, { taskId, state, workstream: WS, ...(error ? { error } : {}) });
 
 describe('workstream failed (recovery procedures)', () => {
-  it('counts the failed tasks and offers a rollback behind a confirmation', () => {
+  it('counts the failed tasks and offers the procedures\' three ways back, each behind a confirmation', () => {
     const [d] = detect(entry, [
       task('task-001', 'completed'),
       task('task-002', 'completed'),
@@ -16,9 +16,17 @@ describe('workstream failed (recovery procedures)', () => {
     ]);
     expect(d!.summary).toBe('Workstream ws-ulid-004 failed (2 of 4 tasks).');
     expect(d!.entities.map((e) => e.id)).toEqual([WS, 'task-003', 'task-004']);
-    const [rollback, dismiss] = entry.actions(d!);
-    expect(rollback).toMatchObject({ action: 'rollback_workstream', target: { id: WS }, confirm: expect.stringContaining('checkpoint') });
-    expect(dismiss!.action).toBe('dismiss');
+    const actions = entry.actions(d!);
+    expect(actions.map((a) => [a.action, a.label, a.target?.id])).toEqual([
+      ['retry_failed_tasks', 'Retry failed tasks', WS],
+      ['resume_workstream', 'Resume from task-003', 'task-003'],
+      ['resume_workstream', 'Resume from task-004', 'task-004'],
+      ['rollback_workstream', 'Roll back to checkpoint', WS],
+      ['dismiss', 'Dismiss', undefined],
+    ]);
+    expect(actions[0]!.confirm).toBe('Retry the 2 failed tasks of ws-ulid-004? Each runs once more; completed tasks are kept.');
+    expect(actions[1]!.confirm).toMatch(/^Resume ws-ulid-004 from task-003\? Do it once task-003 is fixed by hand/);
+    expect(actions[3]!.confirm).toContain('checkpoint');
   });
 
   it('stays quiet while running and after a rollback', () => {

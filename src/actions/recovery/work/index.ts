@@ -4,6 +4,8 @@ import { failIntent } from './fail-intent.js';
 import { killStuckTask } from './kill-stuck-task.js';
 import { raiseResourceLimit } from './raise-resource-limit.js';
 import { removeDependency } from './remove-dependency.js';
+import { resumeWorkstream } from './resume-workstream.js';
+import { retryFailedTasks } from './retry-failed-tasks.js';
 import { stopDuplicateSpawns } from './stop-duplicate-spawns.js';
 
 /** The recovery actions of the work group (src/platform/operations/work.ts), by kind. */
@@ -14,4 +16,6 @@ export const workRecoveryActions = {
   cancel_task: cancelTask,
   remove_dependency: removeDependency,
   stop_duplicate_spawns: stopDuplicateSpawns,
+  retry_failed_tasks: retryFailedTasks,
+  resume_workstream: resumeWorkstream,
 } satisfies Record<string, RecoveryAction>;
