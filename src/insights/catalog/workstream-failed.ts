@@ -1,35 +1,43 @@
 import { z } from 'zod';
-import { defineEntry, type ActionSpec, type Detection, type Entity } from './entry.js';
+import { defineEntry, type ActionSpec, type Detection } from './entry.js';
 import { dismiss, latestBy } from './helpers.js';
 
 /** A button per failed task to resume from, for the first few: a card has room for a handful. */
 const MAX_RESUME_BUTTONS = 3;
 
 /**
- * The procedures' options: retry only the failed tasks, resume from a task fixed by hand, or roll
- * back to the last checkpoint (approval-gated: running tasks are cancelled).
+ * The procedures' options: retry only the failed tasks, resume from a task fixed by hand (the
+ * action reads the task's workstream from the platform), or roll back to the last checkpoint
+ * (approval-gated: running tasks are cancelled).
  */
-function fixesOf(ws: Entity, failed: Entity[]): ActionSpec[] {
-  const tasks = failed.length === 1 ? 'failed task' : `${failed.length} failed tasks`;
-  const retry: ActionSpec[] = failed.length
-    ? [{ action: 'retry_failed_tasks', label: 'Retry failed tasks', target: ws, style: 'primary', confirm: `Retry the ${tasks} of ${ws.id}? Each runs once more; completed tasks are kept.` }]
-    : [];
+function fixesOf(d: Detection): ActionSpec[] {
+  const workstreams = d.entities.filter((e) => e.kind === 'workstream');
+  const failed = d.entities.filter((e) => e.kind === 'task');
+  // The platform's count when the tasks themselves were not reported.
+  const count = typeof d.facts?.failedTasks === 'number' ? d.facts.failedTasks : failed.length;
+  const tasks = count === 1 ? 'failed task' : count > 1 ? `${count} failed tasks` : 'failed tasks';
+  const retry = workstreams.map(
+    (ws): ActionSpec => ({ action: 'retry_failed_tasks', label: 'Retry failed tasks', target: ws, style: 'primary', confirm: `Retry the ${tasks} of ${ws.id}? Each runs once more; completed tasks are kept.` }),
+  );
+  const of = workstreams[0]?.id ?? 'its workstream';
   const resume = failed.slice(0, MAX_RESUME_BUTTONS).map(
     (task): ActionSpec => ({
       action: 'resume_workstream',
       label: `Resume from ${task.id}`,
       target: task,
-      confirm: `Resume ${ws.id} from ${task.id}? Do it once ${task.id} is fixed by hand: it and the tasks waiting on it run again; completed tasks are kept.`,
+      confirm: `Resume ${of} from ${task.id}? Do it once ${task.id} is fixed by hand: it and the tasks waiting on it run again; completed tasks are kept.`,
     }),
   );
-  const rollback: ActionSpec = {
-    action: 'rollback_workstream',
-    label: 'Roll back to checkpoint',
-    target: ws,
-    style: 'danger',
-    confirm: `Roll ${ws.id} back to its last checkpoint? Running tasks are cancelled; completed tasks cannot be undone.`,
-  };
-  return [...retry, ...resume, rollback];
+  const rollback = workstreams.map(
+    (ws): ActionSpec => ({
+      action: 'rollback_workstream',
+      label: 'Roll back to checkpoint',
+      target: ws,
+      style: 'danger',
+      confirm: `Roll ${ws.id} back to its last checkpoint? Running tasks are cancelled; completed tasks cannot be undone.`,
+    }),
+  );
+  return [...retry, ...resume, ...rollback];
 }
 
 /** Recovery procedures: "Workstream failed" (critical, urgency high: the deliverable is blocked). */
@@ -61,10 +69,7 @@ export default defineEntry({
       });
   },
   title: (d) => `Workstream ${d.scope} failed`,
-  actions: (d) => {
-    const failed = d.entities.filter((e) => e.kind === 'task');
-    return [...d.entities.filter((e) => e.kind === 'workstream').flatMap((ws) => fixesOf(ws, failed)), dismiss];
-  },
+  actions: (d) => [...fixesOf(d), dismiss],
   runbook: [
     'Analyse the failure: all tasks failed (systemic: workers, resources, configuration) or some (partial).',
     'Critical task failed: fix it and retry the workstream. Non-critical: retry only the failed tasks.',
