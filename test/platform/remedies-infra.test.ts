@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/platform/simulator/simulator.js';
 import { oneDatabaseKind, openTestDatabase, type TestDatabase } from '../support/databases.js';
+import { nextWorkerId } from '../../src/platform/simulator/remedies/infra-queues.js';
 import { emitted, errorOf, newKey, stored, value } from './support.js';
 
 const GB = 1024 ** 3;
@@ -116,6 +117,61 @@ describe.each(oneDatabaseKind())('the infra remedies of the simulator (%s)', (ki
       ]);
       expect(value(await sim.perform('replayDeadLetters', Q, {}, key))).toEqual(replayed);
       expect(errorOf(await sim.perform('replayDeadLetters', Q, {}, newKey()))).toEqual({ code: 'invalid_state', message: `the dead-letter queue of ${Q} is empty: nothing to replay` });
+    });
+  });
+
+  describe('task queue growing (self-healing research, queue depth)', () => {
+    const Q = 'agent-tasks-sim';
+    const workers = async () => {
+      const listed = await sim.listWorkers();
+      return listed.ok ? listed.value : [];
+    };
+    beforeAll(async () => {
+      // The seeded workspace's three workers, each executing two tasks now (worker-002 also runs the seed's task-002).
+      const busy = ['worker-001', 'worker-002', 'worker-003'].flatMap((worker, i) =>
+        [1, 2].map((n) => stored('task.state', { taskId: `task-9${i}${n}`, state: 'executing', worker, attempt: 1, maxAttempts: 3 })),
+      );
+      await sim.applyEvents([
+        ...busy,
+        stored('queue.depth', { queue: Q, kind: 'task', depth: 190 }),
+        stored('queue.depth', { queue: Q, kind: 'task', depth: 205 }),
+        stored('queue.depth', { queue: 'empty-queue', kind: 'task', depth: 0 }),
+        stored('queue.depth', { queue: 'letters-only', kind: 'dead_letter', depth: 3 }),
+      ]);
+    });
+
+    it('numbers a new worker after the highest', () => {
+      expect(nextWorkerId(['worker-001', 'worker-003', 'gpu-7'])).toBe('worker-004');
+      expect(nextWorkerId([])).toBe('worker-001');
+      expect(nextWorkerId(['worker-9', 'worker-10'])).toBe('worker-11');
+    });
+
+    it('answers 404 for a queue with no task depth, and 409 for an empty one', async () => {
+      expect(errorOf(await sim.perform('addWorker', 'queue-nobody', {}, newKey()))).toEqual({ code: 'not_found', message: 'no task queue depth is known for queue queue-nobody' });
+      expect(errorOf(await sim.perform('addWorker', 'letters-only', {}, newKey())).code).toBe('not_found');
+      expect(errorOf(await sim.perform('addWorker', 'empty-queue', {}, newKey()))).toMatchObject({ code: 'invalid_state', message: 'the task queue of empty-queue is empty: no capacity is needed' });
+    });
+
+    it('adds one healthy worker that takes its first tasks, once per key, and reports both', async () => {
+      events.events.length = 0;
+      const key = newKey();
+      const added = value(await sim.perform('addWorker', Q, {}, key));
+      expect(added).toMatchObject({ queue: { queue: Q, depth: 203 }, worker: { id: 'worker-004', status: 'healthy' }, claimed: 2 });
+      expect(events.events.map((e) => [e.type, e.attributes])).toEqual([
+        ['worker.heartbeat', { worker: 'worker-004', intervalSeconds: 60 }],
+        ['queue.depth', { queue: Q, kind: 'task', depth: 203 }],
+      ]);
+      expect(value(await sim.perform('addWorker', Q, {}, key))).toEqual(added);
+      expect((await workers()).map((w) => w.id)).toEqual(['worker-001', 'worker-002', 'worker-003', 'worker-004']);
+    });
+
+    it('refuses more capacity while a worker is blocked (409): "Add capacity only once nothing is blocked"', async () => {
+      await sim.applyEvents([stored('worker.state', { worker: 'worker-002', state: 'unresponsive' })]);
+      expect(errorOf(await sim.perform('addWorker', Q, {}, newKey()))).toEqual({
+        code: 'invalid_state',
+        message: 'worker worker-002 is unresponsive and stalls the queue: restart it before adding capacity',
+      });
+      expect(await workers()).toHaveLength(4);
     });
   });
 });

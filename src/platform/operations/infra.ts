@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Worker } from '../port.js';
 import { defineOperations } from './spec.js';
 
 /** An agent's context window, as a compaction leaves it. */
@@ -69,5 +70,16 @@ export const infraOperations = defineOperations({
     verb: 'replay-dead-letters',
     body: z.strictObject({}),
     answer: z.object({ queue: WorkQueue, replayed: z.number() }),
+  },
+  /**
+   * Task queue growing (self-healing research: "Growing queue = either slow processing or blocked
+   * agents"; the card's runbook: "Add capacity only once nothing is blocked"): one more worker
+   * for the queue, which takes its first tasks at once.
+   */
+  addWorker: {
+    collection: 'queues',
+    verb: 'add-worker',
+    body: z.strictObject({}),
+    answer: z.object({ queue: WorkQueue, worker: Worker, claimed: z.number() }),
   },
 });

@@ -11,6 +11,11 @@ describe('task queue growing (self-healing research)', () => {
     expect(d!.summary).toBe('Task queue "routine-work" growing: 120 → 480 in 59 minutes.');
   });
 
+  it('clears once the queue starts draining: its newest depth below the one before, whatever the hour shows', () => {
+    expect(detect(taskQueue, [depth(60, 'task', 60), depth(5, 'task', 190), depth(2, 'task', 205), depth(1, 'task', 203)])).toEqual([]);
+    expect(detect(taskQueue, [depth(60, 'task', 60), depth(2, 'task', 203), depth(1, 'task', 230)])).toHaveLength(1);
+  });
+
   it('stays quiet when draining, below 100, or with a single sample', () => {
     expect(detect(taskQueue, [depth(30, 'task', 480), depth(1, 'task', 120)])).toEqual([]);
     expect(detect(taskQueue, [depth(30, 'task', 50), depth(1, 'task', 99)])).toEqual([]);

@@ -1,4 +1,5 @@
 import type { RecoveryAction } from '../action.js';
+import { addWorker } from './add-worker.js';
 import { compactContext } from './compact-context.js';
 import { flushExpiredKeys } from './flush-expired-keys.js';
 import { raiseRedisMemory } from './raise-redis-memory.js';
@@ -12,4 +13,5 @@ export const infraRecoveryActions = {
   flush_expired_keys: flushExpiredKeys,
   raise_redis_memory: raiseRedisMemory,
   replay_dead_letters: replayDeadLetters,
+  add_worker: addWorker,
 } satisfies Record<string, RecoveryAction>;
