@@ -32,11 +32,16 @@ describe('the remediation section of the config', () => {
         '      action: restart_runtime',
         '      maxRuns: 2',
         '      windowMinutes: 30',
+        '    - { name: replay-dead-letters, kind: dead_letter_growing, action: replay_dead_letters, maxRuns: 1, windowMinutes: 60 }',
       ].join('\n'),
     );
     expect(config.ok && config.value.remediation).toEqual({
       restartBound: { maxRuns: 4, windowMinutes: 60 },
-      policies: [{ name: 'restart-oom-runtimes', kind: 'runtime_unreachable', when: { oom: true }, action: 'restart_runtime', maxRuns: 2, windowMinutes: 30 }],
+      policies: [
+        { name: 'restart-oom-runtimes', kind: 'runtime_unreachable', when: { oom: true }, action: 'restart_runtime', maxRuns: 2, windowMinutes: 30 },
+        // Gated by 'confirm': the config is the confirmation.
+        { name: 'replay-dead-letters', kind: 'dead_letter_growing', when: {}, action: 'replay_dead_letters', maxRuns: 1, windowMinutes: 60 },
+      ],
     });
   });
 
