@@ -71,4 +71,40 @@ describe.each(databaseKinds())('routing remedies on the simulator (%s)', (kind) 
       expect(sink.events).toEqual([]);
     });
   });
+
+  describe('provider degraded', () => {
+    const health = (provider: string, latencyMs: number, errorRate: number, status: string) => stored('provider.health', { provider, latencyMs, errorRate, status });
+
+    it("routes a degraded provider's new work to the seed's backup, Anthropic, and reports where it goes", async () => {
+      await sim.applyEvents([health('openai', 12_000, 0.08, 'degraded')]);
+      const routed = value(await sim.perform('failoverProvider', 'openai', {}, newKey()));
+      expect(routed).toEqual({ provider: 'openai', routedTo: 'anthropic', since: expect.any(String), previouslyRoutedTo: null });
+      expect(sink.events.map((e) => [e.type, e.attributes])).toEqual([
+        ['provider.health', { provider: 'openai', latencyMs: 12_000, errorRate: 0.08, status: 'degraded', routedTo: 'anthropic', routedSince: routed.since }],
+      ]);
+    });
+
+    it('refuses a second failover (409), a healthy provider (409) and an unknown one (404)', async () => {
+      expect(errorOf(await sim.perform('failoverProvider', 'openai', {}, newKey()))).toMatchObject({ code: 'invalid_state', message: expect.stringMatching(/^new work of openai already goes to anthropic/) });
+      expect(errorOf(await sim.perform('failoverProvider', 'ollama', {}, newKey()))).toMatchObject({ code: 'invalid_state', message: expect.stringMatching(/^provider ollama is healthy \(connected, 310 ms/) });
+      expect(errorOf(await sim.perform('failoverProvider', 'mistral', {}, newKey())).code).toBe('not_found');
+      expect(sink.events).toEqual([]);
+    });
+
+    it('switches back only once the provider is healthy, and says where work had gone', async () => {
+      expect(errorOf(await sim.perform('restoreProvider', 'openai', {}, newKey()))).toMatchObject({ code: 'invalid_state', message: expect.stringMatching(/^provider openai is not healthy yet \(degraded.*its work stays on anthropic$/) });
+      await sim.applyEvents([health('OpenAI', 900, 0.004, 'connected')]);
+      expect(value(await sim.perform('restoreProvider', 'openai', {}, newKey()))).toEqual({ provider: 'openai', routedTo: null, since: null, previouslyRoutedTo: 'anthropic' });
+      expect(sink.events.map((e) => e.attributes)).toEqual([{ provider: 'openai', latencyMs: 900, errorRate: 0.004, status: 'connected', routedTo: null, routedSince: null }]);
+      expect(errorOf(await sim.perform('restoreProvider', 'openai', {}, newKey()))).toMatchObject({ code: 'invalid_state', message: expect.stringMatching(/was not failed over$/) });
+      expect(errorOf(await sim.perform('restoreProvider', 'mistral', {}, newKey())).code).toBe('not_found');
+    });
+
+    it('picks the healthiest other provider when the backup is the one degraded, and refuses when none is connected', async () => {
+      await sim.applyEvents([health('anthropic', 1600, 0.41, 'degraded')]);
+      expect(value(await sim.perform('failoverProvider', 'anthropic', {}, newKey())).routedTo).toBe('ollama');
+      await sim.applyEvents([health('openai', 12_000, 0.2, 'degraded'), health('ollama', 0, 1, 'down')]);
+      expect(errorOf(await sim.perform('failoverProvider', 'openai', {}, newKey()))).toMatchObject({ code: 'invalid_state', message: 'no other provider is connected to take the new work of openai' });
+    });
+  });
 });

@@ -15,6 +15,7 @@ import mcpServerFailing from './mcp-server-failing.js';
 import partnerTrustLow from './partner-trust-low.js';
 import probeFailing from './probe-failing.js';
 import providerDegraded from './provider-degraded.js';
+import providerRecovered from './provider-recovered.js';
 import redisMemoryPressure from './redis-memory-pressure.js';
 import resourceExhausted from './resource-exhausted.js';
 import retryStorm from './retry-storm.js';
@@ -45,6 +46,8 @@ export const catalog: CatalogEntry[] = [
   mcpPoolExhausted,
   mcpPoolHigh,
   providerDegraded,
+  // ...and its follow-up once the provider is healthy again
+  providerRecovered,
   // Failure scenarios playbook
   breakerOpen,
   hallucinationDetected,

@@ -1,20 +1,7 @@
-import { z } from 'zod';
-import type { Signal } from '../signal-window.js';
 import { defineEntry, type Detection } from './entry.js';
 import { dismiss, latestBy, percent } from './helpers.js';
+import { healthLimits, problems, routings, routingWords } from './provider-routing.js';
 import { providerFailoverTicket } from './seed-tickets.js';
-
-type Limits = { latencyMs: number; errorRate: number };
-
-/** Why the provider counts as degraded, in the Doctor's words ("Degraded (slow response)"). */
-function problems({ attributes: a }: Signal<'provider.health'>, limits: Limits): string[] {
-  return [
-    ...(a.status === 'down' ? ['down'] : []),
-    ...(a.latencyMs > limits.latencyMs ? ['slow response'] : []),
-    ...(a.errorRate > limits.errorRate ? [`error rate ${percent(a.errorRate)}`] : []),
-    ...(a.status === 'degraded' && a.latencyMs <= limits.latencyMs && a.errorRate <= limits.errorRate ? ['reported degraded'] : []),
-  ];
-}
 
 /** Team-X Doctor: "OpenAI: Degraded (slow response)", the cause of the stuck loops. */
 export default defineEntry({
@@ -23,33 +10,52 @@ export default defineEntry({
   name: 'LLM provider degraded',
   severity: 'warning',
   category: 'operational',
-  // #63's failover trigger is an error rate above 10%; 5 s latency marks "slow response".
-  thresholds: z.object({ latencyMs: z.number().positive().default(5000), errorRate: z.number().min(0).max(1).default(0.1) }),
+  thresholds: healthLimits,
   detect({ window, now, thresholds }) {
     const detections: Detection[] = [];
+    const routed = routings(window, now);
     for (const health of latestBy(window, 'provider.health', 'provider', now).values()) {
       const found = problems(health, thresholds);
       if (found.length === 0) continue;
       const { provider, latencyMs, errorRate, status } = health.attributes;
       const down = status === 'down';
+      const routing = routed.get(provider);
       detections.push({
         scope: provider,
         ...(down ? { severity: 'critical' as const } : {}),
         summary: down ? `Provider ${provider} down.` : `Provider ${provider} degraded (${found.join(', ')}).`,
-        detail: 'Loops waiting on it may hang; route critical work to a healthy provider.',
+        detail: routing
+          ? `New work goes to ${routing.routedTo}; loops already waiting on ${provider} may still hang.`
+          : 'Loops waiting on it may hang; route critical work to a healthy provider.',
         entities: [{ kind: 'provider', id: provider, detail: found.join(', ') }],
         fields: [
           { label: 'Latency', value: `${Math.round(latencyMs)} ms` },
           { label: 'Error rate', value: percent(errorRate) },
           ...(status ? [{ label: 'Status', value: status }] : []),
+          ...(routing ? [{ label: 'New work', value: routingWords(routing) }] : []),
         ],
-        facts: { latencyMs, errorRate, ...(status ? { status } : {}) },
+        facts: { latencyMs, errorRate, ...(status ? { status } : {}), ...(routing ? { routedTo: routing.routedTo } : {}) },
       });
     }
     return detections;
   },
   title: (d) => `Provider ${d.scope} ${d.severity === 'critical' ? 'down' : 'degraded'}`,
-  actions: () => [{ action: 'run_doctor', label: 'Run Doctor' }, dismiss],
+  // Once new work goes elsewhere there is nothing more to route: the follow-up card (provider_recovered) switches back.
+  actions: (d) => [
+    ...(d.facts?.routedTo === undefined
+      ? d.entities
+          .filter((e) => e.kind === 'provider')
+          .map((provider) => ({
+            action: 'failover_provider' as const,
+            label: 'Fail over new work',
+            target: provider,
+            style: 'primary' as const,
+            confirm: `Route new work of ${provider.id} to a healthy provider (the seed's backup, Anthropic, when it is connected)? Work already running stays on ${provider.id}; a card offers to switch back once it is healthy.`,
+          }))
+      : []),
+    { action: 'run_doctor', label: 'Run Doctor' },
+    dismiss,
+  ],
   runbook: [
     'Confirm the degradation is the provider\'s (status page, other workspaces): it is external, with no control on our side.',
     'Route critical loops to a healthy provider (the seed: Anthropic as backup).',

@@ -4,6 +4,8 @@ import { patchObjects } from '../objects.js';
 
 /** An endpoint's latest call rate, its heaviest caller and the breaker guarding it (retry storm). */
 export const ENDPOINT_TRAFFIC = 'endpoint_traffic';
+/** Where a provider's new work goes while it is failed over (provider degraded). */
+export const PROVIDER_ROUTING = 'provider_routing';
 
 export const EndpointTraffic = z.object({
   callsPerMinute: z.number().nonnegative(),
@@ -14,6 +16,9 @@ export const EndpointTraffic = z.object({
   breaker: z.string().nullable().default(null),
 });
 export type EndpointTraffic = z.output<typeof EndpointTraffic>;
+
+export const ProviderRouting = z.object({ routedTo: z.string().nullable(), since: z.string().nullable() });
+export type ProviderRouting = z.output<typeof ProviderRouting>;
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const text = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
