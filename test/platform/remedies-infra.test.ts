@@ -174,4 +174,34 @@ describe.each(oneDatabaseKind())('the infra remedies of the simulator (%s)', (ki
       expect(await workers()).toHaveLength(4);
     });
   });
+
+  describe("MCP pool filling up (the seed story's pool fix)", () => {
+    const pool = async (id: string) => {
+      const listed = await sim.listMcpServers();
+      return listed.ok ? listed.value.find((m) => m.id === id) : undefined;
+    };
+
+    it('answers 404 for a server it does not know', async () => {
+      expect(errorOf(await sim.perform('raiseMcpPool', 'mcp-nobody', {}, newKey()))).toEqual({ code: 'not_found', message: 'no MCP server named mcp-nobody' });
+    });
+
+    it('grows the seeded database-query pool four-fold (5 → 20) once, keeps the connections in use, and reports it', async () => {
+      await sim.applyEvents([stored('mcp.pool', { server: 'database-query', inUse: 4, size: 5, waiting: 0 })]);
+      events.events.length = 0;
+      const key = newKey();
+      const raised = value(await sim.perform('raiseMcpPool', 'database-query', {}, key));
+      expect(raised).toEqual({ server: { id: 'database-query', transport: 'http', status: 'healthy', poolSize: 20, poolInUse: 4 }, previousSize: 5 });
+      expect(events.ofType('mcp.pool').map((e) => e.attributes)).toEqual([{ server: 'database-query', inUse: 4, size: 20, waiting: 0 }]);
+      expect(value(await sim.perform('raiseMcpPool', 'database-query', {}, key))).toEqual(raised);
+      expect((await pool('database-query'))?.poolSize).toBe(20);
+    });
+
+    it('refuses a size that is not above the current pool (409)', async () => {
+      expect(errorOf(await sim.perform('raiseMcpPool', 'database-query', { size: 20 }, newKey()))).toEqual({
+        code: 'invalid_state',
+        message: 'the pool of database-query already has 20 connections; 20 would not raise it',
+      });
+      expect(value(await sim.perform('raiseMcpPool', 'database-query', { size: 30 }, newKey())).server.poolSize).toBe(30);
+    });
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MCP_POOL_RAISE_FACTOR } from '../../platform/operations/infra.js';
 import { defineEntry, type Detection } from './entry.js';
 import { dismiss, percent } from './helpers.js';
 import { poolFacts, poolReadings } from './mcp-pool-exhausted.js';
@@ -26,7 +27,22 @@ export default defineEntry({
   },
   title: (d) => `MCP pool filling up: ${d.scope}`,
   // Restarting a busy server drops the queries it holds; the fix is capacity, not a restart.
-  actions: () => [dismiss],
+  actions: (d) => {
+    const server = d.entities.find((e) => e.kind === 'mcp_server');
+    if (!server) return [dismiss];
+    const size = typeof d.facts?.poolSize === 'number' ? d.facts.poolSize : undefined;
+    const to = size === undefined ? 'four-fold' : `from ${size} to ${size * MCP_POOL_RAISE_FACTOR} connections`;
+    return [
+      {
+        action: 'raise_mcp_pool' as const,
+        label: 'Increase pool size',
+        target: server,
+        style: 'primary' as const,
+        confirm: `Raise the connection pool of ${server.id} ${to} (the seed's fix: 5 → 20)? The server and the database behind it must take that many connections.`,
+      },
+      dismiss,
+    ];
+  },
   runbook: [
     'Check which routines hold connections and whether they are retrying.',
     'Increase the pool size before it runs dry, or reduce routine concurrency.',

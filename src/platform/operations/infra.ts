@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Worker } from '../port.js';
+import { McpServer, Worker } from '../port.js';
 import { defineOperations } from './spec.js';
 
 /** An agent's context window, as a compaction leaves it. */
@@ -28,6 +28,12 @@ export type RedisInstance = z.infer<typeof RedisInstance>;
 /** A work queue of the platform: its task queue and its dead-letter queue (self-healing research). */
 export const WorkQueue = z.object({ queue: z.string(), depth: z.number(), deadLetters: z.number() });
 export type WorkQueue = z.infer<typeof WorkQueue>;
+
+/**
+ * How much raiseMcpPool grows a pool when the body names no size: the seed story's fix ("Increase
+ * connection pool from 5 to 20"), four-fold. The pool-filling card quotes it in its confirmation.
+ */
+export const MCP_POOL_RAISE_FACTOR = 4;
 
 /** See ./index.ts. */
 export const infraOperations = defineOperations({
@@ -81,5 +87,15 @@ export const infraOperations = defineOperations({
     verb: 'add-worker',
     body: z.strictObject({}),
     answer: z.object({ queue: WorkQueue, worker: Worker, claimed: z.number() }),
+  },
+  /**
+   * MCP pool filling up (the seed story's Copilot alert at 80%, "Recommendation: Increase pool
+   * size"): a bigger connection pool before it runs dry; without a body, MCP_POOL_RAISE_FACTOR.
+   */
+  raiseMcpPool: {
+    collection: 'mcp-servers',
+    verb: 'raise-pool',
+    body: z.strictObject({ size: z.number().int().positive().optional() }),
+    answer: z.object({ server: McpServer, previousSize: z.number() }),
   },
 });

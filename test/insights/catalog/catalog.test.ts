@@ -129,6 +129,7 @@ describe('replaying the scenarios', () => {
     'subagent-spawn-loop': ['duplicate_subagent_spawns'],
     'context-overflow': ['context_window_high'],
     'dead-letter-growth': ['dead_letter_growing', 'task_queue_growing'],
+    'task-queue-growing': ['task_queue_growing'],
     'credential-expiring': ['credential_expiring', 'probe_failing'],
     'probe-failing': ['probe_failing'],
     'retry-storm': ['retry_storm'],

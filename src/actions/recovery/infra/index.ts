@@ -2,6 +2,7 @@ import type { RecoveryAction } from '../action.js';
 import { addWorker } from './add-worker.js';
 import { compactContext } from './compact-context.js';
 import { flushExpiredKeys } from './flush-expired-keys.js';
+import { raiseMcpPool } from './raise-mcp-pool.js';
 import { raiseRedisMemory } from './raise-redis-memory.js';
 import { replayDeadLetters } from './replay-dead-letters.js';
 import { shortenKeyTtl } from './shorten-key-ttl.js';
@@ -14,4 +15,5 @@ export const infraRecoveryActions = {
   raise_redis_memory: raiseRedisMemory,
   replay_dead_letters: replayDeadLetters,
   add_worker: addWorker,
+  raise_mcp_pool: raiseMcpPool,
 } satisfies Record<string, RecoveryAction>;

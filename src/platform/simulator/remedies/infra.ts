@@ -5,6 +5,7 @@ import { fail, guard, simEvent } from '../context.js';
 import { changeObject } from '../objects.js';
 import type { Handlers } from './handler.js';
 import { AGENT_CONTEXT } from './infra-events.js';
+import { poolRemedies } from './infra-pool.js';
 import { queueRemedies } from './infra-queues.js';
 import { redisRemedies } from './infra-redis.js';
 
@@ -19,6 +20,7 @@ const KEPT_AFTER_COMPACTION = 0.25;
 export const infraRemedies: Handlers<keyof typeof infraOperations> = (ctx) => ({
   ...redisRemedies(ctx),
   ...queueRemedies(ctx),
+  ...poolRemedies(ctx),
   compactContext: (agent) =>
     guard(`compact the context of ${agent}`, async () => {
       const at = ctx.now();

@@ -1,23 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oneDatabaseKind } from '../support/databases.js';
 import { PEOPLE, startFixFixture, type FixFixture } from './support/fix-from-card.js';
+import { playStory, seedPoolFillingUp } from './support/fix-infra.js';
 
 const QUEUE = 'agent-tasks';
 const TITLE = /^Task queue growing: agent-tasks$/;
 
 /**
- * Self-healing research, "Growing queue = either slow processing or blocked agents": in the
- * task-queue-growing scenario every worker is healthy and busy while the queue grows from 60 to
- * 205. Add worker adds cost, so a responder asks and an approver decides; the platform starts
- * worker-004, which takes its first tasks, the queue starts draining and the insight clears.
+ * The capacity remedies, on one Triage (each start costs seconds of CI). Self-healing research,
+ * "Growing queue = either slow processing or blocked agents": in the task-queue-growing scenario
+ * every worker is healthy and busy while the queue grows from 60 to 205. Add worker adds cost, so
+ * a responder asks and an approver decides; the platform starts worker-004, which takes its first
+ * tasks, the queue starts draining and the insight clears. Then the seed story's MCP pool at 4 of
+ * 5: Increase pool size, after its confirmation, raises it to 20 as James did in the story.
  */
-describe.each(oneDatabaseKind())('task queue growing, given a worker from its card on %s', (kind) => {
+describe.each(oneDatabaseKind())('capacity added from the card on %s: a worker for a growing queue, a bigger MCP pool', (kind) => {
   let fx: FixFixture;
   beforeAll(async () => {
     fx = await startFixFixture(kind, 'task-queue-growing');
   });
   afterAll(async () => fx?.close());
 
+  const pool = async () => {
+    const listed = await fx.triage.platform.listMcpServers();
+    const server = listed.ok ? listed.value.find((m) => m.id === 'database-query') : undefined;
+    return server && { poolSize: server.poolSize, poolInUse: server.poolInUse };
+  };
   const workers = async () => {
     const listed = await fx.triage.platform.listWorkers();
     return listed.ok ? listed.value.map((w) => [w.id, w.status]) : [];
@@ -51,5 +59,26 @@ describe.each(oneDatabaseKind())('task queue growing, given a worker from its ca
     await fx.cardSays(done, /✅ Resolved at/);
     expect((await fx.audit('add_worker')).slice(1).map((r) => [r.actor, r.outcome])).toEqual([['console:james', 'requested']]);
     expect((await fx.audit('approve_action')).map((r) => [r.actor, r.outcome])).toEqual([['console:elena', 'approved']]);
+  });
+
+  it("MCP pool filling up in the seed story: a viewer may not raise it; a responder does after the confirmation, 5 → 20, and the insight clears", async () => {
+    await playStory(fx, seedPoolFillingUp);
+    const card = await fx.card(/^MCP pool filling up: database-query$/);
+    expect(card.card.text).toMatch(/^MCP server "database-query" connection pool at 80% \(4 of 5\)\./);
+    const button = card.card.actions.find((a) => a.label === 'Increase pool size');
+    expect(button?.confirm?.text).toMatch(/^Raise the connection pool of database-query from 5 to 20 connections \(the seed's fix: 5 → 20\)\?/);
+    const refused = await fx.press(PEOPLE.viewer, card, 'raise_mcp_pool', 'database-query');
+    expect(refused.reply.text).toMatch(/^Raising an MCP server's pool size needs the responder role/);
+    expect(await pool()).toEqual({ poolSize: 5, poolInUse: 4 });
+
+    await fx.press(PEOPLE.responder, card, 'raise_mcp_pool', 'database-query');
+    const done = await fx.cardSays(card, /✅ Raise MCP pool database-query by James at \d\d:\d\d UTC: pool of database-query raised from 5 to 20 connections \(4 of 20 in use\)/);
+    expect(await pool()).toEqual({ poolSize: 20, poolInUse: 4 });
+    await fx.cardSays(done, /✅ Resolved at/);
+    expect((await fx.audit('raise_mcp_pool')).map((r) => [r.actor, r.target, r.outcome])).toEqual([
+      ['console:nina', 'mcp_server:database-query', 'refused'],
+      ['console:james', 'mcp_server:database-query', 'started'],
+      ['console:james', 'mcp_server:database-query', 'succeeded'],
+    ]);
   });
 });
