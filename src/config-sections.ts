@@ -200,9 +200,12 @@ export type ConsoleConfig = z.infer<typeof ConsoleConfig>;
 /** Console login is on when anyone may log in; the session secret is then required. */
 export const consoleLoginConfigured = (section: Pick<ConsoleConfig, 'people'>): boolean => section.people.length > 0;
 
-/** At most `maxRuns` runs of one action on one target within `windowMinutes` (src/remediation/bound.ts). */
+/**
+ * At most `maxRuns` runs of one action on one target within `windowMinutes` (src/remediation/bound.ts).
+ * A day at most: the runs are counted from action_requests, which retention may keep for one day only.
+ */
 const maxRuns = z.number().int().min(1).max(50);
-const windowMinutes = z.number().positive().max(7 * 24 * 60);
+const windowMinutes = z.number().positive().max(24 * 60, 'at most 1440 (a day): runs are counted from action records, which retention may keep for a day only');
 
 /**
  * One failure kind allowed to run one safe action by itself (src/remediation/, README "Remediation
