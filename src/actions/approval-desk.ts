@@ -10,7 +10,7 @@ import type { Approval, ApprovalRequest } from '../approvals/model.js';
 import { budgetApprovalFor, rationaleFromEvents, requestApproval } from '../approvals/request.js';
 import { recordAudit } from '../audit/log.js';
 import type { Authoriser } from '../auth/authoriser.js';
-import { actionInWords, gateOf } from '../auth/requirements.js';
+import { actionInWords, approvalReason, gateOf } from '../auth/requirements.js';
 import { findRecoveryAction } from './recovery/index.js';
 import { privately, type InteractionReply, type MessageRef } from '../chat/interactions.js';
 import type { ApprovalsConfig } from '../config.js';
@@ -133,7 +133,7 @@ export function createApprovalDesk(deps: ApprovalDeskDeps) {
     await recordAudit(deps.db, { actor: input.actor, action: input.action, target, outcome: 'requested', detail: `approval #${asked.value.id}`, sourceMessage: input.message });
     await show(asked.value);
     const where = input.insightId !== undefined ? 'the card you pressed shows it, with Approve and Deny for an approver' : `it is posted in #${deps.channel}`;
-    return privately(`${actionInWords(input.action)} is irreversible, so it needs an approver: approval #${asked.value.id}; ${where}.`);
+    return privately(`${actionInWords(input.action)} ${approvalReason(input.action)}, so it needs an approver: approval #${asked.value.id}; ${where}.`);
   }
 
   /** `/budget request`: the routine must exist; the card goes to the approvers' channel. */

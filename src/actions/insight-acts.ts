@@ -41,7 +41,9 @@ export function approvalAct(approval: Approval): CardAct {
   // The catalog's own decision buttons (and the gated action that asked for it) give way to the
   // request's: those name this approval, so a click decides exactly it.
   const asked = approval.kind === 'recovery_action' ? approval.params.action : approval.kind;
-  return { line: approvalActLine(approval), hide: [...DECISION_ACTIONS, asked], add: approvalButtons(approval) };
+  // Denied, or approved and refused by the platform: nothing changed, so it may be asked for again.
+  const settled = approval.status === 'denied' || approval.status === 'failed';
+  return { line: approvalActLine(approval), hide: settled ? DECISION_ACTIONS : [...DECISION_ACTIONS, asked], add: approvalButtons(approval) };
 }
 
 /** A recovery action pressed on the card: running (its button gone), done, or failed with Retry. */

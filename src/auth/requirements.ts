@@ -10,7 +10,8 @@ import type { Role } from './roles.js';
  *   rule is on) carries it out: irreversible, or it changes what the platform spends.
  */
 export type Gate = 'none' | 'confirm' | 'approval';
-type Requirement = { role: Role; words: string; gate?: Gate };
+/** `because`, for an approval gate: why a second person decides, as the asker is told it. */
+type Requirement = { role: Role; words: string; gate?: Gate; because?: string };
 /** The decisions on the gated irreversible actions (src/approvals/card.ts APPROVAL_ACTIONS). */
 type GateDecision = `${'approve' | 'deny'}_${'force_restart_worker' | 'rollback_workstream' | 'action'}`;
 
@@ -41,17 +42,17 @@ const REQUIREMENTS = {
   // Money and irreversible actions pass the approval gate: deciding them needs an approver.
   approve_budget_override: { role: 'approver', words: 'Approving a budget override' },
   deny_budget_override: { role: 'approver', words: 'Denying a budget override' },
-  force_restart_worker: { role: 'approver', words: 'Forcing a worker shutdown and reassigning its tasks', gate: 'approval' },
-  rollback_workstream: { role: 'approver', words: 'Rolling back a workstream', gate: 'approval' },
+  force_restart_worker: { role: 'approver', words: 'Forcing a worker shutdown and reassigning its tasks', gate: 'approval', because: 'is irreversible (its tasks in flight are cut off)' },
+  rollback_workstream: { role: 'approver', words: 'Rolling back a workstream', gate: 'approval', because: 'is irreversible' },
   // The seeds' recovery steps for the kinds that had none (docs/architecture.md, "Every failure has a fix").
   kill_stuck_task: { role: 'responder', words: 'Killing a stuck task and failing its intent', gate: 'confirm' },
   fail_intent: { role: 'responder', words: 'Failing an intent', gate: 'confirm' },
   lower_partner_autonomy: { role: 'responder', words: "Lowering a partner's autonomy", gate: 'confirm' },
-  restore_partner_autonomy: { role: 'approver', words: "Restoring a partner's autonomy", gate: 'approval' },
+  restore_partner_autonomy: { role: 'approver', words: "Restoring a partner's autonomy", gate: 'approval', because: "lets the partner's signals act without human review again" },
   shorten_key_ttl: { role: 'responder', words: 'Shortening the idempotency-key TTL', gate: 'confirm' },
-  flush_expired_keys: { role: 'approver', words: 'Flushing old idempotency keys', gate: 'approval' },
-  raise_redis_memory: { role: 'approver', words: "Raising Redis's memory limit", gate: 'approval' },
-  raise_resource_limit: { role: 'approver', words: 'Raising a resource limit', gate: 'approval' },
+  flush_expired_keys: { role: 'approver', words: 'Flushing old idempotency keys', gate: 'approval', because: 'is irreversible (flushed keys no longer deduplicate)' },
+  raise_redis_memory: { role: 'approver', words: "Raising Redis's memory limit", gate: 'approval', because: 'changes what the platform spends' },
+  raise_resource_limit: { role: 'approver', words: 'Raising a resource limit', gate: 'approval', because: 'changes a limit every task shares' },
   cancel_task: { role: 'responder', words: 'Cancelling a task', gate: 'confirm' },
   remove_dependency: { role: 'responder', words: 'Removing a task dependency', gate: 'confirm' },
   stop_duplicate_spawns: { role: 'responder', words: 'Stopping duplicate subagents', gate: 'confirm' },
@@ -59,12 +60,12 @@ const REQUIREMENTS = {
   open_breaker: { role: 'responder', words: 'Opening a circuit breaker', gate: 'confirm' },
   replay_dead_letters: { role: 'responder', words: 'Replaying dead letters', gate: 'confirm' },
   compact_context: { role: 'responder', words: "Compacting an agent's context", gate: 'none' },
-  add_worker: { role: 'approver', words: 'Adding a worker', gate: 'approval' },
+  add_worker: { role: 'approver', words: 'Adding a worker', gate: 'approval', because: 'changes what the platform spends' },
   raise_mcp_pool: { role: 'responder', words: "Raising an MCP server's pool size", gate: 'confirm' },
   remind_credential_owner: { role: 'responder', words: "Reminding a credential's owner", gate: 'none' },
   rerun_probe: { role: 'responder', words: 'Re-running a probe', gate: 'none' },
-  revert_change: { role: 'approver', words: 'Reverting a change', gate: 'approval' },
-  refresh_trace_fixture: { role: 'approver', words: 'Refreshing a trace fixture', gate: 'approval' },
+  revert_change: { role: 'approver', words: 'Reverting a change', gate: 'approval', because: 'is irreversible' },
+  refresh_trace_fixture: { role: 'approver', words: 'Refreshing a trace fixture', gate: 'approval', because: 'accepts the new output as the truth' },
   failover_provider: { role: 'responder', words: 'Routing new work away from a provider', gate: 'confirm' },
   restore_provider: { role: 'responder', words: 'Routing work back to a provider', gate: 'confirm' },
   retry_failed_tasks: { role: 'responder', words: "Retrying a workstream's failed tasks", gate: 'confirm' },
@@ -101,4 +102,10 @@ export const gateOf = (action: string): Gate | undefined => {
   const found = lookup(action);
   if (!found) return 'approval';
   return 'gate' in found ? found.gate : undefined;
+};
+
+/** Why an approval-gated action needs a second person, as the one who pressed it is told. */
+export const approvalReason = (action: string): string => {
+  const found = lookup(action);
+  return found && 'because' in found && found.because ? found.because : 'needs a second person';
 };

@@ -186,7 +186,7 @@ describe.each(databaseKinds())('the approval desk from chat (%s)', (kind) => {
     const [approval] = await approvalsFor('worker-002');
     expect(reply).toEqual({
       visibility: 'private',
-      text: `Forcing a worker shutdown and reassigning its tasks is irreversible, so it needs an approver: approval #${approval!.id}; the card you pressed shows it, with Approve and Deny for an approver.`,
+      text: `Forcing a worker shutdown and reassigning its tasks is irreversible (its tasks in flight are cut off), so it needs an approver: approval #${approval!.id}; the card you pressed shows it, with Approve and Deny for an approver.`,
     });
     expect(count('restartWorker')).toBe(0);
     const pending = cards.of(`insight:${insight.id}`).at(-1)!;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAuthoriser } from '../../src/auth/authoriser.js';
-import { actionInWords, gateOf, knownActions, requiredRole, type Gate } from '../../src/auth/requirements.js';
+import { actionInWords, approvalReason, gateOf, knownActions, requiredRole, type Gate } from '../../src/auth/requirements.js';
 import { withArticle, type Role } from '../../src/auth/roles.js';
 import { RolesConfig } from '../../src/config.js';
 import type { Actor } from '../../src/actor.js';
@@ -138,6 +138,8 @@ describe('what each action needs', () => {
     for (const [action, gate] of Object.entries(GATES)) expect(requiredRole(action), action).toBe(gate === 'approval' ? 'approver' : 'responder');
     // Unclassified fails closed here too.
     expect(gateOf('drop_database')).toBe('approval');
+    // Whoever asks is told why a second person decides: irreversible, or it changes spend.
+    for (const [action, gate] of Object.entries(GATES)) if (gate === 'approval') expect(approvalReason(action), action).toMatch(/^(is irreversible|changes|lets|accepts)/);
   });
 
   it('fails closed: an action nobody classified needs an admin', () => {

@@ -26,7 +26,7 @@ describe.each(oneDatabaseKind())('resource exhausted, fixed from its card on %s'
     expect(refused.reply.text).toMatch(/^Asking for this needs the responder role/);
 
     const asked = await fx.press(PEOPLE.approver, card, 'raise_resource_limit', 'git_repo_write');
-    expect(asked.reply.text).toMatch(/^Raising a resource limit is irreversible, so it needs an approver: approval #\d+; the card you pressed shows it/);
+    expect(asked.reply.text).toMatch(/^Raising a resource limit changes a limit every task shares, so it needs an approver: approval #\d+; the card you pressed shows it/);
     const pending = await fx.cardSays(card, /🕒 A request to raise the limit of resource git_repo_write, asked for by Elena at \d\d:\d\d UTC, is waiting for an approver/);
     expect((await fx.object('resource', 'git_repo_write'))?.limit).toBe(1);
 
