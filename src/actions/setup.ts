@@ -12,6 +12,7 @@ import { actionWords } from './action-card.js';
 import { createApprovalDesk, type ApprovalDesk } from './approval-desk.js';
 import type { CardSink } from './card-sink.js';
 import { createRecoveryRunner, type RecoveryRunner } from './run-recovery.js';
+import { createNotifier } from './recovery/checks/notifier.js';
 import { insights } from '../db/schema/insights.js';
 import { eq } from 'drizzle-orm';
 
@@ -46,6 +47,8 @@ export function createActionDesk(deps: {
     now: Date.now,
     heartbeatTimeoutMs: config.actions.heartbeatTimeoutSeconds * 1000,
     platformCallMs: guardedCallBudgetMs(guard),
+    // Reminders go where the insights of their kind go, through the same outbox as every card.
+    notifier: createNotifier({ db: database.db, routing: config.routing, showCard: deps.showCard }),
   };
   const recovery = createRecoveryRunner({
     db: database.db,

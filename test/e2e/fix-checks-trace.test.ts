@@ -2,7 +2,6 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events } from '../../src/db/schema/events.js';
 import { eventually, outboxSettled } from '../chat/support/drive.js';
-import type { ConsoleMessage } from '../support/console-api.js';
 import { oneDatabaseKind } from '../support/databases.js';
 import { TEST_TOKEN } from '../support/triage.js';
 import { PEOPLE, startFixFixture, type FixFixture } from './support/fix-from-card.js';
@@ -24,20 +23,11 @@ describe.each(oneDatabaseKind())('trace replay regression, fixed from its card o
   afterAll(async () => fx?.close());
 
   const suite = () => fx.object('trace_suite', SUITE);
-  /** The live card of the suite: after a resolution, a new regression is a new card. */
-  const liveCard = async (): Promise<ConsoleMessage> => {
-    let found: ConsoleMessage | undefined;
-    await eventually(async () => {
-      found = (await fx.api.messages(PEOPLE.responder)).find((m) => m.threadOf === null && TITLE.test(m.card.title) && m.card.state === 'open');
-      return found !== undefined;
-    }, 15_000);
-    return found!;
-  };
   const replaysAfter = async (detail: string) =>
     (await fx.triage.testDatabase.db.select({ n: sql<number>`count(*)::int` }).from(events).where(and(eq(events.type, 'trace.replay'), sql`${events.attributes}->>'detail' = ${detail}`)))[0]!.n;
 
   it('offers both branches, the revert naming the commit; a viewer may ask for neither', async () => {
-    const card = await liveCard();
+    const card = await fx.card(TITLE);
     expect(card.card.actions.map((a) => a.label)).toEqual(['Revert a1b2c3d', 'Refresh fixture', 'Acknowledge', 'Dismiss']);
     for (const action of ['revert_change', 'refresh_trace_fixture']) {
       const refused = await fx.press(PEOPLE.viewer, card, action, SUITE);
@@ -48,7 +38,7 @@ describe.each(oneDatabaseKind())('trace replay regression, fixed from its card o
   });
 
   it('a responder asks for the revert, an approver approves: a1b2c3d is reverted once, the suite passes and the card clears', async () => {
-    const card = await liveCard();
+    const card = await fx.card(TITLE);
     const asked = await fx.press(PEOPLE.responder, card, 'revert_change', SUITE);
     expect(asked.reply.text).toMatch(/^Reverting a change is irreversible, so it needs an approver: approval #\d+; the card you pressed shows it/);
     const pending = await fx.cardSays(card, /🕒 A request to revert the change behind trace suite production-traces, asked for by James at \d\d:\d\d UTC, is waiting for an approver/);
@@ -71,7 +61,7 @@ describe.each(oneDatabaseKind())('trace replay regression, fixed from its card o
 
   it('an intended change: the fixture refresh needs a second approver (two-person rule), then the suite passes at that commit', async () => {
     await postReplay(fx, { suite: SUITE, passRate: 0.96, baselinePassRate: 1, commit: 'e5f6a7b', failingTraces: ['trace-12346'], detail: 'Trace replay mismatch' });
-    const card = await liveCard();
+    const card = await fx.card(TITLE);
     expect(card.card.actions.map((a) => a.label)).toContain('Refresh fixture');
     await fx.press(PEOPLE.approver, card, 'refresh_trace_fixture', SUITE);
     const pending = await fx.cardSays(card, /🕒 A request to refresh the fixture of trace suite production-traces, asked for by Elena at \d\d:\d\d UTC, is waiting for an approver/);

@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import type { CardInput, Category, Severity } from '../../chat/card.js';
+import type { EventType } from '../../events/vocabulary.js';
 import type { ActionKind, EntityKind } from '../../insights/catalog/entry.js';
 import type { ActionCall, Platform, PlatformError } from '../../platform/port.js';
 import { err, ok, type Result } from '../../result.js';
@@ -14,6 +16,22 @@ export type RecoveryDeps = {
    * src/platform/guarded.ts); deadlines are built from it. Defaults to DEFAULT_PLATFORM_CALL_MS.
    */
   platformCallMs?: number;
+  /** For actions that speak to people rather than ask the platform; see Notifier. */
+  notifier?: Notifier;
+};
+
+/**
+ * What an action that is a message, not a platform operation, needs (a credential's reminder,
+ * src/actions/recovery/checks/remind-credential-owner.ts): Triage's record of what the platform
+ * said, and the neutral card sink every chat renders from (src/actions/card-sink.ts), so the
+ * core never names Slack or Discord. Built by src/actions/recovery/checks/notifier.ts; absent
+ * (a Triage with no chat), such an action says it has nowhere to post.
+ */
+export type Notifier = {
+  /** The attributes of the newest `type` event whose `attribute` is `id`, while Triage keeps it. */
+  lastSaid(type: EventType, attribute: string, id: string): Promise<Record<string, unknown> | undefined>;
+  /** Shows `card` once per `key` (a repeat updates it) in every channel an insight like `route` goes to; answers those channels. */
+  post(input: { key: string; route: { kind: string; category: Category; severity: Severity }; card: CardInput }): Promise<string[]>;
 };
 /** `call` carries the request's Idempotency-Key to every platform action it sends. */
 export type RecoveryInput = { targetId: string; params: unknown; call: ActionCall };

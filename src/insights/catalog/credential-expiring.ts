@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEntry, type Detection } from './entry.js';
-import { clock, DAY, dismiss, HOUR, latestBy } from './helpers.js';
+import { clock, DAY, dismiss, HOUR, latestBy, text } from './helpers.js';
 
 /**
  * Self-healing research: agents fail completely when a credential expires. Warn a week ahead,
@@ -18,6 +18,7 @@ export default defineEntry({
     const detections: Detection[] = [];
     for (const s of latestBy(window, 'credential.expiry', 'credential', now).values()) {
       const { credential, expiresAt } = s.attributes;
+      const owner = text(s.attributes.owner);
       const expires = Date.parse(expiresAt);
       const left = expires - now;
       if (!Number.isFinite(left) || left > thresholds.warningDays * DAY) continue;
@@ -32,13 +33,20 @@ export default defineEntry({
         detail: expired ? 'Calls using it fail (401) until it is rotated.' : 'Rotate it before calls start failing.',
         entities: [{ kind: 'credential', id: credential }],
         fields: [{ label: expired ? 'Expired at' : 'Expires at', value: clock(expires) }],
-        facts: { expiresAt: new Date(expires).toISOString(), expired },
+        facts: { expiresAt: new Date(expires).toISOString(), expired, ...(owner ? { owner } : {}) },
       });
     }
     return detections;
   },
   title: (d) => `Credential ${d.facts?.expired ? 'expired' : 'expiring'}: ${d.scope}`,
-  actions: () => [dismiss],
+  // The research: a credential that expires fails its agents completely; the one who can rotate
+  // it is its owner (the event's `owner`), or, when none is named, whoever reads the channel.
+  actions: (d) => {
+    const credential = d.entities.find((e) => e.kind === 'credential');
+    if (!credential) return [dismiss];
+    const label = d.facts?.owner ? 'Remind owner' : 'Remind channel';
+    return [{ action: 'remind_credential_owner', label, target: credential, style: 'primary' }, dismiss];
+  },
   runbook: [
     'Rotate the credential and update it where the agents read it.',
     'Check the failing probes and the dead-letter queue for work that failed with 401 meanwhile, and replay it.',

@@ -17,4 +17,15 @@ describe('credential expiring (self-healing research)', () => {
   it('stays quiet just beyond 7 days', () => {
     expect(detect(entry, [expiry('openai', 7 * 24 * HOUR + 60_000)])).toEqual([]);
   });
+
+  it('offers Remind owner when the event names one (kept in the facts), else Remind channel', () => {
+    const [owned] = detect(entry, [stored('credential.expiry', 15, { credential: 'jira', expiresAt: new Date(NOW - 60_000).toISOString(), owner: 'omar' })]);
+    expect(owned!.facts).toMatchObject({ owner: 'omar', expired: true });
+    expect(entry.actions(owned!).map((a) => [a.action, a.label, a.target?.id])).toEqual([
+      ['remind_credential_owner', 'Remind owner', 'jira'],
+      ['dismiss', 'Dismiss', undefined],
+    ]);
+    const [unowned] = detect(entry, [expiry('github', 36 * HOUR)]);
+    expect(entry.actions(unowned!)[0]).toMatchObject({ action: 'remind_credential_owner', label: 'Remind channel' });
+  });
 });

@@ -145,7 +145,7 @@ async function dependencyHealth(ctx: SimContext, probe: ProbeState, at: Date): P
  * regression on a re-run), or a failure naming the dependency that is down.
  */
 function runProbe(probe: ProbeState, health: Health | undefined): Pick<ProbeState, 'ok' | 'status' | 'output' | 'detail'> {
-  if (health?.healthy) return { ok: true, status: 'ok', output: probe.expected ?? null, detail: `passed: ${health.why}` };
+  if (health?.healthy) return { ok: true, status: 'ok', output: probe.expected ?? null, detail: health.why };
   if (!probe.ok || !health) return { ok: probe.ok, status: probe.status ?? null, output: probe.output ?? null, detail: probe.detail ?? null };
   return { ok: false, status: 'unhealthy', output: null, detail: `failed: ${health.why}` };
 }
