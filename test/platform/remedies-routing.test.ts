@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { repeatRoutingReports } from '../../src/platform/simulator/remedies/routing-reports.js';
 import { createSimulator, type Simulator } from '../../src/platform/simulator/simulator.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { byId, emitted, errorOf, newKey, stored, value } from './support.js';
@@ -105,6 +106,66 @@ describe.each(databaseKinds())('routing remedies on the simulator (%s)', (kind) 
       expect(value(await sim.perform('failoverProvider', 'anthropic', {}, newKey())).routedTo).toBe('ollama');
       await sim.applyEvents([health('openai', 12_000, 0.2, 'degraded'), health('ollama', 0, 1, 'down')]);
       expect(errorOf(await sim.perform('failoverProvider', 'openai', {}, newKey()))).toMatchObject({ code: 'invalid_state', message: 'no other provider is connected to take the new work of openai' });
+    });
+  });
+
+  describe('partner trust low', () => {
+    const score = (partner: string, value: number, extra: Record<string, unknown> = {}) =>
+      stored('partner.trust_score', { partner, score: value, previousScore: 0.92, missingField: 'pickup_time', missingFieldRate: 0.85, ...extra });
+
+    it('lowers the ceiling by one and sends every signal to human review, reporting the profile with the last score', async () => {
+      await sim.applyEvents([score('P45678', 0.75, { autonomyCeiling: 3, requireHumanReview: false })]);
+      const lowered = value(await sim.perform('lowerPartnerAutonomy', 'P45678', {}, newKey()));
+      expect(lowered).toEqual({ partner: 'P45678', autonomyCeiling: 2, previousCeiling: 3, requireHumanReview: true, loweredAt: expect.any(String) });
+      expect(sink.events.map((e) => [e.type, e.attributes])).toEqual([
+        [
+          'partner.trust_score',
+          { partner: 'P45678', score: 0.75, previousScore: 0.92, missingField: 'pickup_time', missingFieldRate: 0.85, autonomyCeiling: 2, requireHumanReview: true, autonomyLoweredAt: lowered.loweredAt },
+        ],
+      ]);
+    });
+
+    it('refuses to lower it twice (409) and a partner never scored (404); never goes below tier 1', async () => {
+      expect(errorOf(await sim.perform('lowerPartnerAutonomy', 'P45678', {}, newKey()))).toMatchObject({ code: 'invalid_state', message: expect.stringMatching(/^partner P45678 is already at autonomy tier 2 with its signals under human review/) });
+      expect(errorOf(await sim.perform('lowerPartnerAutonomy', 'P00000', {}, newKey())).code).toBe('not_found');
+      await sim.applyEvents([score('P1', 0.7, { autonomyCeiling: 1 })]);
+      expect(value(await sim.perform('lowerPartnerAutonomy', 'P1', {}, newKey()))).toMatchObject({ autonomyCeiling: 1, previousCeiling: 1, requireHumanReview: true });
+    });
+
+    it('repeats the profile of every partner under review and every failed-over provider, for the window that forgets', async () => {
+      await sim.applyEvents([stored('provider.health', { provider: 'openai', latencyMs: 12_000, errorRate: 0.08, status: 'degraded' })]);
+      await sim.applyEvents([stored('provider.health', { provider: 'anthropic', latencyMs: 800, errorRate: 0.01, status: 'connected' })]);
+      value(await sim.perform('failoverProvider', 'openai', {}, newKey()));
+      sink.events.splice(0);
+      // Anthropic's new work still goes to Ollama, from the provider tests above.
+      expect(await repeatRoutingReports({ database, now: () => new Date(), publish: sink.emit })).toBe(4);
+      const about = (e: (typeof sink.events)[number]) => {
+        const a = e.attributes as Record<string, unknown>;
+        return a.partner ?? a.provider;
+      };
+      expect(sink.events.map((e) => [e.type, about(e)])).toEqual(
+        expect.arrayContaining([
+          ['partner.trust_score', 'P45678'],
+          ['partner.trust_score', 'P1'],
+          ['provider.health', 'openai'],
+          ['provider.health', 'anthropic'],
+        ]),
+      );
+      expect(sink.ofType('provider.health').find((e) => about(e) === 'openai')?.attributes).toMatchObject({ routedTo: 'anthropic', status: 'degraded' });
+      expect(sink.ofType('partner.trust_score').map((e) => (e.attributes as Record<string, unknown>).requireHumanReview)).toEqual([true, true]);
+    });
+
+    it('restores one tier and ends the review; refuses a partner not under review (409)', async () => {
+      const restored = value(await sim.perform('restorePartnerAutonomy', 'P45678', {}, newKey()));
+      expect(restored).toEqual({ partner: 'P45678', autonomyCeiling: 3, previousCeiling: 2, requireHumanReview: false, loweredAt: null });
+      expect(sink.events.map((e) => e.attributes)).toEqual([expect.objectContaining({ partner: 'P45678', autonomyCeiling: 3, requireHumanReview: false, autonomyLoweredAt: null })]);
+      expect(errorOf(await sim.perform('restorePartnerAutonomy', 'P45678', {}, newKey()))).toMatchObject({ code: 'invalid_state', message: expect.stringMatching(/is not under human review \(autonomy tier 3\)/) });
+      expect(errorOf(await sim.perform('restorePartnerAutonomy', 'P00000', {}, newKey())).code).toBe('not_found');
+      // A later score report without the profile keeps it.
+      await sim.applyEvents([stored('partner.trust_score', { partner: 'P45678', score: 0.93 })]);
+      sink.events.splice(0);
+      expect(value(await sim.perform('lowerPartnerAutonomy', 'P45678', {}, newKey()))).toMatchObject({ autonomyCeiling: 2, previousCeiling: 3 });
+      expect(sink.events[0]?.attributes).toMatchObject({ score: 0.93 });
     });
   });
 });

@@ -12,6 +12,7 @@ import loopsStuck from './loops-stuck.js';
 import mcpPoolExhausted from './mcp-pool-exhausted.js';
 import mcpPoolHigh from './mcp-pool-high.js';
 import mcpServerFailing from './mcp-server-failing.js';
+import partnerProbationOver from './partner-probation-over.js';
 import partnerTrustLow from './partner-trust-low.js';
 import probeFailing from './probe-failing.js';
 import providerDegraded from './provider-degraded.js';
@@ -52,6 +53,8 @@ export const catalog: CatalogEntry[] = [
   breakerOpen,
   hallucinationDetected,
   partnerTrustLow,
+  // ...and its follow-up when the probation after lowering its autonomy is over
+  partnerProbationOver,
   databaseUnreachable,
   agentExecutionTimeout,
   traceReplayRegression,

@@ -17,6 +17,18 @@ export const ProviderRoute = z.object({
 });
 export type ProviderRoute = z.infer<typeof ProviderRoute>;
 
+/** A partner's signal profile as the playbook's scenario 3 changes it. */
+export const PartnerAutonomy = z.object({
+  partner: z.string(),
+  autonomyCeiling: z.number().int().min(1),
+  previousCeiling: z.number().int().min(1),
+  /** All its signals go to a human before anything is created from them. */
+  requireHumanReview: z.boolean(),
+  /** When the autonomy was lowered: the probation runs from here. Null once restored. */
+  loweredAt: z.string().nullable(),
+});
+export type PartnerAutonomy = z.infer<typeof PartnerAutonomy>;
+
 /** See ./index.ts. */
 export const routingOperations = defineOperations({
   /**
@@ -48,4 +60,14 @@ export const routingOperations = defineOperations({
   failoverProvider: { collection: 'providers', verb: 'failover', body: z.strictObject({}), answer: ProviderRoute },
   /** "Switch back when the primary is healthy": new work goes to the provider again. */
   restoreProvider: { collection: 'providers', verb: 'restore', body: z.strictObject({}), answer: ProviderRoute },
+  /**
+   * Partner trust low (playbook scenario 3, steps 1 and 2): autonomy ceiling down by one, never
+   * below 1, and every signal of the partner to human review.
+   */
+  lowerPartnerAutonomy: { collection: 'partners', verb: 'lower-autonomy', body: z.strictObject({}), answer: PartnerAutonomy },
+  /**
+   * Step 5, after the fix and the probation: human review off and the ceiling up one tier
+   * ("gradual upgrade"), never above where it was before it was lowered.
+   */
+  restorePartnerAutonomy: { collection: 'partners', verb: 'restore-autonomy', body: z.strictObject({}), answer: PartnerAutonomy },
 });

@@ -20,6 +20,9 @@ export const partnerTrustDrop: Scenario = {
       partialIntentRate: 0.31,
       missingField: 'pickup_time',
       missingFieldRate: 0.85,
+      // The platform reports the partner's profile with its score (docs/platform-api.md): tier 3, no review yet.
+      autonomyCeiling: 3,
+      requireHumanReview: false,
     });
     return t.events();
   },
