@@ -84,7 +84,7 @@ export function createHttpPlatform(options: HttpPlatformOptions): Platform {
     restartWorker: (id, opts, key) => call('POST', at('workers', id, 'restart'), opts ?? {}, WorkerRestart, key),
     rollbackWorkstream: (id, key) => call('POST', at('workstreams', id, 'rollback'), {}, WorkstreamRollback, key),
     // The answer's type follows the operation's name; the spec's schema checks it at run time.
-    perform: (name, id, body, key) => call('POST', operationPath(name, id), body ?? {}, OPERATIONS[name].answer, key) as never,
+    perform: (name, id, body, key) => call('POST', operationPath(name, id), body ?? {}, OPERATIONS[name].answer as z.ZodType, key) as never,
   };
 }
 

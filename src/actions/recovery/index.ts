@@ -28,20 +28,8 @@ export const NOT_RECOVERY_ACTIONS = [
 
 export type RecoveryActionKind = Exclude<ActionKind, (typeof NOT_RECOVERY_ACTIONS)[number]>;
 
-/**
- * The seeds' remedies still being built (issue 16): their names and gates are decided
- * (src/auth/requirements.ts), their actions land group by group. Emptied, this goes, and BY_KIND
- * is a full Record again.
- */
-export const AWAITING_ACTIONS = [
-  'kill_stuck_task', 'fail_intent', 'lower_partner_autonomy', 'restore_partner_autonomy', 'shorten_key_ttl', 'flush_expired_keys',
-  'raise_redis_memory', 'raise_resource_limit', 'cancel_task', 'remove_dependency', 'stop_duplicate_spawns', 'pause_routine',
-  'open_breaker', 'replay_dead_letters', 'add_worker', 'raise_mcp_pool', 'remind_credential_owner', 'rerun_probe', 'revert_change',
-  'refresh_trace_fixture', 'failover_provider', 'restore_provider', 'retry_failed_tasks', 'resume_workstream',
-] as const satisfies readonly ActionKind[];
-
 /** A Record, so a new ActionKind without a recovery action (or an exclusion above) does not compile. */
-const BY_KIND: Omit<Record<RecoveryActionKind, RecoveryAction>, (typeof AWAITING_ACTIONS)[number]> & Partial<Record<RecoveryActionKind, RecoveryAction>> = {
+const BY_KIND: Record<RecoveryActionKind, RecoveryAction> = {
   restart_runtime: restartRuntime,
   cancel_loop: cancelLoop,
   restart_mcp_server: restartMcpServer,

@@ -28,18 +28,8 @@ function buttonsOf(entry: (typeof catalog)[number]): ActionSpec[] {
 const fixes = (spec: ActionSpec): boolean =>
   findRecoveryAction(spec.action) !== undefined || spec.action === 'rollback_workstream' || spec.action === 'approve_budget_override';
 
-/**
- * Kinds whose fixing actions are still being built (issue 16). A kind leaves this list when its
- * button lands: the last test fails while a fixed kind is still listed. Empty, this list goes.
- */
-const AWAITING = new Set([
-  'mcp_pool_high', 'provider_degraded', 'hallucination_detected', 'partner_trust_low', 'agent_execution_timeout', 'trace_replay_regression',
-  'redis_memory_pressure', 'duplicate_subagent_spawns', 'retry_storm', 'task_queue_growing', 'dead_letter_growing', 'credential_expiring',
-  'probe_failing', 'resource_exhausted', 'dependency_cycle',
-]);
-
 describe('every failure kind can be fixed from its card', () => {
-  it.each(catalog.filter((e) => !AWAITING.has(e.kind)).map((e) => [e.kind, e] as const))('%s offers a fixing button, or says why not', (_kind, entry) => {
+  it.each(catalog.map((e) => [e.kind, e] as const))('%s offers a fixing button, or says why not', (_kind, entry) => {
     const buttons = buttonsOf(entry);
     if (entry.noFixBecause === undefined) {
       expect(buttons.filter(fixes).map((b) => b.action), `${entry.kind} has no button that fixes it`).not.toEqual([]);
@@ -60,10 +50,5 @@ describe('every failure kind can be fixed from its card', () => {
         if (gateOf(spec.action) === 'confirm') expect(spec.confirm, `${entry.kind}: ${spec.action}`).toBeTruthy();
       }
     }
-  });
-
-  it('lists as awaiting only kinds that still lack a fixing button', () => {
-    const fixed = catalog.filter((e) => AWAITING.has(e.kind) && buttonsOf(e).some(fixes)).map((e) => e.kind);
-    expect(fixed, 'fixed now: take them off AWAITING').toEqual([]);
   });
 });
