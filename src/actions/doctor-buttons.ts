@@ -22,3 +22,12 @@ export async function copyDoctorReport(doctor: Doctor, input: { runId: number })
   if (!report) return gone(input.runId);
   return { visibility: 'private', text: '```\n' + doctorPlainText(report) + '\n```' };
 }
+
+/**
+ * Run Doctor on an insight's card (database unreachable, a failing probe, a degraded provider):
+ * every section, the report in the channel as /doctor gives it. Doctor only reads, so anyone may.
+ */
+export async function runDoctorFromCard(doctor: Doctor, input: { actor: Actor }): Promise<InteractionReply> {
+  const report = await doctor.run({ requestedBy: input.actor, trigger: 'button', sections: [] });
+  return { visibility: 'channel', text: `Doctor: ${report.overall} (${report.counts})`, card: doctorCard(report) };
+}

@@ -8,7 +8,7 @@ import { INCIDENT_SUBJECT, RESOLVE_INCIDENT_ACTION } from '../incidents/card.js'
 import type { IncidentDesk } from '../incidents/desk.js';
 import type { InsightLifecycle } from '../insights/lifecycle.js';
 import type { ApprovalDesk } from './approval-desk.js';
-import { copyDoctorReport, rerunDoctor } from './doctor-buttons.js';
+import { copyDoctorReport, rerunDoctor, runDoctorFromCard } from './doctor-buttons.js';
 import { acknowledgeInsight, dismissInsight } from './insight-decisions.js';
 import { findRecoveryAction } from './recovery/index.js';
 import { actionWords } from './action-card.js';
@@ -50,6 +50,7 @@ export function createInteractions(deps: InteractionDeps): Interactions {
       if (!Number.isSafeInteger(runId)) return privately('That button does not name a Doctor run. Nothing was done.');
       return action === RERUN_ACTION ? rerunDoctor(deps.doctor, { runId, actor: input.actor }) : copyDoctorReport(deps.doctor, { runId });
     }
+    if (action === 'run_doctor' && deps.doctor) return runDoctorFromCard(deps.doctor, { actor: input.actor });
     if (action === RESOLVE_INCIDENT_ACTION && deps.incidents) {
       const incidentId = numericId(INCIDENT_SUBJECT);
       if (!Number.isSafeInteger(incidentId)) return privately('That button does not name an incident. Nothing was done.');

@@ -41,12 +41,14 @@ export function insightCard(entry: CatalogEntry | undefined, insight: Insight, a
   // The act's buttons lead (Retry, Approve): they are what the card is waiting for.
   const actions = live ? [...acts.flatMap((a) => a.add), ...own] : [];
   const note = STATE_NOTE[insight.status]?.(insight, acts.length > 0);
+  // A kind with no fixing button (its fix is not Triage's to make) carries its runbook instead.
+  const steps = live && entry?.noFixBecause !== undefined ? ['What to do:', ...entry.runbook.map((line, i) => `${i + 1}. ${line}`)] : [];
   return {
     title: insight.title,
     severity: insight.severity,
     category: insight.category,
     state: insight.status,
-    text: [d.summary, d.detail, ...acts.map((a) => a.line), note].filter(Boolean).join('\n'),
+    text: [d.summary, d.detail, ...steps, ...acts.map((a) => a.line), note].filter(Boolean).join('\n'),
     fields: d.fields ?? [],
     entities: d.entities,
     actions,

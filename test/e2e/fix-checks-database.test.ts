@@ -10,11 +10,6 @@ const TITLE = /^Database failed over: mysql-primary$/;
  * the replica. The failover is the database's own, so the card has no fixing button (its entry says
  * why); what on-call does is verify it: Run Doctor, which anyone in the channel may press, and the
  * runbook's verification steps on the card.
- *
- * The last two are `it.fails` until two changes outside this group land (asked for in issue 16's
- * checks report): src/actions/interactions.ts answers run_doctor from an insight card (it answers
- * '"run doctor" is not available from chat'), and src/insights/card.ts shows the runbook of a kind
- * whose entry has noFixBecause. Then they pass, fail as `it.fails`, and become `it`.
  */
 describe.each(oneDatabaseKind())('database failover, verified from its card on %s', (kind) => {
   let fx: FixFixture;
@@ -29,12 +24,12 @@ describe.each(oneDatabaseKind())('database failover, verified from its card on %
     expect(entry.noFixBecause).toMatch(/failover belongs to the database/);
   });
 
-  it.fails("shows the runbook's verification steps on the card", async () => {
+  it("shows the runbook's verification steps on the card", async () => {
     const card = await fx.card(TITLE);
     for (const step of entry.runbook.filter((line) => /verify|lost|resend/i.test(line))) expect(card.card.text).toContain(step);
   });
 
-  it.fails('runs Doctor for a viewer, and the report is posted in the channel', async () => {
+  it('runs Doctor for a viewer, and the report is posted in the channel', async () => {
     const card = await fx.card(TITLE);
     const ran = await fx.press(PEOPLE.viewer, card, 'run_doctor');
     expect(ran.reply.text).not.toMatch(/not available/);
