@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { OPERATIONS, type OperationAnswer, type OperationBody, type OperationName } from '../operations/index.js';
 import type { ActionCall, Platform, PlatformResult } from '../port.js';
 import { createRemedies, type Handler } from './remedies/index.js';
+import { repeatRoutingReports } from './remedies/routing-reports.js';
 import { applyEvents } from './apply-events.js';
 import { createPublisher, fail, type SimContext } from './context.js';
 import { createIdempotency, type ActionName, type KeyOptional } from './idempotency.js';
@@ -37,6 +38,7 @@ export type SimulatorDeps = {
 };
 
 export const DEFAULT_RESTART_HEARTBEAT_DELAY_MS = 1_500;
+const REPORT_REPEAT_MS = 60 * 60_000;
 
 /**
  * The embedded platform: the seed workspace in the database, actions that behave like the real
@@ -54,6 +56,12 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
     onError,
   });
   await restarts.resumePending();
+  // States that outlast the insights' six-hour window (a seven-day probation, a failover) are
+  // reported again at start and hourly, as a platform does while they last (./remedies/routing-reports.ts).
+  const repeat = () => void repeatRoutingReports(ctx).catch((error: unknown) => onError(error, 'repeating routing reports'));
+  repeat();
+  const repeating = setInterval(repeat, REPORT_REPEAT_MS);
+  repeating.unref();
 
   const once = createIdempotency(ctx);
   const work = createWorkActions(ctx);
@@ -83,6 +91,9 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
       return once(call, request(name, `${spec.collection} ${id}`, parsed.data), () => handler(id, parsed.data as never)) as never;
     },
     applyEvents: (events) => applyEvents(deps.database.db, events, now),
-    close: () => restarts.close(),
+    close: () => {
+      clearInterval(repeating);
+      restarts.close();
+    },
   };
 }
