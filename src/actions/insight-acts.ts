@@ -1,4 +1,5 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray } from 'drizzle-orm';
+import { insightHistory } from '../db/schema/insights.js';
 import { actorLabel } from '../actor.js';
 import { APPROVAL_ACTIONS, approvalActLine, approvalButtons } from '../approvals/card.js';
 import { Approval } from '../approvals/model.js';
@@ -24,11 +25,25 @@ const DECISION_ACTIONS = Object.values(APPROVAL_ACTIONS).flatMap((pair) => [pair
  * "The pressed card tells the truth".
  */
 export async function actsOnInsight(q: Db | Tx, insightId: number): Promise<CardAct[]> {
-  const [approvalRow] = await q.select().from(approvals).where(eq(approvals.insightId, insightId)).orderBy(desc(approvals.id)).limit(1);
+  // A kind raised again after it cleared is a new episode and a new card: what was done on the
+  // previous card (a decided approval, a finished restart) belongs to that card, not this one.
+  const [episode] = await q
+    .select({ at: insightHistory.at })
+    .from(insightHistory)
+    .where(and(eq(insightHistory.insightId, insightId), inArray(insightHistory.change, ['opened', 'reopened'])))
+    .orderBy(desc(insightHistory.id))
+    .limit(1);
+  const since = episode?.at ?? new Date(0);
+  const [approvalRow] = await q
+    .select()
+    .from(approvals)
+    .where(and(eq(approvals.insightId, insightId), gte(approvals.createdAt, since)))
+    .orderBy(desc(approvals.id))
+    .limit(1);
   const [requestRow] = await q
     .select()
     .from(actionRequests)
-    .where(eq(actionRequests.subject, `insight:${insightId}`))
+    .where(and(eq(actionRequests.subject, `insight:${insightId}`), gte(actionRequests.createdAt, since)))
     .orderBy(desc(actionRequests.createdAt), desc(actionRequests.id))
     .limit(1);
   const approval = approvalRow ? Approval.safeParse(approvalRow) : undefined;

@@ -62,7 +62,9 @@ describe.each(oneDatabaseKind())('trace replay regression, fixed from its card o
   it('an intended change: the fixture refresh needs a second approver (two-person rule), then the suite passes at that commit', async () => {
     await postReplay(fx, { suite: SUITE, passRate: 0.96, baselinePassRate: 1, commit: 'e5f6a7b', failingTraces: ['trace-12346'], detail: 'Trace replay mismatch' });
     const card = await fx.card(TITLE);
-    expect(card.card.actions.map((a) => a.label)).toContain('Refresh fixture');
+    // A new episode, a new card: the first card's decided Revert is not drawn on it, and Revert is offered again.
+    expect(card.card.actions.map((a) => a.label)).toEqual(['Revert e5f6a7b', 'Refresh fixture', 'Acknowledge', 'Dismiss']);
+    expect(card.card.text).not.toMatch(/Elena approved/);
     await fx.press(PEOPLE.approver, card, 'refresh_trace_fixture', SUITE);
     const pending = await fx.cardSays(card, /🕒 A request to refresh the fixture of trace suite production-traces, asked for by Elena at \d\d:\d\d UTC, is waiting for an approver/);
     const own = await fx.press(PEOPLE.approver, pending, 'approve_action', SUITE);
