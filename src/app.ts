@@ -27,7 +27,7 @@ import type { Route } from './http/router.js';
 import { createHttpServer } from './http/server.js';
 import type { IncidentDesk } from './incidents/desk.js';
 import { incidentRoutes } from './incidents/routes.js';
-import { createIncidents } from './incidents/setup.js';
+import { createIncidents, createTickets } from './incidents/setup.js';
 import { catalog, findEntry } from './insights/catalog/index.js';
 import { createEvaluator, type Evaluator } from './insights/evaluator.js';
 import { createInsightLifecycle, type InsightLifecycle, type Publisher } from './insights/lifecycle.js';
@@ -144,10 +144,11 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   const groupsOf = async (actor: Actor) => (await Promise.all(groupLookups.map((lookup) => lookup(actor)))).flat();
   const authoriser = authoriserFromConfig({ config, platform, groupsOf, logger });
   const scheduler = createScheduler({ database, logger, replicaId });
-  const incidents = createIncidents({ config, database, showCard, scheduler, authoriser, logger });
+  const tickets = createTickets(config, database, logger);
+  const incidents = createIncidents({ config, database, showCard, scheduler, authoriser, tickets, logger });
   // Insight cards are drawn with what was done from them, so the actions redraw the card pressed.
   const insightCards = createInsightPublisher({ db: database.db, platforms, routing: config.routing, findEntry, actsOf: actsOnInsight, kick: () => outbox.kick() });
-  const actions = createActionDesk({ config, database, platform, authoriser, showCard, showInsight: insightCards.show, mirror: incidents.mirror, logger });
+  const actions = createActionDesk({ config, database, platform, authoriser, showCard, showInsight: insightCards.show, mirror: incidents.mirror, tickets, logger });
   // Remediation policies and the restart bound (src/remediation/): after publication, and after a click's claim.
   const remediation = createRemediation({ config, database, replicaId, runner: actions.recovery, platforms, kick: () => outbox.kick(), logger });
   const chatActions: ActionDesk = { ...actions, recovery: { ...actions.recovery, click: (input) => actions.recovery.click(input, remediation.clicks) } };

@@ -13,6 +13,7 @@ import { createApprovalDesk, type ApprovalDesk } from './approval-desk.js';
 import type { CardSink } from './card-sink.js';
 import { createRecoveryRunner, type RecoveryRunner } from './run-recovery.js';
 import { createNotifier } from './recovery/checks/notifier.js';
+import type { Tickets } from '../tickets/port.js';
 import { insights } from '../db/schema/insights.js';
 import { eq } from 'drizzle-orm';
 
@@ -33,6 +34,8 @@ export function createActionDesk(deps: {
   showInsight: (insightId: number) => Promise<void>;
   /** Posts a line in the open incident's thread (the incident desk's mirror). */
   mirror: (key: string, title: string, text: string) => Promise<void>;
+  /** Where recovery actions file tickets (src/incidents/setup.ts createTickets). */
+  tickets?: Pick<Tickets, 'create'>;
   logger: Logger;
 }): ActionDesk {
   const { config, database, logger, authoriser, mirror } = deps;
@@ -49,6 +52,7 @@ export function createActionDesk(deps: {
     platformCallMs: guardedCallBudgetMs(guard),
     // Reminders go where the insights of their kind go, through the same outbox as every card.
     notifier: createNotifier({ db: database.db, routing: config.routing, showCard: deps.showCard }),
+    ...(deps.tickets ? { tickets: deps.tickets } : {}),
   };
   const recovery = createRecoveryRunner({
     db: database.db,

@@ -11,6 +11,7 @@ import { createPolisher } from '../postmortem/polish.js';
 import { builtinTickets } from '../tickets/builtin.js';
 import { githubTickets } from '../tickets/github.js';
 import { mirroredTickets } from '../tickets/mirror.js';
+import type { Tickets } from '../tickets/port.js';
 import { createIncidentDesk, type IncidentDesk } from './desk.js';
 
 export const DIGEST_JOB = 'weekly-digest';
@@ -26,15 +27,10 @@ export function createIncidents(deps: {
   showCard: CardSink;
   scheduler: Scheduler;
   authoriser: Pick<Authoriser, 'authorise'>;
+  tickets: Tickets;
   logger: Logger;
 }): IncidentDesk {
-  const { config, database, logger } = deps;
-  const github = config.incidents.github;
-  // GitHub issues are mirrored in the built-in table, so the console and the digest see them too.
-  const tickets = github
-    ? mirroredTickets(githubTickets(github), database.db, { onError: (error) => logger.warn({ err: error }, 'could not mirror a GitHub issue') })
-    : builtinTickets(database.db);
-  logger.info({ tracker: tickets.tracker }, github ? `preventive tickets go to GitHub ${github.repository}` : 'preventive tickets go to the built-in tracker');
+  const { config, database, logger, tickets } = deps;
   const desk = createIncidentDesk({
     db: database.db,
     config: config.incidents,
@@ -54,4 +50,19 @@ export function createIncidents(deps: {
     });
   }
   return desk;
+}
+
+/**
+ * The ticket tracker from config, one per process: GitHub Issues when GITHUB_TOKEN and
+ * GITHUB_REPOSITORY are set, else the built-in one. Preventive tickets (the minutes) and the
+ * regression cases of failed intents (src/actions/recovery/work/fail-intent.ts) go to it.
+ */
+export function createTickets(config: Config, database: Database, logger: Logger): Tickets {
+  const github = config.incidents.github;
+  // GitHub issues are mirrored in the built-in table, so the console and the digest see them too.
+  const tickets = github
+    ? mirroredTickets(githubTickets(github), database.db, { onError: (error) => logger.warn({ err: error }, 'could not mirror a GitHub issue') })
+    : builtinTickets(database.db);
+  logger.info({ tracker: tickets.tracker }, github ? `preventive tickets go to GitHub ${github.repository}` : 'preventive tickets go to the built-in tracker');
+  return tickets;
 }

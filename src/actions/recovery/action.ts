@@ -4,6 +4,7 @@ import type { EventType } from '../../events/vocabulary.js';
 import type { ActionKind, EntityKind } from '../../insights/catalog/entry.js';
 import type { ActionCall, Platform, PlatformError } from '../../platform/port.js';
 import { err, ok, type Result } from '../../result.js';
+import type { Tickets } from '../../tickets/port.js';
 
 export type RecoveryDeps = {
   platform: Platform;
@@ -18,6 +19,8 @@ export type RecoveryDeps = {
   platformCallMs?: number;
   /** For actions that speak to people rather than ask the platform; see Notifier. */
   notifier?: Notifier;
+  /** Where recovery actions file tickets (a failed intent's regression case); absent, none is filed. */
+  tickets?: Pick<Tickets, 'create'>;
 };
 
 /**

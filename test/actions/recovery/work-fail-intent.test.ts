@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecoveryDeps } from '../../../src/actions/recovery/action.js';
 import { findRecoveryAction } from '../../../src/actions/recovery/index.js';
-import type { RegressionTracker } from '../../../src/actions/recovery/work/fail-intent.js';
 import type { StoredEvent } from '../../../src/intake/event-writer.js';
 import { err } from '../../../src/result.js';
 import { createSimulator, type Simulator } from '../../../src/platform/simulator/simulator.js';
@@ -49,7 +48,7 @@ describe.each(oneDatabaseKind())('fail intent and its regression ticket (%s)', (
 
   it('fails the intent with the playbook reason and files one regression ticket with the input and the rejected output', async () => {
     const tickets = builtinTickets(database.db);
-    const deps: RecoveryDeps & RegressionTracker = { ...base(), tickets };
+    const deps: RecoveryDeps = { ...base(), tickets };
     const result = await run(deps, '#123');
     expect(result).toEqual({
       ok: true,
@@ -71,7 +70,7 @@ describe.each(oneDatabaseKind())('fail intent and its regression ticket (%s)', (
   });
 
   it('a redelivered press (same key) is answered from the platform\'s record and files nothing new; a new press is refused', async () => {
-    const deps: RecoveryDeps & RegressionTracker = { ...base(), tickets: builtinTickets(database.db) };
+    const deps: RecoveryDeps = { ...base(), tickets: builtinTickets(database.db) };
     await sim.applyEvents([validation('#127', { result: 'hallucination', detail: 'weight must be > 0', input: 'a', output: 'b' })]);
     const call = key();
     const first = await run(deps, '#127', call);
@@ -83,7 +82,7 @@ describe.each(oneDatabaseKind())('fail intent and its regression ticket (%s)', (
   });
 
   it('says what the platform did not keep, and files nothing for an intent validation passed', async () => {
-    const deps: RecoveryDeps & RegressionTracker = { ...base(), tickets: builtinTickets(database.db) };
+    const deps: RecoveryDeps = { ...base(), tickets: builtinTickets(database.db) };
     expect(await run(deps, '#124')).toMatchObject({ ok: true });
     const filed = (await listTickets(database.db)).find((t) => t.fingerprint === 'regression-intent-resolver-124');
     expect(filed?.description).toContain('Input (the raw signal):\n```\n(the platform did not keep it)\n```');
@@ -95,7 +94,7 @@ describe.each(oneDatabaseKind())('fail intent and its regression ticket (%s)', (
     const unwired = await run(base(), '#125');
     expect(unwired).toMatchObject({ ok: true, value: { text: expect.stringContaining('no ticket tracker is connected to recovery actions, so the regression case was not filed') } });
     await sim.applyEvents([validation('#126', { result: 'hallucination', detail: 'weight must be > 0' })]);
-    const down: RecoveryDeps & RegressionTracker = { ...base(), tickets: { create: async () => err({ code: 'unavailable' as const, message: 'the tracker did not answer' }) } };
+    const down: RecoveryDeps = { ...base(), tickets: { create: async () => err({ code: 'unavailable' as const, message: 'the tracker did not answer' }) } };
     expect(await run(down, '#126')).toMatchObject({ ok: true, value: { text: expect.stringContaining('⚠️ the regression ticket could not be filed: the tracker did not answer') } });
   });
 });

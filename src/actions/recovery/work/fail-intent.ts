@@ -1,17 +1,12 @@
 import { z } from 'zod';
 import type { Intent, RejectedOutput } from '../../../platform/operations/work.js';
 import { ok } from '../../../result.js';
-import { ticketRef, type Tickets } from '../../../tickets/port.js';
+import { ticketRef } from '../../../tickets/port.js';
 import { defineRecoveryAction, notAnswered, platformCallMs, type RecoveryDeps } from '../action.js';
 import { regressionTicket } from './regression-ticket.js';
 
-/**
- * Where regression tickets go: the incidents' tracker, handed to the recovery actions beside their
- * platform. RecoveryDeps (../action.ts) does not name it, so it is read as an optional extra; a
- * Triage that passes none still fails the intent, and the card says no ticket was filed.
- */
-export type RegressionTracker = { tickets?: Pick<Tickets, 'create'> };
-const trackerOf = (deps: RecoveryDeps): RegressionTracker['tickets'] => (deps as RecoveryDeps & RegressionTracker).tickets;
+/** A Triage with no tracker still fails the intent, and the card says no ticket was filed. */
+const trackerOf = (deps: RecoveryDeps) => deps.tickets;
 
 /** What became of the regression case, as the end of the card's line. */
 async function fileRegression(deps: RecoveryDeps, intent: Intent, rejected: RejectedOutput | null): Promise<string> {
