@@ -8,8 +8,8 @@ export type { OperationSpec } from './spec.js';
 
 /**
  * Every recovery operation beyond the port's original methods, by name, grouped by what they act
- * on: work (tasks, intents, workstreams), infra (Redis, queues, pools, context) and routing
- * (routines, breakers, partners, providers, probes, changes).
+ * on: work (tasks, intents, workstreams), infra (Redis, queues, pools, context), routing
+ * (routines, breakers, partners, providers) and checks (probes, trace suites).
  */
 export const OPERATIONS = { ...workOperations, ...infraOperations, ...routingOperations, ...checksOperations };
 
