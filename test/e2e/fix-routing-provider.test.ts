@@ -15,8 +15,6 @@ describe.each(oneDatabaseKind())('provider degraded, failed over and back from i
   afterAll(async () => fx?.close());
 
   const routing = () => fx.object('provider_routing', 'openai');
-  /** The newest top-level card with this title: a card reopened after it resolved is posted anew. */
-  const latest = async (title: RegExp) => (await fx.api.messages(PEOPLE.responder)).filter((m) => m.threadOf === null && title.test(m.card.title)).at(-1)!;
   const reportHealth = async (id: string, attributes: Record<string, unknown>) => {
     const sent = await fx.triage.post('/v1/events', { events: [{ id, type: 'provider.health', source: 'team-x', occurredAt: new Date().toISOString(), attributes }] });
     expect(sent.status).toBe(202);
@@ -69,7 +67,8 @@ describe.each(oneDatabaseKind())('provider degraded, failed over and back from i
   it('a failover the platform refuses ends the card in ❌ with its reason: OpenAI is healthy now', async () => {
     // The degraded card is resolved; its button is gone. A stale degraded report brings it back...
     await reportHealth('openai-slow-again', { provider: 'openai', latencyMs: 7_000, errorRate: 0.02, status: 'connected' });
-    const card = await latest(/^Provider openai degraded$/);
+    // The reopened card reaches the channel through the outbox: wait for the live one.
+    const card = await fx.card(/^Provider openai degraded$/);
     // ...while the platform's own view (status connected) says there is nothing to fail over from.
     await fx.press(PEOPLE.responder, card, 'failover_provider', 'openai');
     await fx.cardSays(card, /❌ Failover provider openai by James at \d\d:\d\d UTC failed: provider openai is healthy \(connected, 7000 ms, 2% errors\): nothing to fail over from \(nothing was changed\)/);
