@@ -39,6 +39,20 @@ describe.each(oneDatabaseKind())('the seed incident and a stuck worker, fixed fr
     expect(runtimes.ok && runtimes.value.find((r) => r.id === 'bash-runtime-mike')?.status).toBe('connected');
   });
 
+  it('the other cards of the cascade restart from their own card: the stale session (priya) and the execution failures (mike); the MCP restart cleared the pool card too', async () => {
+    const stale = await fx.card(/^Stale runtime session: bash-runtime-priya/);
+    await fx.press(PEOPLE.responder, stale, 'restart_runtime', 'bash-runtime-priya');
+    await fx.cardSays(stale, /✅ Restart runtime bash-runtime-priya by James at \d\d:\d\d UTC: heartbeat detected after/);
+    const failures = await fx.card(/^3 runtime execution failures$/);
+    await fx.press(PEOPLE.otherResponder, failures, 'restart_runtime', 'bash-runtime-mike');
+    await fx.cardSays(failures, /✅ Restart runtime bash-runtime-mike by Mike at \d\d:\d\d UTC: heartbeat detected after/);
+    // The pool ran dry because the server was failing: the restart pressed on the failing card
+    // (the first test) cleared the pool card too, whose own button is that same restart.
+    const pool = await fx.api.find((m) => m.threadOf === null && /^MCP pool exhausted: database-query$/.test(m.card.title), { as: PEOPLE.responder });
+    expect(pool!.card.state).toBe('resolved');
+    expect(pool!.card.text).toMatch(/✅ Resolved automatically at/);
+  });
+
   it('stuck worker: Force shutdown asks an approver on its card; a responder cannot approve it, an approver does, and its tasks move', async () => {
     const card = await fx.card(/^Worker worker-001 unresponsive$/);
     expect(card.card.actions.find((a) => a.label === 'Force shutdown and reassign')?.confirm?.text).toMatch(/Force worker-001 down/);
