@@ -16,7 +16,7 @@ import { auditWords, insightDecisionWords } from './words.js';
  * by an older release read in words too.
  */
 // Listed, not spread from AuditOutcome: log.ts re-exports this module, so its values are not there yet at load.
-export const FeedOutcome = z.enum(['refused', 'started', 'succeeded', 'failed', 'duplicate', 'busy', 'requested', 'approved', 'denied', 'dismissed', 'acknowledged', 'declared', 'resolved', 'ran']);
+export const FeedOutcome = z.enum(['refused', 'started', 'succeeded', 'failed', 'duplicate', 'busy', 'requested', 'approved', 'denied', 'escalated', 'dismissed', 'acknowledged', 'declared', 'resolved', 'ran']);
 export type FeedOutcome = z.infer<typeof FeedOutcome>;
 // Every outcome a writer records is one the feed shows.
 export type _OutcomesFit = AuditOutcome extends FeedOutcome ? true : never;

@@ -6,7 +6,8 @@ import { auditLog } from '../db/schema/actions.js';
 import type { Q } from '../chat/outbox/model.js';
 
 /** What happened, from a person's point of view: tried and refused, started, finished... */
-export const AuditOutcome = z.enum(['refused', 'started', 'succeeded', 'failed', 'duplicate', 'busy', 'requested', 'approved', 'denied']);
+/** 'escalated': a remediation policy stopped at its bound and handed the target to a person (src/remediation/escalate.ts). */
+export const AuditOutcome = z.enum(['refused', 'started', 'succeeded', 'failed', 'duplicate', 'busy', 'requested', 'approved', 'denied', 'escalated']);
 export type AuditOutcome = z.infer<typeof AuditOutcome>;
 
 export type AuditEntry = {

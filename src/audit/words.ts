@@ -177,6 +177,8 @@ function recoveryWords(row: AuditRow, [doIt, done]: [string, string]): string {
     }
     case 'requested':
       return `asked an approver to ${doIt} ${what}${detail ? ` (${clean(detail)})` : ''}`;
+    case 'escalated':
+      return `stopped trying to ${doIt} ${what} and handed it to a person${detail ? ` (${clean(detail)})` : ''}`;
     default:
       return `${words(row.action)} ${what}: ${row.outcome}`;
   }

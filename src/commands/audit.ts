@@ -16,6 +16,7 @@ const MARK: Record<AuditRecord['outcome'], string> = {
   requested: '📝',
   approved: '✅',
   denied: '⛔',
+  escalated: '🔁',
   dismissed: '🔕',
   acknowledged: '👀',
   declared: '🚨',

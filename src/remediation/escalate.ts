@@ -27,7 +27,7 @@ export async function stoppedAt(q: Q, stop: Omit<StopRecord, 'detail'>, since: D
   const [row] = await q
     .select({ at: auditLog.at })
     .from(auditLog)
-    .where(and(gte(auditLog.at, since), eq(auditLog.actorKey, actorKey(stop.actor)), eq(auditLog.action, stop.action), eq(auditLog.target, targetKey(stop.target)), eq(auditLog.outcome, 'refused')))
+    .where(and(gte(auditLog.at, since), eq(auditLog.actorKey, actorKey(stop.actor)), eq(auditLog.action, stop.action), eq(auditLog.target, targetKey(stop.target)), eq(auditLog.outcome, 'escalated')))
     .orderBy(asc(auditLog.at))
     .limit(1);
   return row?.at;
@@ -50,7 +50,7 @@ export async function stopOnce(db: Db, stop: StopRecord, since: Date, place: Car
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${place.cardKey}, 0))`);
     if (await stoppedAt(tx, stop, since)) return false;
-    await recordAudit(tx, { actor: stop.actor, action: stop.action, target: targetKey(stop.target), outcome: 'refused', detail: stop.detail, at: new Date(now) });
+    await recordAudit(tx, { actor: stop.actor, action: stop.action, target: targetKey(stop.target), outcome: 'escalated', detail: stop.detail, at: new Date(now) });
     await drawCard(tx, place, card, now);
     return true;
   });

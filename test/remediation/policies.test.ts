@@ -100,7 +100,7 @@ describe.each(databaseKinds())('remediation policies, step by step, on %s', (kin
     await Promise.all([a.onInsights([oom]), b.onInsights([oom]), a.onInsights([oom])]);
     await runner.idle();
     expect(platform.count('restartRuntime')).toBe(1);
-    const stops = await database.db.select().from(auditLog).where(eq(auditLog.outcome, 'refused'));
+    const stops = await database.db.select().from(auditLog).where(eq(auditLog.outcome, 'escalated'));
     expect(stops.map((s) => [s.actorKey, s.action, s.target])).toEqual([['system:policy:restart-oom-runtimes', 'restart_runtime', `runtime:${RUNTIME}`]]);
     const cards = await database.db.select().from(chatOutbox).where(and(eq(chatOutbox.kind, 'post'), like(chatOutbox.cardKey, 'escalation:%')));
     expect(cards.map((c) => [c.cardKey, c.channel])).toEqual([[`escalation:insight:${oom.id}:2:runtime:${RUNTIME}`, 'ops']]);

@@ -72,12 +72,12 @@ describe.each(oneDatabaseKind())('a remediation policy restarts an OOM-killed ru
     await settle(triage);
     expect(await restarts(triage)).toHaveLength(2);
     expect(await runtimeStatus(triage)).toBe('unreachable');
-    const stops = (await restartAudit(triage)).filter((a) => a.outcome === 'refused');
+    const stops = (await restartAudit(triage)).filter((a) => a.outcome === 'escalated');
     expect(stops).toEqual([
       {
         actor: `system:policy:${POLICY}`,
         name: TRIAGE_UNDER_POLICY,
-        outcome: 'refused',
+        outcome: 'escalated',
         detail: 'stopped by policy restart-oom-runtimes: Restart runtime already ran twice on runtime bash-runtime-mike in the last 30 minutes, the most it allows; a person decides now',
       },
     ]);
@@ -112,7 +112,7 @@ describe.each(oneDatabaseKind())('a remediation policy restarts an OOM-killed ru
       expect.stringMatching(/^restarted runtime bash-runtime-mike \(heartbeat back after \d+(\.\d)? s\), took/),
       expect.stringMatching(/^started to restart runtime bash-runtime-mike \(policy restart-oom-runtimes, run 2 of at most 2/),
       expect.stringMatching(/^restarted runtime bash-runtime-mike \(heartbeat back after \d+(\.\d)? s\), took/),
-      'tried to restart runtime bash-runtime-mike but was refused: stopped by policy restart-oom-runtimes: Restart runtime already ran twice on runtime bash-runtime-mike in the last 30 minutes, the most it allows; a person decides now',
+      'stopped trying to restart runtime bash-runtime-mike and handed it to a person (stopped by policy restart-oom-runtimes: Restart runtime already ran twice on runtime bash-runtime-mike in the last 30 minutes, the most it allows; a person decides now)',
     ]);
   });
 });
