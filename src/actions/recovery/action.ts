@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { CardInput, Category, Severity } from '../../chat/card.js';
 import type { EventType } from '../../events/vocabulary.js';
 import type { ActionKind, EntityKind } from '../../insights/catalog/entry.js';
@@ -124,3 +124,12 @@ const HINTS: Partial<Record<PlatformError['code'], string>> = {
 
 /** "4.2 s", "60 s": seconds to one decimal, without a trailing ".0". */
 export const formatSeconds = (ms: number): string => `${Number((Math.max(0, ms) / 1_000).toFixed(1))} s`;
+
+/** A reason on record with a default: what a card's press sends (src/actions/interactions.ts) or the default, never blank. */
+export const cancelReason = (fallback: string) =>
+  z
+    .string({ error: 'The cancel reason must be text.' })
+    .trim()
+    .min(1, { error: 'The cancel reason cannot be blank; leave it out to use the default.' })
+    .max(500, { error: 'The cancel reason must be at most 500 characters.' })
+    .default(fallback);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ok } from '../../result.js';
-import { defineRecoveryAction, notAnswered } from './action.js';
+import { cancelReason, defineRecoveryAction, notAnswered } from './action.js';
 
 export const DEFAULT_CANCEL_REASON = 'cancelled from chat';
 
@@ -10,12 +10,7 @@ export const cancelLoop = defineRecoveryAction({
   targetKind: 'loop',
   progress: 'cancelling…',
   params: z.object({
-    reason: z
-      .string({ error: 'The cancel reason must be text.' })
-      .trim()
-      .min(1, { error: 'The cancel reason cannot be blank; leave it out to use the default.' })
-      .max(500, { error: 'The cancel reason must be at most 500 characters.' })
-      .default(DEFAULT_CANCEL_REASON),
+    reason: cancelReason(DEFAULT_CANCEL_REASON),
   }),
   async execute(deps, { targetId, params, call }) {
     const cancelled = await deps.platform.cancelLoop(targetId, params.reason, call);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ok } from '../../../result.js';
-import { defineRecoveryAction, notAnswered } from '../action.js';
+import { cancelReason, defineRecoveryAction, notAnswered } from '../action.js';
 
 /**
  * Resource exhausted and dependency cycle (recovery procedures, `cancel_task.py`): the task that
@@ -11,12 +11,7 @@ export const cancelTask = defineRecoveryAction({
   targetKind: 'task',
   progress: 'cancelling…',
   params: z.object({
-    reason: z
-      .string({ error: 'The cancel reason must be text.' })
-      .trim()
-      .min(1, { error: 'The cancel reason cannot be blank; leave it out to use the default.' })
-      .max(500, { error: 'The cancel reason must be at most 500 characters.' })
-      .default('cancelled from chat'),
+    reason: cancelReason('cancelled from chat'),
   }),
   async execute(deps, { targetId, params, call }) {
     const cancelled = await deps.platform.perform('cancelTask', targetId, { reason: params.reason }, call);
