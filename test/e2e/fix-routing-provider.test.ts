@@ -47,7 +47,9 @@ describe.each(oneDatabaseKind())('provider degraded, failed over and back from i
 
   it('once OpenAI reports healthy, a card asks to switch back; a viewer may not, a responder does and it clears', async () => {
     await reportHealth('openai-healthy', { provider: 'openai', latencyMs: 900, errorRate: 0.004, status: 'connected' });
-    await fx.cardSays(await fx.card(/^Provider openai degraded$/), /✅ Resolved at/);
+    // The degraded card (live until this report) clears; fx.card would wait for a live one.
+    const degraded = await fx.api.find((m) => m.threadOf === null && /^Provider openai degraded$/.test(m.card.title), { as: PEOPLE.responder });
+    await fx.cardSays(degraded!, /✅ Resolved at/);
     const card = await fx.card(/^Provider openai healthy again: switch back$/);
     expect(card.card.text).toMatch(/^Provider openai is healthy again; its new work still goes to anthropic \(since /);
     expect(card.card.actions.find((a) => a.label === 'Switch back to openai')?.confirm?.text).toBe('Route new work back to openai? Work already running on anthropic finishes there.');
