@@ -15,12 +15,17 @@ const Days = z.strictObject(Object.fromEntries(RETENTION_POLICIES.map((p) => [p.
 export const RetentionConfig = z
   .strictObject({
     days: Days,
-    /** Rows per DELETE: one short transaction each, so intake never waits behind a prune. */
-    batchSize: z.number().int().min(1).max(50_000).default(1000),
+    /**
+     * Rows per DELETE: one short transaction each, so intake never waits long behind a prune.
+     * bench/retention (fsync on, a 1,000,000-row backlog) put intake's p99 while pruning at 99 ms
+     * with 1,000 rows, 53 ms with 250 and 56 ms with 100, against 38-63 ms with no prune at all;
+     * 250 still prunes about 4,000 rows a second: a day of 20 events/s in about 7 minutes.
+     */
+    batchSize: z.number().int().min(1).max(50_000).default(250),
     /**
      * Breathing room between two batches, for intake and the evaluator on the same server: at
      * least this, and at least `idleRatio` times what the batch took, so pruning takes a bounded
-     * share of the database however slow a batch is (1,000,000 old events: about 2 minutes).
+     * share of the database however slow a batch is (1,000,000 old events: about 4 minutes).
      */
     pauseMs: z.number().int().min(0).max(60_000).default(50),
     idleRatio: z.number().min(0).max(100).default(2),
