@@ -1,18 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
-import { pino } from 'pino';
 import { expect } from 'vitest';
 import { createConsoleAdapter } from '../../adapters/console/index.js';
-import { startTriage, type RunningTriage } from '../../src/app.js';
-import { Config } from '../../src/config.js';
+import type { RunningTriage } from '../../src/app.js';
 import { actionRequests, auditLog } from '../../src/db/schema/actions.js';
 import { insights } from '../../src/db/schema/insights.js';
 import { eventually, triageSettled } from '../chat/support/drive.js';
 import { consoleApi, type ConsoleMessage } from '../support/console-api.js';
 import type { TestDatabase } from '../support/databases.js';
-import { TEST_TOKEN } from '../support/triage.js';
+import { startTriageOn, TEST_TOKEN } from '../support/triage.js';
 
 /** Mike's runtime, the seed incident's OOM victim (src/platform/scenarios/cascading-failure.ts). */
 export const MIKE = { runtime: 'bash-runtime-mike', employee: 'Mike' } as const;
@@ -21,23 +16,13 @@ export const RUNTIME_CARD = `Runtime ${MIKE.runtime} unreachable`;
 /** Console people: James and Mike respond, Elena approves, Nina is a viewer (as in test/e2e/support/fix-from-card.ts). */
 const ROLES = { responders: ['console:james', 'console:mike'], approvers: ['console:elena'], twoPersonRule: true };
 
-/**
- * The real Triage with the console on a database the test keeps: stopping it leaves the database
- * as it was, so the next Triage started on it is a restart of the same deployment.
- */
-export async function startOn(database: TestDatabase, overrides: Record<string, unknown> = {}): Promise<RunningTriage> {
-  const config = Config.parse({
-    port: 0,
-    host: '127.0.0.1',
-    ingestToken: TEST_TOKEN,
-    dataDir: mkdtempSync(join(tmpdir(), 'triage-remediation-')),
-    logLevel: 'silent',
-    simulator: { restartHeartbeatDelayMs: 300 },
-    outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, workspaceUpdateIntervalMs: 0 },
-    roles: ROLES,
-    ...overrides,
-  });
-  return startTriage(config, { database, logger: pino({ level: 'silent' }), adapters: [createConsoleAdapter] });
+/** The real Triage with the console on a database the test keeps (a second start is a restart). */
+export function startOn(database: TestDatabase, overrides: Record<string, unknown> = {}): Promise<RunningTriage> {
+  return startTriageOn(
+    database,
+    { simulator: { restartHeartbeatDelayMs: 300 }, outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, workspaceUpdateIntervalMs: 0 }, roles: ROLES, ...overrides } as never,
+    { adapters: [createConsoleAdapter] },
+  );
 }
 
 let sent = 0;

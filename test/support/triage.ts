@@ -17,15 +17,7 @@ export type TestTriage = RunningTriage & {
 /** The real Triage on port 0 over a fresh database of the given kind, with a silent logger. */
 export async function startTestTriage(kind: DatabaseKind, overrides: Partial<Config> = {}, options: StartOptions = {}): Promise<TestTriage> {
   const testDatabase = await openTestDatabase(kind);
-  const config = Config.parse({
-    port: 0,
-    host: '127.0.0.1',
-    ingestToken: TEST_TOKEN,
-    dataDir: mkdtempSync(join(tmpdir(), 'triage-test-')),
-    logLevel: 'silent',
-    ...overrides,
-  });
-  const triage = await startTriage(config, { database: testDatabase, logger: pino({ level: 'silent' }), ...options });
+  const triage = await startTriageOn(testDatabase, overrides, options);
   return {
     ...triage,
     testDatabase,
@@ -40,4 +32,20 @@ export async function startTestTriage(kind: DatabaseKind, overrides: Partial<Con
       await testDatabase.drop();
     },
   };
+}
+
+/**
+ * The real Triage on port 0 over a database the caller keeps: stopping it leaves the database as
+ * it was, so another Triage started on it is a restart of the same deployment.
+ */
+export function startTriageOn(database: TestDatabase, overrides: Partial<Config> = {}, options: StartOptions = {}): Promise<RunningTriage> {
+  const config = Config.parse({
+    port: 0,
+    host: '127.0.0.1',
+    ingestToken: TEST_TOKEN,
+    dataDir: mkdtempSync(join(tmpdir(), 'triage-test-')),
+    logLevel: 'silent',
+    ...overrides,
+  });
+  return startTriage(config, { database, logger: pino({ level: 'silent' }), ...options });
 }
