@@ -114,6 +114,29 @@ export const RETENTION_POLICIES: readonly RetentionPolicy[] = [
           limit ${limit})`),
   },
   {
+    name: 'alert_states',
+    tables: ['alert_states'],
+    defaultDays: 90,
+    minDays: 7,
+    keeps: 'external alerts resolved by their sender, by when they were resolved; open ones always',
+    batch: (cutoff, limit) =>
+      counted(sql`
+        delete from alert_states where (origin, key) in (
+          select origin, key from alert_states where status = 'resolved' and updated_at < ${cutoff} order by updated_at limit ${limit})`),
+  },
+  {
+    name: 'genai_rollups',
+    tables: ['genai_rollups'],
+    defaultDays: 14,
+    // Retry storms are judged against the last hour's calls; a day leaves room for a quiet night.
+    minDays: 1,
+    keeps: 'per-minute GenAI call counts from OpenTelemetry traces, by their minute',
+    batch: (cutoff, limit) =>
+      counted(sql`
+        delete from genai_rollups where (minute, dimension, key) in (
+          select minute, dimension, key from genai_rollups where minute < ${cutoff} order by minute limit ${limit})`),
+  },
+  {
     name: 'action_requests',
     tables: ['action_requests'],
     defaultDays: 90,

@@ -11,3 +11,4 @@ export * from './cluster.js';
 export * from './confirmations.js';
 export * from './home.js';
 export * from './thread-notes.js';
+export * from './signals.js';
