@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventEnvelope } from '../events/envelope.js';
+import { alertSummary, clip, firingExpiry, isZeroTime, severityFromLabel, validLinks } from './alert-fields.js';
 
 /** Prometheus Alertmanager's webhook payload, version 4 (its documented shape). */
 const stringMap = z.record(z.string(), z.string());
@@ -34,10 +35,15 @@ export type AlertmanagerWebhook = z.infer<typeof AlertmanagerWebhook>;
  * Each alert becomes one event. Alertmanager resends the same alert on every group interval,
  * so the idempotency key is fingerprint + status + startsAt: a resend is a duplicate, a
  * resolution or a new firing of the same series is new.
+ *
+ * Alertmanager's own fields are kept as they were stored before; the normalised fields every
+ * alert source writes (src/alerts/model.ts) sit beside them. `externalURL` is the webhook's, for
+ * the Silence link.
  */
-export function alertToEvent(alert: AlertmanagerAlert): EventEnvelope {
+export function alertToEvent(alert: AlertmanagerAlert, externalURL?: string): EventEnvelope {
   const resolved = alert.status === 'resolved';
-  const at = resolved && alert.endsAt && !alert.endsAt.startsWith('0001-') ? alert.endsAt : alert.startsAt;
+  const at = resolved && alert.endsAt && !isZeroTime(alert.endsAt) ? alert.endsAt : alert.startsAt;
+  const expiresAt = firingExpiry(alert.status, alert.endsAt);
   return {
     id: `${alert.fingerprint}:${alert.status}:${alert.startsAt}`,
     type: resolved ? 'alert.resolved' : 'alert.firing',
@@ -51,6 +57,27 @@ export function alertToEvent(alert: AlertmanagerAlert): EventEnvelope {
       ...(alert.endsAt ? { endsAt: alert.endsAt } : {}),
       ...(alert.generatorURL ? { generatorURL: alert.generatorURL } : {}),
       fingerprint: alert.fingerprint,
+      origin: 'alertmanager',
+      key: clip(alert.fingerprint, 255),
+      summary: alertSummary(alert.annotations, alert.labels.alertname!),
+      severity: severityFromLabel(alert.labels.severity),
+      links: validLinks([
+        { href: alert.generatorURL, text: 'Source' },
+        ...(externalURL ? [{ href: silenceUrl(externalURL, alert.labels), text: 'Silence' }] : []),
+      ]),
+      ...(expiresAt ? { expiresAt } : {}),
     },
   };
+}
+
+/**
+ * Alertmanager's UI opens a new silence prefilled from `filter`, a matcher list such as
+ * {alertname="McpPoolExhausted", server="database-query"}: every label of the alert, so the
+ * silence covers this series and no other.
+ */
+export function silenceUrl(externalURL: string, labels: Record<string, string>): string {
+  const matchers = Object.keys(labels)
+    .sort()
+    .map((name) => `${name}="${labels[name]!.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
+  return `${externalURL.replace(/\/+$/, '')}/#/silences/new?filter=${encodeURIComponent(`{${matchers.join(', ')}}`)}`;
 }
