@@ -1,0 +1,68 @@
+import type { Database } from '../db/client.js';
+import type { GenAiConfig } from './config.js';
+import { mergeByKey, type Dimension, type RollupRow } from './fold.js';
+import { readRollups, sumRollups, type Sums } from './store.js';
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/**
+ * What the signals of one window are derived from, read from genai_rollups:
+ * - current: each dimension/key's totals over the window [end − window, end);
+ * - previous: the same one minute earlier, so a signal that was notable then and is not now is
+ *   reported once more, as its all-clear (cards read the newest report);
+ * - busiestMinute: each op_call key's most calls in one minute of the window (a storm is a burst);
+ * - baseline: op_call calls before the window, for the retry storm's "far above its baseline";
+ * - today: agent_model tokens since the UTC day began, for spend against a daily budget.
+ */
+export type WindowView = {
+  end: number;
+  windowMinutes: number;
+  current: Map<string, RollupRow>;
+  previous: Map<string, RollupRow>;
+  busiestMinute: { current: Map<string, number>; previous: Map<string, number> };
+  baseline: Map<string, Sums>;
+  baselineMinutes: number;
+  today: Map<string, Sums>;
+};
+
+const WINDOWED: Dimension[] = ['provider', 'agent_model', 'agent_run', 'tool', 'mcp_server', 'op_call'];
+
+/** The end of the newest window that has settled at `now`: the start of a minute, settleSeconds ago or more. */
+export const windowEndAt = (config: GenAiConfig, now: number): number => Math.floor((now - config.settleSeconds * 1000) / MINUTE) * MINUTE;
+
+export async function readWindow(database: Database, config: GenAiConfig, end: number): Promise<WindowView> {
+  const window = config.windowMinutes * MINUTE;
+  const start = end - window;
+  const baselineMinutes = config.retryStorm.baselineMinutes;
+  const [rows, baseline, today] = await Promise.all([
+    readRollups(database, WINDOWED, start - MINUTE, end),
+    sumRollups(database, 'op_call', start - baselineMinutes * MINUTE, start),
+    sumRollups(database, 'agent_model', Math.floor((end - 1) / DAY) * DAY, end),
+  ]);
+  const current = rows.filter((r) => r.minute >= start);
+  const previous = rows.filter((r) => r.minute < end - MINUTE);
+  return {
+    end,
+    windowMinutes: config.windowMinutes,
+    current: mergeByKey(current),
+    previous: mergeByKey(previous),
+    busiestMinute: { current: busiest(current), previous: busiest(previous) },
+    baseline,
+    baselineMinutes,
+    today,
+  };
+}
+
+function busiest(rows: readonly RollupRow[]): Map<string, number> {
+  const most = new Map<string, number>();
+  for (const r of rows) if (r.dimension === 'op_call' && r.calls > (most.get(r.key) ?? 0)) most.set(r.key, r.calls);
+  return most;
+}
+
+/** The rows of one dimension in a merged map. */
+export function* ofDimension(rows: Map<string, RollupRow>, dimension: Dimension): Generator<RollupRow> {
+  for (const row of rows.values()) if (row.dimension === dimension) yield row;
+}
+
+export const rowOf = (rows: Map<string, RollupRow>, dimension: Dimension, key: string): RollupRow | undefined => rows.get(`${dimension}\u0000${key}`);
