@@ -63,7 +63,8 @@ export const AlertsConfig = z
         ctx.addIssue({ code: 'custom', path: ['sources', i, 'name'], message: `"${source.name}" is named twice; each source needs its own name` });
       }
       // Names only: the message must not show the key.
-      if (sources.findIndex((s) => s.routingKey === source.routingKey) !== i) {
+      // A source whose own entry failed has no key yet (zod still runs this check): not a duplicate.
+      if (typeof source.routingKey === 'string' && sources.findIndex((s) => s.routingKey === source.routingKey) !== i) {
         ctx.addIssue({ code: 'custom', path: ['sources', i], message: `${source.name} has the same routing key as another source; each source needs its own key, or its alerts cannot be told apart` });
       }
     });

@@ -54,7 +54,7 @@ const Severity = z
 export const PagerDutyAlertEvent = z.object({
   event_action: Action,
   dedup_key: optionalString(255),
-  payload: z.unknown(),
+  payload: z.unknown().optional(),
   client: optionalString(1000),
   client_url: optionalString(2000),
   links: list,
@@ -64,14 +64,14 @@ export const PagerDutyPayload = object({
   summary: required(1024),
   source: required(10_000),
   severity: Severity,
-  timestamp: z.unknown(),
-  component: z.unknown(),
-  group: z.unknown(),
-  class: z.unknown(),
-  custom_details: z.unknown(),
+  timestamp: z.unknown().optional(),
+  component: z.unknown().optional(),
+  group: z.unknown().optional(),
+  class: z.unknown().optional(),
+  custom_details: z.unknown().optional(),
 });
 export const PagerDutyChangeEvent = z.object({
-  payload: object({ summary: required(1024), source: z.unknown(), timestamp: z.unknown(), custom_details: z.unknown() }),
+  payload: object({ summary: required(1024), source: z.unknown().optional(), timestamp: z.unknown().optional(), custom_details: z.unknown().optional() }),
   links: list,
 });
 
