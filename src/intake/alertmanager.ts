@@ -44,6 +44,10 @@ export function alertToEvent(alert: AlertmanagerAlert, externalURL?: string): Ev
   const resolved = alert.status === 'resolved';
   const at = resolved && alert.endsAt && !isZeroTime(alert.endsAt) ? alert.endsAt : alert.startsAt;
   const expiresAt = firingExpiry(alert.status, alert.endsAt);
+  const links = validLinks([
+    { href: alert.generatorURL, text: 'Source' },
+    ...(externalURL ? [{ href: silenceUrl(externalURL, alert.labels), text: 'Silence' }] : []),
+  ]);
   return {
     id: `${alert.fingerprint}:${alert.status}:${alert.startsAt}`,
     type: resolved ? 'alert.resolved' : 'alert.firing',
@@ -61,10 +65,7 @@ export function alertToEvent(alert: AlertmanagerAlert, externalURL?: string): Ev
       key: clip(alert.fingerprint, 255),
       summary: alertSummary(alert.annotations, alert.labels.alertname!),
       severity: severityFromLabel(alert.labels.severity),
-      links: validLinks([
-        { href: alert.generatorURL, text: 'Source' },
-        ...(externalURL ? [{ href: silenceUrl(externalURL, alert.labels), text: 'Silence' }] : []),
-      ]),
+      ...(links.length ? { links } : {}),
       ...(expiresAt ? { expiresAt } : {}),
     },
   };

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertToEvent, AlertmanagerAlert } from '../../src/intake/alertmanager.js';
 import { databaseKinds } from '../support/databases.js';
 import { startTestTriage, type TestTriage } from '../support/triage.js';
 
@@ -54,6 +55,15 @@ describe.each(databaseKinds())('POST /v1/ingest/alertmanager on %s', (kind) => {
       labels: { server: 'database-query', severity: 'critical' },
       annotations: { summary: 'database-query pool exhausted (5/5, 3 waiting)' },
     });
+    // The fields every alert source shares (src/alerts/model.ts), for the one alert board.
+    expect(row!.attributes).toMatchObject({
+      origin: 'alertmanager',
+      key: 'a1b2c3',
+      summary: 'database-query pool exhausted (5/5, 3 waiting)',
+      severity: 'critical',
+      links: [{ href: 'http://prometheus.example:9090/graph?g0.expr=mcp_pool_in_use', text: 'Source' }],
+    });
+    expect(row!.attributes.expiresAt).toBeUndefined();
   });
 
   it('counts Alertmanager resends of a firing alert as duplicates, but stores its resolution', async () => {
@@ -87,5 +97,36 @@ describe.each(databaseKinds())('POST /v1/ingest/alertmanager on %s', (kind) => {
     const anon = await triage.post('/v1/ingest/alertmanager', payload('firing', [alert('firing', 'anon')]), { token: null });
     expect(anon.status).toBe(401);
     expect(await rows('anon')).toHaveLength(0);
+  });
+});
+
+describe('alertToEvent: the normalised alert fields', () => {
+  const translate = (extra: object, externalURL?: string) => alertToEvent(AlertmanagerAlert.parse(alert('firing', 'f00d', extra)), externalURL).attributes;
+
+  it('links the silence form prefilled with every label of the alert when Alertmanager says where it is', () => {
+    const links = translate({}, 'http://alertmanager.example:9093/').links as Array<{ href: string; text: string }>;
+    expect(links.map((l) => l.text)).toEqual(['Source', 'Silence']);
+    const silence = new URL(links[1]!.href);
+    expect(`${silence.origin}${silence.pathname}${silence.hash.split('?')[0]}`).toBe('http://alertmanager.example:9093/#/silences/new');
+    expect(decodeURIComponent(links[1]!.href.split('filter=')[1]!)).toBe('{alertname="McpPoolExhausted", server="database-query", severity="critical"}');
+    expect(translate({}).links).toEqual([{ href: 'http://prometheus.example:9090/graph?g0.expr=mcp_pool_in_use', text: 'Source' }]);
+  });
+
+  it('maps severity labels to the four severities, page and high to critical, the rest to warning', () => {
+    const severity = (value?: string) => translate({ labels: { alertname: 'A', ...(value === undefined ? {} : { severity: value }) } }).severity;
+    expect([severity('critical'), severity('page'), severity('High'), severity('error'), severity('warning'), severity('info'), severity('p3'), severity()]).toEqual([
+      'critical', 'critical', 'critical', 'error', 'warning', 'info', 'warning', 'warning',
+    ]);
+  });
+
+  it('summarises by summary, then description, then alert name', () => {
+    expect(translate({ annotations: { description: 'pool is full' } }).summary).toBe('pool is full');
+    expect(translate({ annotations: {} }).summary).toBe('McpPoolExhausted');
+  });
+
+  it('says when a firing alert expires unless resent (endsAt), and drops a generatorURL that is not a URL', () => {
+    const attributes = translate({ endsAt: '2026-05-03T14:40:12Z', generatorURL: 'prometheus:9090' });
+    expect(attributes.expiresAt).toBe('2026-05-03T14:40:12.000Z');
+    expect(attributes.links).toBeUndefined();
   });
 });
