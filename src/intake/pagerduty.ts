@@ -24,19 +24,20 @@ export type PagerDutyRefusal = { ok: false; status: 400; reason: 'invalid_routin
 export type PagerDutyParsed = { ok: true; event: AcceptedEvent; dedupKey: string } | PagerDutyRefusal;
 export type PagerDutyContext = { now: Date; sourceFor: RoutingKeyLookup };
 
-const refuse = (errors: string[], reason: PagerDutyRefusal['reason'] = 'invalid_event'): PagerDutyRefusal => ({
-  ok: false,
-  status: 400,
-  reason,
-  answer: errors.length === 1 && errors[0]!.startsWith('the event must be') ? unrecognizedObject(errors[0]!) : invalidEvent(errors),
-});
+const refuse = (errors: string[], reason: PagerDutyRefusal['reason'] = 'invalid_event'): PagerDutyRefusal => ({ ok: false, status: 400, reason, answer: invalidEvent(errors) });
 
 /** PagerDuty's error wording: the field in quotes, then what is wrong with it. */
 const missing = 'is missing or blank';
+// Characters as senders count them (Alertmanager cuts summary to 1024 runes), not UTF-16 units.
+const characters = (s: string): number => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
 const required = (max: number) =>
   z
     .string({ error: (iss) => (iss.input == null ? missing : 'must be a string') })
-    .max(max, `is too long (maximum is ${max} characters)`)
+    .refine((s) => characters(s) <= max, `is too long (maximum is ${max} characters)`)
     .refine((s) => s.trim() !== '', missing);
 const optionalString = (max: number) =>
   z.string({ error: 'must be a string' }).max(max, `is too long (maximum is ${max} characters)`).nullish();
@@ -87,7 +88,9 @@ type Routed = { ok: true; body: Record<string, unknown>; origin: string } | Page
  * that (PagerDuty answers 400 "Invalid routing key" too), and nothing it sent is stored.
  */
 function route(body: unknown, sourceFor: RoutingKeyLookup): Routed {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return refuse(['the event must be a JSON object']);
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return { ok: false, status: 400, reason: 'invalid_event', answer: unrecognizedObject('the event must be a JSON object') };
+  }
   const fields = body as Record<string, unknown>;
   const key = fields.routing_key;
   if (key == null || (typeof key === 'string' && key.trim() === '')) return refuse([`'routing_key' ${missing}`], 'invalid_routing_key');
@@ -170,7 +173,8 @@ function triggerFields(alert: PagerDutyPayload, event: z.infer<typeof PagerDutyA
   ]);
   const images = validImages(objects(event.images));
   return {
-    summary: alert.summary,
+    // The card holds 1024 UTF-16 units; a summary of 1024 characters outside the BMP is cut to fit.
+    summary: clip(alert.summary, 1024),
     severity: alert.severity,
     affected: clip(alert.source, 255),
     ...(component ? { component } : {}),
@@ -206,7 +210,7 @@ export function parsePagerDutyChange(body: unknown, context: PagerDutyContext): 
       source: 'pagerduty',
       occurredAt,
       attributes: {
-        summary: payload.summary,
+        summary: clip(payload.summary, 1024),
         origin: routed.origin,
         ...(affected ? { affected } : {}),
         ...(details ? { details } : {}),

@@ -142,6 +142,13 @@ describe('parsePagerDutyEvent', () => {
     expect(parsePagerDutyEvent([trigger()], context)).toMatchObject({ ok: false, answer: { status: 'Unrecognized object', message: 'Event object format is unrecognized' } });
   });
 
+  it('counts summary length in characters as Alertmanager cuts it (1024 runes), fitting it to the card', () => {
+    const emoji = '🔥'.repeat(1024);
+    const { event } = accepted(parsePagerDutyEvent(trigger({}, { summary: emoji }), context));
+    expect(event.attributes.summary).toBe('🔥'.repeat(512));
+    expect(errorsOf(parsePagerDutyEvent(trigger({}, { summary: `${emoji}!` }), context))).toEqual(["'payload.summary' is too long (maximum is 1024 characters)"]);
+  });
+
   it('treats null optional fields as absent', () => {
     const { event } = accepted(parsePagerDutyEvent(trigger({ dedup_key: null, client: null, client_url: null, links: null, images: null }, { custom_details: null, component: null }), context));
     expect(event.attributes.links).toEqual(undefined);
