@@ -42,7 +42,7 @@ function resourceSpans(rs: Json, r: number, tally: TraceTally, draft: SpanDraft)
     const resource = object(rs.resource, `${at}.resource`);
     list(resource.attributes, `${at}.resource.attributes`).forEach((kv, i) => {
       if (!isObject(kv) || typeof kv.key !== 'string') throw new Invalid(`${at}.resource.attributes[${i}] is not a KeyValue with a string key`);
-      if (kv.key === SERVICE_NAME_KEY) service = anyValue(kv.value);
+      if (kv.key === SERVICE_NAME_KEY) service = anyValue(kv.value) ?? service;
     });
   }
   list(rs.scopeSpans, `${at}.scopeSpans`).forEach((ss, s) => {
@@ -118,11 +118,14 @@ function anyValue(value: unknown): AttrValue {
   if (!isObject(value)) return undefined;
   const { stringValue, intValue, doubleValue, boolValue } = value;
   if (stringValue !== undefined) return typeof stringValue === 'string' ? stringValue : undefined;
-  if (intValue !== undefined) return typeof intValue === 'string' || typeof intValue === 'number' ? intValue : undefined;
+  if (intValue !== undefined) return (typeof intValue === 'string' && INT64_TEXT.test(intValue)) || typeof intValue === 'number' ? intValue : undefined;
   if (doubleValue !== undefined) return typeof doubleValue === 'number' ? doubleValue : undefined;
   if (boolValue !== undefined) return typeof boolValue === 'boolean' ? boolValue : undefined;
   return undefined;
 }
+
+/** proto3 JSON writes int64 as decimal text; anything else is no int_value. */
+const INT64_TEXT = /^-?\d{1,20}$/;
 
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 

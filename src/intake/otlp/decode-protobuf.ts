@@ -172,11 +172,14 @@ function keyValue(r: WireReader, end: number, match: (buf: Buffer, start: number
       r.pos = fieldEnd;
     } else r.skip(t & 7, end);
   }
-  if (keyStart < 0 || valueStart < 0) return undefined;
+  if (keyStart < 0) return undefined;
   const index = match(r.buf, keyStart, keyEnd);
   if (index < 0) return undefined;
-  r.pos = valueStart;
-  const value = anyValue(r, valueEnd, slots === undefined || cacheable[index]!);
+  let value: AttrValue;
+  if (valueStart >= 0) {
+    r.pos = valueStart;
+    value = anyValue(r, valueEnd, slots === undefined || cacheable[index]!);
+  }
   if (slots !== undefined) slots[index] = value;
   return value;
 }

@@ -141,7 +141,8 @@ function text(value: AttrValue, max = MAX_NAME): string | undefined {
 function tokens(value: AttrValue): number {
   if (value === undefined) return 0;
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  return Number.isInteger(n) && n >= 0 && n <= MAX_TOKENS ? n : -1;
+  // + 0 turns a -0 (a valid double_value) into 0.
+  return Number.isInteger(n) && n >= 0 && n <= MAX_TOKENS ? n + 0 : -1;
 }
 
 /** Sets an optional field; a text PostgreSQL cannot store rejects the span (undefined means carry on). */

@@ -11,6 +11,9 @@ const truncated = (): never => {
   throw new WireError('the message ends in the middle of a field (truncated or not OTLP protobuf)');
 };
 
+/** Rare (no token count or id is that large), so BigInt here costs nothing. */
+const exact = (hi: number, lo: number, sign: string): string => sign + ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+
 /**
  * A cursor over the bytes. Methods rather than module functions: loaders that rewrite ESM (tsx,
  * vitest) turn each imported function into a getter call, which cost a third of the decode time.
@@ -46,9 +49,11 @@ export class WireReader {
 
   /**
    * A varint read as int64, by its two 32-bit halves so two's-complement negatives (10-byte
-   * varints) come back as the small negative numbers they are, not as a rounded 2^64 - n.
+   * varints) come back as the small negative numbers they are, not as a rounded 2^64 - n. Past
+   * 2^53 a number would be rounded, so such a value comes back as its exact decimal text, as
+   * OTLP/JSON carries it.
    */
-  int64(end: number): number {
+  int64(end: number): number | string {
     const buf = this.buf;
     let pos = this.pos;
     let lo = 0;
@@ -66,10 +71,10 @@ export class WireReader {
         this.pos = pos;
         lo >>>= 0;
         hi >>>= 0;
-        if (hi < 0x80000000) return hi * 4294967296 + lo;
+        if (hi < 0x80000000) return hi < 0x200000 ? hi * 4294967296 + lo : exact(hi, lo, '');
         const negLo = (~lo + 1) >>> 0;
         const negHi = (~hi + (negLo === 0 ? 1 : 0)) >>> 0;
-        return -(negHi * 4294967296 + negLo);
+        return negHi < 0x200000 ? -(negHi * 4294967296 + negLo) : exact(negHi, negLo, '-');
       }
     }
     throw new WireError('a varint runs over 10 bytes');

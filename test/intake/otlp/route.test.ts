@@ -1,4 +1,5 @@
 import { deflateSync, gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpServer, type HttpServer } from '../../../src/http/server.js';
@@ -152,6 +153,33 @@ describe('POST /v1/traces (OTLP/HTTP)', () => {
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');
     expect(await status(res)).toEqual({ code: 14, message: expect.stringContaining('retry later') });
+  });
+
+  it('answers garbage with a 4xx and a reason, never a 5xx, and records only what it accepted', async () => {
+    const sample = encodeTraces(typicalRequest(2));
+    const body = fc.oneof(
+      fc.uint8Array({ maxLength: 300 }).map((b) => ({ type: 'application/x-protobuf', bytes: Buffer.from(b) })),
+      fc.tuple(fc.nat(), fc.nat({ max: 255 })).map(([at, byte]) => {
+        const bytes = Buffer.from(sample);
+        bytes[at % bytes.length] = byte;
+        return { type: 'application/x-protobuf', bytes };
+      }),
+      fc.jsonValue({ maxDepth: 4 }).map((v) => ({ type: 'application/json', bytes: Buffer.from(JSON.stringify(v)) })),
+      fc.string({ maxLength: 100 }).map((v) => ({ type: 'application/json', bytes: Buffer.from(v) })),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async ({ type, bytes }) => {
+        recorded = [];
+        const res = await post(bytes, { 'content-type': type });
+        expect([200, 400]).toContain(res.status);
+        const answer = type === 'application/json' ? ((await res.json()) as { message?: string }) : await status(res);
+        if (res.status === 400) {
+          expect(answer.message).toMatch(/nothing was recorded$/);
+          expect(recorded).toEqual([]);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('counts refusals under the otlp path', async () => {
