@@ -36,6 +36,12 @@ import { checkThresholds } from './insights/thresholds.js';
 import { createEventWriter, type EventWriter } from './intake/event-writer.js';
 import { createIngestAuth, resolveIngestToken } from './intake/ingest-token.js';
 import { intakeRoutes } from './intake/routes.js';
+import { alertRoutes } from './intake/alert-routes.js';
+import { createRoutingKeyLookup } from './intake/alert-sources.js';
+import { createAlertResolver } from './alerts/resolver.js';
+import { startGenAiSignals } from './genai/job.js';
+import { recordCalls } from './genai/store.js';
+import { otlpRoutes } from './intake/otlp/route.js';
 import { createScheduler, type Scheduler } from './jobs/scheduler.js';
 import { createLogger, redactUrl } from './observability/logger.js';
 import { createHeartbeat } from './observability/heartbeat.js';
@@ -148,13 +154,16 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
   const incidents = createIncidents({ config, database, showCard, scheduler, authoriser, tickets, logger });
   // Insight cards are drawn with what was done from them, so the actions redraw the card pressed.
   const insightCards = createInsightPublisher({ db: database.db, platforms, routing: config.routing, findEntry, actsOf: actsOnInsight, kick: () => outbox.kick() });
-  const actions = createActionDesk({ config, database, platform, authoriser, showCard, showInsight: insightCards.show, mirror: incidents.mirror, tickets, logger });
+  const alerts = createAlertResolver(database, writer);
+  const actions = createActionDesk({ config, database, platform, authoriser, showCard, showInsight: insightCards.show, mirror: incidents.mirror, tickets, alerts, logger });
   // Remediation policies and the restart bound (src/remediation/): after publication, and after a click's claim.
   const remediation = createRemediation({ config, database, replicaId, runner: actions.recovery, platforms, kick: () => outbox.kick(), logger });
   const chatActions: ActionDesk = { ...actions, recovery: { ...actions.recovery, click: (input) => actions.recovery.click(input, remediation.clicks) } };
   scheduler.schedule('actions-watchdog', config.insights.tickCron, () => sweepOverdueActions({ db: database.db, runner: actions.recovery, platform: actions.platform, now: Date.now, logger }));
   // An approval decided by a replica that died before carrying it out is finished once, here.
   scheduler.schedule('approvals-resume', config.insights.tickCron, () => actions.approvals.resumeInterrupted());
+  // OpenTelemetry GenAI rollups become agent signals, once across replicas (src/genai/job.ts).
+  startGenAiSignals({ database, writer, scheduler, config: config.genai });
 
   // Insights: one evaluation for the whole deployment, on the replica holding the lease.
   const publisher: Publisher = async (insights) => {
@@ -233,9 +242,13 @@ export async function startTriage(config: Config, options: StartOptions = {}): P
     if (!played.ok) logger.error({ scenario: name, error: played.error.message }, 'scenario did not finish');
   };
   const adapterContext = { interactions, platform, logger, channels: [config.routing.defaultChannel], ...(config.platformUrl ? {} : { startScenario }), previousSecretUsed, home, threadNotes: createThreadNotes({ db: database.db }) };
+  const intakeDeps = { writer, auth: ingestAuth, metrics, logger, maxBodyBytes: config.intake.maxBodyBytes, maxEventsPerBatch: config.intake.maxEventsPerBatch };
   const routes: Route[] = [
     ...healthRoutes({ database, metrics, isStopping: () => stopping }),
-    ...intakeRoutes({ writer, auth: ingestAuth, metrics, logger, maxBodyBytes: config.intake.maxBodyBytes, maxEventsPerBatch: config.intake.maxEventsPerBatch }),
+    ...intakeRoutes(intakeDeps),
+    ...alertRoutes({ ...intakeDeps, routingKeys: createRoutingKeyLookup(config.alerts.sources, ingestAuth) }),
+    // OTLP batches run larger than event batches (OTLP suggests up to 64 MiB): their own limit.
+    ...otlpRoutes({ auth: ingestAuth, metrics, logger, maxBodyBytes: config.intake.maxOtlpBodyBytes, record: async (calls) => void (await recordCalls(database, calls)) }),
     ...(simulator ? platformRoutes(simulator, { auth: ingestAuth }) : []),
     ...incidentRoutes({ desk: incidents, auth: ingestAuth }),
     ...adapters.flatMap((a) => a.routes(adapterContext)),

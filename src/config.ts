@@ -9,6 +9,8 @@ import { HeartbeatConfig } from './observability/heartbeat-config.js';
 import { ActionsConfig, ApprovalsConfig, ConsoleConfig, DiscordConfig, IncidentsConfig, RemediationConfig, RolesConfig, SlackConfig } from './config-sections.js';
 import { type Result, ok, err } from './result.js';
 import { CONSOLE_ENV_KEYS, DISCORD_ENV_KEYS, ENV_KEYS, HEARTBEAT_ENV_KEYS, ROLE_ENV_KEYS, SLACK_ENV_KEYS } from './config-env.js';
+import { GenAiConfig } from './genai/config.js';
+import { AlertsConfig, readAlertsEnv } from './intake/alert-sources.js';
 
 export * from './config-sections.js';
 export { SECRET_ENV_NAMES } from './config-env.js';
@@ -35,6 +37,8 @@ export const Config = z.object({
   intake: z
     .object({
       maxBodyBytes: z.number().int().positive().default(1024 * 1024),
+      /** POST /v1/traces: an OTLP batch with prompt content outgrows an event batch's limit. */
+      maxOtlpBodyBytes: z.number().int().positive().default(16 * 1024 * 1024),
       maxEventsPerBatch: z.number().int().positive().max(10_000).default(5000),
       /** Upper bound on rows in one coalesced INSERT. */
       maxRowsPerFlush: z.number().int().positive().default(4000),
@@ -70,6 +74,10 @@ export const Config = z.object({
   /** Remediation policies (off by default) and the restart bound (src/remediation/). */
   remediation: RemediationConfig,
   retention: RetentionConfig,
+  /** How OpenTelemetry GenAI rollups become agent signals (src/genai/config.ts). */
+  genai: GenAiConfig,
+  /** PagerDuty Events v2 senders told apart by routing key (src/intake/alert-sources.ts). */
+  alerts: AlertsConfig,
   /** Triage's own dead-man's switch, sent by the leader (src/observability/heartbeat.ts). */
   heartbeat: HeartbeatConfig,
   /** The web console's login: people with password hashes and the session secret. */
@@ -114,7 +122,9 @@ const isSecretPath = (path: PropertyKey[]): boolean =>
   // The whole section holds tokens: a problem reported on it shows none of its values.
   ((path[0] === 'slack' || path[0] === 'discord' || path[0] === 'heartbeat' || path[0] === 'console') && path.length < 2) ||
   // A password hash is not the password, but it lets anyone holding it guess offline.
-  (path[0] === 'console' && path[1] === 'people' && (path.length < 4 || path[3] === 'passwordHash'));
+  (path[0] === 'console' && path[1] === 'people' && (path.length < 4 || path[3] === 'passwordHash')) ||
+  // A routing key is an ingest credential: a problem on a source (or the list) shows none of it.
+  (path[0] === 'alerts' && (path.length <= 3 || path[3] === 'routingKey' || path[3] === 'routingKeyFromEnv'));
 
 export type ConfigError = { code: 'invalid_config'; message: string; problems: string[] };
 
@@ -138,8 +148,9 @@ export function loadConfig(env: Env = process.env): Result<Config, ConfigError> 
   const consoleSection = readSectionEnv('console', CONSOLE_ENV_KEYS, env, file.value.data.console, origin);
   const roles = readRolesEnv(env, file.value.data.roles, origin);
   const incidents = readIncidentsEnv(env, file.value.data.incidents, origin);
+  const alerts = file.value.data.alerts === undefined ? undefined : readAlertsEnv(file.value.data.alerts, env);
   const environmentNames = Object.keys(env).filter((name) => env[name] !== undefined && env[name] !== '');
-  const merged = { ...file.value.data, ...fromEnv, ...(slack === undefined ? {} : { slack }), ...(discord === undefined ? {} : { discord }), ...(heartbeat === undefined ? {} : { heartbeat }), ...(consoleSection === undefined ? {} : { console: consoleSection }), ...(roles === undefined ? {} : { roles }), ...(incidents === undefined ? {} : { incidents }), environmentNames };
+  const merged = { ...file.value.data, ...fromEnv, ...(slack === undefined ? {} : { slack }), ...(discord === undefined ? {} : { discord }), ...(heartbeat === undefined ? {} : { heartbeat }), ...(consoleSection === undefined ? {} : { console: consoleSection }), ...(roles === undefined ? {} : { roles }), ...(incidents === undefined ? {} : { incidents }), ...(alerts === undefined ? {} : { alerts }), environmentNames };
   const parsed = Config.safeParse(merged);
   if (parsed.success) return ok(parsed.data);
   const problems = parsed.error.issues.map((issue) => {

@@ -12,7 +12,7 @@ import {
   MAX_TEXT_OBJECT,
 } from './render/limits.js';
 import { fitsWithMarkdown, markdownBlock } from './render/markdown.js';
-import { firstLine, safeMrkdwn, truncate } from './render/text.js';
+import { escapeMrkdwn, firstLine, safeMrkdwn, truncate } from './render/text.js';
 
 export * from './render/limits.js';
 export { escapeMrkdwn, neutralizeBroadcasts, safeMrkdwn } from './render/text.js';
@@ -58,9 +58,12 @@ function assemble(card: Card, body: KnownBlock[]): SlackMessage {
     { type: 'header', text: { type: 'plain_text', text: truncate(card.title.trim() || 'Untitled', MAX_HEADER_TEXT), emoji: true } },
     { type: 'context', elements: [mrkdwn(status)] },
   ];
-  const tail: KnownBlock[] = card.context?.trim()
-    ? [{ type: 'context', elements: [mrkdwn(truncate(safeMrkdwn(card.context.trim()), MAX_TEXT_OBJECT, { escaped: true }))] }]
-    : [];
+  const tail: KnownBlock[] = [
+    ...linkLine(card.links ?? []),
+    ...(card.context?.trim()
+      ? [{ type: 'context', elements: [mrkdwn(truncate(safeMrkdwn(card.context.trim()), MAX_TEXT_OBJECT, { escaped: true }))] } as KnownBlock]
+      : []),
+  ];
 
   let room = MAX_BLOCKS_PER_MESSAGE - head.length - body.length - tail.length;
   const rows = actionRows(card.actions, room);
@@ -71,6 +74,24 @@ function assemble(card: Card, body: KnownBlock[]): SlackMessage {
   const entities = wantEntities && room > 0 ? [section(entityList(card.entities))] : [];
 
   return { text: fallbackText(card), blocks: [...head, ...body, ...fields, ...entities, ...rows, ...tail] };
+}
+
+/**
+ * The card's links as one context line, "<url|text> · …": the only place we write link syntax
+ * ourselves. The URL is the card model's (http(s), checked); the text is escaped and loses "|",
+ * so neither can close the link early or start another.
+ */
+function linkLine(links: NonNullable<Card["links"]>): KnownBlock[] {
+  const safe = links.filter((l) => /^https?:\/\/[^\s<>|]+$/i.test(l.url));
+  if (!safe.length) return [];
+  const parts = safe.map((l) => `<${l.url}|${escapeMrkdwn(l.text.replace(/[|\n]/g, ' ')).trim() || 'link'}>`);
+  let text = '';
+  for (const part of parts) {
+    const next = text ? `${text} · ${part}` : part;
+    if (next.length > MAX_TEXT_OBJECT) break;
+    text = next;
+  }
+  return text ? [{ type: 'context', elements: [{ type: 'mrkdwn', text, verbatim: true }] }] : [];
 }
 
 /** What notifications and screen readers show: "🔴 CRITICAL: <title> — <first line of text>". */

@@ -14,6 +14,7 @@ import type { CardSink } from './card-sink.js';
 import { createRecoveryRunner, type RecoveryRunner } from './run-recovery.js';
 import { createNotifier } from './recovery/checks/notifier.js';
 import type { Tickets } from '../tickets/port.js';
+import type { AlertResolver } from '../alerts/resolver.js';
 import { insights } from '../db/schema/insights.js';
 import { eq } from 'drizzle-orm';
 
@@ -36,6 +37,8 @@ export function createActionDesk(deps: {
   mirror: (key: string, title: string, text: string) => Promise<void>;
   /** Where recovery actions file tickets (src/incidents/setup.ts createTickets). */
   tickets?: Pick<Tickets, 'create'>;
+  /** Resolves external alerts from their cards (src/alerts/resolver.ts). */
+  alerts?: AlertResolver;
   logger: Logger;
 }): ActionDesk {
   const { config, database, logger, authoriser, mirror } = deps;
@@ -53,6 +56,7 @@ export function createActionDesk(deps: {
     // Reminders go where the insights of their kind go, through the same outbox as every card.
     notifier: createNotifier({ db: database.db, routing: config.routing, showCard: deps.showCard }),
     ...(deps.tickets ? { tickets: deps.tickets } : {}),
+    ...(deps.alerts ? { alerts: deps.alerts } : {}),
   };
   const recovery = createRecoveryRunner({
     db: database.db,

@@ -56,6 +56,8 @@ const REQUIREMENTS = {
   cancel_task: { role: 'responder', words: 'Cancelling a task', gate: 'confirm' },
   remove_dependency: { role: 'responder', words: 'Removing a task dependency', gate: 'confirm' },
   stop_duplicate_spawns: { role: 'responder', words: 'Stopping duplicate subagents', gate: 'confirm' },
+  // Changes only Triage's record of another tool's alert; the sender is not told (the card says so).
+  resolve_alert: { role: 'responder', words: 'Resolving an external alert', gate: 'confirm' },
   pause_routine: { role: 'responder', words: 'Pausing a routine', gate: 'confirm' },
   open_breaker: { role: 'responder', words: 'Opening a circuit breaker', gate: 'confirm' },
   replay_dead_letters: { role: 'responder', words: 'Replaying dead letters', gate: 'confirm' },

@@ -26,6 +26,12 @@ export const CardAction = z.object({
 });
 export type CardAction = z.infer<typeof CardAction>;
 
+export const CardLink = z.object({
+  text: z.string().min(1).max(100),
+  url: z.string().max(2000).refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), 'must be an http(s) URL'),
+});
+export type CardLink = z.infer<typeof CardLink>;
+
 export const CardField = z.object({ label: z.string(), value: z.string() });
 export type CardField = z.infer<typeof CardField>;
 
@@ -46,6 +52,8 @@ export const Card = z.object({
   /** Affected entities (runtimes, loops, routines...): rendered as a list, truncated by adapters. */
   entities: z.array(z.object({ kind: z.string(), id: z.string(), label: z.string().optional(), detail: z.string().optional() })).default([]),
   actions: z.array(CardAction).default([]),
+  /** Links the card's source gave (an external alert's source, dashboard, silence): http(s) only, shown as links. */
+  links: z.array(CardLink).max(10).optional(),
   /** One line of context under the card: counts, last seen, who acted. */
   context: z.string().optional(),
 });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { GENAI_EVENT_TYPES } from '../genai/event-types.js';
+import { AlertFields, AlertLink } from '../alerts/model.js';
 
 /**
  * The event vocabulary: every signal the seeds' failures need, one zod schema per type. The
@@ -15,6 +17,17 @@ const count = z.number().int().min(0);
 
 export const RuntimeDownReason = z.enum(['connection_refused', 'timeout', 'oom', 'crashed', 'unknown']);
 export type RuntimeDownReason = z.infer<typeof RuntimeDownReason>;
+
+const alertAttributes = z.looseObject({
+  ...AlertFields,
+  alertname: z.string().optional(),
+  labels: z.record(z.string(), z.string()).optional(),
+  annotations: z.record(z.string(), z.string()).optional(),
+  startsAt: z.string().optional(),
+  endsAt: z.string().optional(),
+  generatorURL: z.string().optional(),
+  fingerprint: z.string().optional(),
+});
 
 export const EVENT_TYPES = {
   // Runtimes (Team-X story)
@@ -149,25 +162,21 @@ export const EVENT_TYPES = {
   // Recovery readiness
   'backup.completed': z.looseObject({ target: name, sizeBytes: count.optional() }),
 
-  // Prometheus Alertmanager, translated by the intake
-  'alert.firing': z.looseObject({
-    alertname: z.string(),
-    labels: z.record(z.string(), z.string()),
-    annotations: z.record(z.string(), z.string()),
-    startsAt: z.string(),
-    endsAt: z.string().optional(),
-    generatorURL: z.string().optional(),
-    fingerprint: z.string().optional(),
+  // External alerts (Alertmanager, PagerDuty Events v2 senders, Grafana), translated by the
+  // intake into one shape (src/alerts/model.ts); Alertmanager's own fields are kept beside it.
+  'alert.firing': alertAttributes,
+  'alert.acknowledged': alertAttributes,
+  'alert.resolved': alertAttributes,
+  // PagerDuty change events: "what changed before it broke", quoted by incidents opened soon after.
+  'change.recorded': z.looseObject({
+    summary: z.string().min(1).max(1024),
+    origin: z.string().min(1).max(100).optional(),
+    affected: z.string().min(1).max(255).optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+    links: z.array(AlertLink).max(20).optional(),
   }),
-  'alert.resolved': z.looseObject({
-    alertname: z.string(),
-    labels: z.record(z.string(), z.string()),
-    annotations: z.record(z.string(), z.string()),
-    startsAt: z.string(),
-    endsAt: z.string().optional(),
-    generatorURL: z.string().optional(),
-    fingerprint: z.string().optional(),
-  }),
+  // Agent signals derived from OpenTelemetry GenAI traces (src/genai/signals.ts).
+  ...GENAI_EVENT_TYPES,
 } as const;
 
 export type EventType = keyof typeof EVENT_TYPES;

@@ -52,6 +52,7 @@ export function insightCard(entry: CatalogEntry | undefined, insight: Insight, a
     fields: d.fields ?? [],
     entities: d.entities,
     actions,
+    ...(d.links?.length ? { links: d.links } : {}),
     context: `Seen ${insight.count} time${insight.count === 1 ? '' : 's'} · first ${time(insight.firstSeenAt)} · last ${time(insight.lastSeenAt)}`,
   };
 }

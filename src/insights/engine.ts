@@ -7,6 +7,8 @@ import type { Fence, InsightLifecycle } from './lifecycle.js';
 import { emptySnapshot, takeSnapshot, type PlatformSnapshot } from './platform-snapshot.js';
 import { SignalWindow } from './signal-window.js';
 import type { Gap } from '../cluster/presence.js';
+import type { AlertBoard } from '../alerts/board.js';
+import type { BoardAlert } from '../alerts/model.js';
 
 export type InsightEngine = {
   onStored(events: StoredEvent[]): void;
@@ -35,6 +37,8 @@ export type EngineDeps = {
   gaps?: (since: Date) => Promise<Gap[]>;
   /** Least time between two evaluations; the first after a quiet spell runs at once. */
   minIntervalMs?: number;
+  /** External alerts: folded from the window's events, saved before each evaluation (src/alerts/store.ts). */
+  alerts?: { board: AlertBoard; save(alerts: readonly BoardAlert[]): Promise<void> };
 };
 
 /**
@@ -47,6 +51,7 @@ export function createInsightEngine(deps: EngineDeps): InsightEngine {
   const retentionMs = deps.retentionMs ?? 6 * 60 * 60 * 1000;
   const window = new SignalWindow(retentionMs);
   window.add(deps.restored ?? []);
+  deps.alerts?.board.apply(deps.restored ?? []);
   let snapshot: PlatformSnapshot = emptySnapshot();
   let gaps: Gap[] = [];
   let running: Promise<void> | null = null;
@@ -54,8 +59,10 @@ export function createInsightEngine(deps: EngineDeps): InsightEngine {
 
   const evaluateOnce = async (): Promise<void> => {
     const at = now();
+    await saveAlerts();
     const started = performance.now();
-    const evaluation = evaluate(deps.catalog, { window, platform: snapshot, now: at, thresholds: deps.thresholds, gaps });
+    const alerts = deps.alerts?.board.open(at) ?? [];
+    const evaluation = evaluate(deps.catalog, { window, platform: snapshot, now: at, thresholds: deps.thresholds, gaps, alerts });
     const evaluated = performance.now();
     for (const failure of evaluation.failures) {
       deps.logger.error({ kind: failure.kind, error: failure.error }, 'insight rule failed; other rules still ran');
@@ -63,6 +70,20 @@ export function createInsightEngine(deps: EngineDeps): InsightEngine {
     }
     await deps.lifecycle.reconcile(evaluation, new Date(at), deps.fence);
     deps.onEvaluated?.({ rulesSeconds: (evaluated - started) / 1000, reconcileSeconds: (performance.now() - evaluated) / 1000 });
+  };
+
+  // Saved before the evaluation that shows them: a card never shows an alert state a new leader
+  // would not restore. A failed save is retried with the next evaluation; the card still shows it.
+  const saveAlerts = async (): Promise<void> => {
+    const board = deps.alerts?.board;
+    const changed = board?.takeChanged() ?? [];
+    if (!changed.length) return;
+    try {
+      await deps.alerts!.save(changed);
+    } catch (error) {
+      board!.unsaved(changed);
+      deps.logger.warn({ err: error, alerts: changed.length }, 'could not save external alert states; will retry');
+    }
   };
 
   // In a storm every pass re-detects the same fingerprints with slightly newer evidence; the
@@ -91,6 +112,7 @@ export function createInsightEngine(deps: EngineDeps): InsightEngine {
   return {
     onStored(stored) {
       window.add(stored);
+      deps.alerts?.board.apply(stored);
       schedule();
     },
     async tick() {

@@ -3,6 +3,7 @@ import type { CatalogEntry, Detection } from './catalog/entry.js';
 import type { PlatformSnapshot } from './platform-snapshot.js';
 import type { SignalWindow } from './signal-window.js';
 import type { Gap } from '../cluster/presence.js';
+import type { BoardAlert } from '../alerts/model.js';
 
 export type EvaluatedDetection = { entry: CatalogEntry; detection: Detection; fingerprint: string; hash: string };
 
@@ -21,7 +22,14 @@ export type RuleThresholds = Record<string, Record<string, unknown>>;
  */
 export function evaluate(
   catalog: readonly CatalogEntry[],
-  input: { window: SignalWindow; platform: PlatformSnapshot; now: number; thresholds?: RuleThresholds; gaps?: readonly Gap[] },
+  input: {
+    window: SignalWindow;
+    platform: PlatformSnapshot;
+    now: number;
+    thresholds?: RuleThresholds;
+    gaps?: readonly Gap[];
+    alerts?: readonly BoardAlert[];
+  },
 ): Evaluation {
   const detections: EvaluatedDetection[] = [];
   const evaluatedKinds = new Set<string>();
@@ -29,7 +37,7 @@ export function evaluate(
   for (const entry of catalog) {
     try {
       const thresholds = entry.thresholds.parse(input.thresholds?.[entry.kind] ?? {});
-      const found = entry.detect({ window: input.window, platform: input.platform, now: input.now, thresholds, gaps: input.gaps ?? [] });
+      const found = entry.detect({ window: input.window, platform: input.platform, now: input.now, thresholds, gaps: input.gaps ?? [], alerts: input.alerts ?? [] });
       const seen = new Set<string>();
       for (const detection of found) {
         const fingerprint = `${entry.kind}:${detection.scope}`;

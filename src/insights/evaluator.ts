@@ -14,6 +14,8 @@ import { createInsightEngine, type InsightEngine } from './engine.js';
 import type { RuleThresholds } from './evaluate.js';
 import type { InsightLifecycle } from './lifecycle.js';
 import { recentGaps } from '../cluster/presence.js';
+import { AlertBoard } from '../alerts/board.js';
+import { loadOpenAlerts, saveAlerts } from '../alerts/store.js';
 
 export const EVALUATOR_LEASE = 'evaluator';
 const RETENTION_MS = 6 * 60 * 60 * 1000;
@@ -67,6 +69,9 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
   const elected = async (tenure: Tenure): Promise<void> => {
     const current = () => leadership.current()?.epoch === tenure.epoch;
     const restored = await readRecent(deps.database, RETENTION_MS, RESTORE_LIMIT, Date.now());
+    // Alerts triggered before the window began are open until resolved: the saved board first.
+    const board = new AlertBoard();
+    board.restore(await loadOpenAlerts(deps.database));
     const engine = createInsightEngine({
       platform: deps.platform,
       catalog: deps.catalog,
@@ -75,6 +80,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
       logger: deps.logger,
       restored: restored.events,
       retentionMs: RETENTION_MS,
+      alerts: { board, save: (alerts) => saveAlerts(deps.database, alerts) },
       gaps: (since) => recentGaps(deps.database, since),
       fence: (tx) => holdsLease(tx, tenure),
       ...(deps.onRuleFailure ? { onRuleFailure: deps.onRuleFailure } : {}),

@@ -15,6 +15,7 @@ export const StoredDetection = z.object({
   entities: z.array(EntitySchema),
   fields: z.array(z.object({ label: z.string(), value: z.string() })).optional(),
   facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  links: z.array(z.object({ text: z.string(), url: z.string() })).optional(),
 });
 export type StoredDetection = z.infer<typeof StoredDetection>;
 

@@ -78,7 +78,7 @@ function parseAlertmanager(body: unknown): Parsed {
   }
   const events: AcceptedEvent[] = [];
   for (const [index, alert] of parsed.data.alerts.entries()) {
-    const checked = checkEvent(alertToEvent(alert), index);
+    const checked = checkEvent(alertToEvent(alert, parsed.data.externalURL), index);
     if (!checked.ok) return { ok: false, message: 'alert could not be translated; nothing was stored', problems: checked.problems };
     events.push(checked.event);
   }

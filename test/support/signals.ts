@@ -1,3 +1,4 @@
+import { AlertBoard } from '../../src/alerts/board.js';
 import { checkEvent } from '../../src/events/envelope.js';
 import type { EventType, TypedEvent } from '../../src/events/vocabulary.js';
 import type { StoredEvent } from '../../src/intake/event-writer.js';
@@ -29,8 +30,11 @@ export function detect<E extends CatalogEntry>(
   events: StoredEvent[],
   options: { now?: number; platform?: Partial<PlatformSnapshot>; thresholds?: Record<string, unknown>; gaps?: Gap[] } = {},
 ) {
+  const board = new AlertBoard();
+  board.apply(events);
   const ctx: DetectContext<unknown> = {
     window: windowOf(events),
+    alerts: board.open(options.now ?? NOW),
     platform: { ...emptySnapshot(), ...options.platform },
     now: options.now ?? NOW,
     thresholds: entry.thresholds.parse(options.thresholds ?? {}),

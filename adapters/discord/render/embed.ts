@@ -37,8 +37,25 @@ export function embedBody(card: Card, room: number): { description: string; fiel
   let left = room - description.length;
   const entities = entityField(card.entities, left);
   left -= size(entities);
-  const shown = fitFields(facts, left, Math.min(MAX_FIELDS, MAX_EMBED_FIELDS - (entities ? 1 : 0)));
-  return { description, fields: entities ? [...shown, entities] : shown };
+  const links = linkField(card.links ?? [], left);
+  left -= size(links);
+  const extra = [entities, links].filter((f): f is EmbedField => f !== undefined);
+  const shown = fitFields(facts, left, Math.min(MAX_FIELDS, MAX_EMBED_FIELDS - extra.length));
+  return { description, fields: [...shown, ...extra] };
+}
+
+/**
+ * The card's links as masked links, "[text](url) · …": the one place we write link syntax. The
+ * URL is the card model's (http(s), checked) and may not hold ")" or spaces; the text loses
+ * brackets, so neither can end the link early or start another.
+ */
+function linkField(links: NonNullable<Card['links']>, room: number): EmbedField | undefined {
+  const parts = links
+    .filter((l) => /^https?:\/\/[^\s()<>]+$/i.test(l.url))
+    .map((l) => `[${safeText(l.text.replace(/[[\]()\n]/g, ' ')).trim() || 'link'}](${l.url})`);
+  const name = 'Links';
+  const value = joinWithin(parts, ' · ', Math.min(MAX_FIELD_VALUE, room - name.length));
+  return parts.length && value ? { name, value, inline: false } : undefined;
 }
 
 /** A card field at Discord's per-field limits; short ones sit side by side. */

@@ -5,6 +5,7 @@ import type { ActionKind, EntityKind } from '../../insights/catalog/entry.js';
 import type { ActionCall, Platform, PlatformError } from '../../platform/port.js';
 import { err, ok, type Result } from '../../result.js';
 import type { Tickets } from '../../tickets/port.js';
+import type { AlertResolver } from '../../alerts/resolver.js';
 
 export type RecoveryDeps = {
   platform: Platform;
@@ -21,6 +22,8 @@ export type RecoveryDeps = {
   notifier?: Notifier;
   /** Where recovery actions file tickets (a failed intent's regression case); absent, none is filed. */
   tickets?: Pick<Tickets, 'create'>;
+  /** Resolves an external alert in Triage (src/alerts/resolver.ts); absent, resolve_alert says there is none. */
+  alerts?: AlertResolver;
 };
 
 /**

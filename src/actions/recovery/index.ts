@@ -12,6 +12,7 @@ import { checksRecoveryActions } from './checks/index.js';
 import { infraRecoveryActions } from './infra/index.js';
 import { routingRecoveryActions } from './routing/index.js';
 import { workRecoveryActions } from './work/index.js';
+import { resolveAlert } from './alerts/resolve-alert.js';
 
 /**
  * Catalog actions that are not recovery actions: card bookkeeping (dismiss, acknowledge), the
@@ -42,6 +43,7 @@ const BY_KIND: Record<RecoveryActionKind, RecoveryAction> = {
   ...infraRecoveryActions,
   ...routingRecoveryActions,
   ...checksRecoveryActions,
+  resolve_alert: resolveAlert,
 };
 
 export const recoveryActions: ReadonlyMap<string, RecoveryAction> = new Map(Object.entries(BY_KIND));

@@ -3,6 +3,7 @@ import type { Category, Severity } from '../../chat/card.js';
 import type { SignalWindow } from '../signal-window.js';
 import type { PlatformSnapshot } from '../platform-snapshot.js';
 import type { Gap } from '../../cluster/presence.js';
+import type { BoardAlert } from '../../alerts/model.js';
 
 /**
  * One failure kind from the seeds: how it is detected, what its card says, which buttons fix it,
@@ -40,7 +41,9 @@ export type RemedyKind =
   // credential expiring, probe failing, trace replay regression
   | 'remind_credential_owner' | 'rerun_probe' | 'revert_change' | 'refresh_trace_fixture'
   // provider degraded (and back), workstream failed
-  | 'failover_provider' | 'restore_provider' | 'retry_failed_tasks' | 'resume_workstream';
+  | 'failover_provider' | 'restore_provider' | 'retry_failed_tasks' | 'resume_workstream'
+  // an external alert its sender will not resolve
+  | 'resolve_alert';
 
 export type ActionSpec = {
   action: ActionKind;
@@ -62,6 +65,8 @@ export type Detection = {
   fields?: Array<{ label: string; value: string }>;
   /** Numbers the card, the minutes and the tickets quote (counts, spend, pool size...). */
   facts?: Record<string, string | number | boolean>;
+  /** Links the sender gave (an external alert's source, dashboard, silence), shown on the card. */
+  links?: Array<{ text: string; url: string }>;
 };
 
 export type DetectContext<TThresholds> = {
@@ -74,6 +79,8 @@ export type DetectContext<TThresholds> = {
    * sent then was lost, so a silence that spans one is Triage's, not the platform's (heardSince).
    */
   gaps: readonly Gap[];
+  /** External alerts still open (src/alerts/board.ts): kept until their sender resolves them. */
+  alerts: readonly BoardAlert[];
 };
 
 export type PreventiveTicket = {
@@ -86,8 +93,8 @@ export type PreventiveTicket = {
 
 export type CatalogEntry<TSchema extends z.ZodType = z.ZodType> = {
   kind: string;
-  /** The seed document family: team-x, playbook, self-healing, recovery-procedures. */
-  source: 'team-x' | 'playbook' | 'self-healing' | 'recovery-procedures';
+  /** The seed document family (team-x, playbook, self-healing, recovery-procedures), or 'integrations' for what other tools send. */
+  source: 'team-x' | 'playbook' | 'self-healing' | 'recovery-procedures' | 'integrations';
   name: string;
   severity: Severity;
   category: Category;

@@ -7,6 +7,10 @@ import deadLetterGrowing from './dead-letter-growing.js';
 import dependencyCycle from './dependency-cycle.js';
 import duplicateSubagentSpawns from './duplicate-subagent-spawns.js';
 import type { CatalogEntry } from './entry.js';
+import externalAlert from './external-alert.js';
+import agentBudgetExceeded from '../../genai/catalog/agent-budget-exceeded.js';
+import agentRunsFailing from '../../genai/catalog/agent-runs-failing.js';
+import toolFailing from '../../genai/catalog/tool-failing.js';
 import hallucinationDetected from './hallucination-detected.js';
 import loopsStuck from './loops-stuck.js';
 import mcpPoolExhausted from './mcp-pool-exhausted.js';
@@ -73,6 +77,12 @@ export const catalog: CatalogEntry[] = [
   resourceExhausted,
   dependencyCycle,
   workstreamFailed,
+  // What the team's other monitors send (Alertmanager, Grafana, PagerDuty Events v2 senders)
+  externalAlert,
+  // OpenTelemetry GenAI traces: agent signals derived from spans (src/genai/signals.ts)
+  agentRunsFailing,
+  toolFailing,
+  agentBudgetExceeded,
 ];
 
 const byKind = new Map(catalog.map((entry) => [entry.kind, entry]));

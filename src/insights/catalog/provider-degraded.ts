@@ -2,6 +2,7 @@ import { defineEntry, type Detection } from './entry.js';
 import { dismiss, latestBy, percent } from './helpers.js';
 import { healthLimits, problems, routings, routingWords } from './provider-routing.js';
 import { providerFailoverTicket } from './seed-tickets.js';
+import { healthyAlongside } from '../../genai/catalog/healthy-providers.js';
 
 /** Team-X Doctor: "OpenAI: Degraded (slow response)", the cause of the stuck loops. */
 export default defineEntry({
@@ -33,6 +34,7 @@ export default defineEntry({
           { label: 'Error rate', value: percent(errorRate) },
           ...(status ? [{ label: 'Status', value: status }] : []),
           ...(routing ? [{ label: 'New work', value: routingWords(routing) }] : []),
+          ...healthyAlongside(window, now, health, thresholds),
         ],
         facts: { latencyMs, errorRate, ...(status ? { status } : {}), ...(routing ? { routedTo: routing.routedTo } : {}) },
       });

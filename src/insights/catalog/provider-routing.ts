@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Signal, SignalWindow } from '../signal-window.js';
-import { clock, percent, upTo } from './helpers.js';
+import { clock, num, percent, upTo } from './helpers.js';
 
 /** #63's failover trigger is an error rate above 10%; 5 s latency marks "slow response". */
 export const healthLimits = z.object({ latencyMs: z.number().positive().default(5000), errorRate: z.number().min(0).max(1).default(0.1) });
@@ -8,11 +8,13 @@ export type Limits = z.output<typeof healthLimits>;
 
 /** Why the provider counts as degraded, in the Doctor's words ("Degraded (slow response)"); none when healthy. */
 export function problems({ attributes: a }: Signal<'provider.health'>, limits: Limits): string[] {
+  // A sender that judged the latency itself states its limit (OTLP: a model call's p95, src/genai/signals.ts).
+  const latencyLimit = num((a as Record<string, unknown>).latencyLimitMs) ?? limits.latencyMs;
   return [
     ...(a.status === 'down' ? ['down'] : []),
-    ...(a.latencyMs > limits.latencyMs ? ['slow response'] : []),
+    ...(a.latencyMs > latencyLimit ? ['slow response'] : []),
     ...(a.errorRate > limits.errorRate ? [`error rate ${percent(a.errorRate)}`] : []),
-    ...(a.status === 'degraded' && a.latencyMs <= limits.latencyMs && a.errorRate <= limits.errorRate ? ['reported degraded'] : []),
+    ...(a.status === 'degraded' && a.latencyMs <= latencyLimit && a.errorRate <= limits.errorRate ? ['reported degraded'] : []),
   ];
 }
 

@@ -61,7 +61,8 @@ export async function startFixFixture(kind: DatabaseKind, scenario: string, over
     expect(played.ok, `scenario ${name} played`).toBe(true);
     await settle();
   };
-  await play(scenario);
+  // No scenario: a quiet workspace, for tests that bring their own events.
+  if (scenario) await play(scenario);
   const fixture: FixFixture = {
     triage,
     api,

