@@ -4,6 +4,7 @@ import { actorLabel, Actor } from '../actor.js';
 import type { Db } from '../db/client.js';
 import { actionRequests, approvals, auditLog } from '../db/schema/actions.js';
 import { doctorRuns } from '../db/schema/doctor.js';
+import { events } from '../db/schema/events.js';
 import { incidentInsights, incidents } from '../db/schema/incidents.js';
 import { insightHistory, insights } from '../db/schema/insights.js';
 import type { Entity } from '../insights/catalog/entry.js';
@@ -44,6 +45,8 @@ export type IncidentFacts = {
   doctorRuns: DoctorRunFact[];
   /** What people wrote in the incident's thread, in order (src/incidents/thread-notes.ts); all of it, the thread is its record. */
   notes?: NoteFact[];
+  /** Change events (PagerDuty change events) from the hour before it opened until it ended: "what changed before it broke". */
+  changes?: ChangeFact[];
 };
 
 export type InsightFact = {
@@ -78,6 +81,7 @@ export type ApprovalFact = {
   decidedAt?: Date;
   outcome?: string;
 };
+export type ChangeFact = { at: Date; summary: string; origin: string; affected?: string; url?: string };
 export type NoteFact = { id: number; at: Date; actor: string; text: string; edited: boolean };
 export type DoctorRunFact = { id: number; requestedBy: string; trigger: string; overall: string; durationMs: number; startedAt: Date; finishedAt: Date };
 
@@ -117,6 +121,7 @@ export async function gatherFacts(db: Db, incidentId: number, options: { now?: D
     // A health check while the incident is open is about the incident: window only.
     doctorRuns: await readDoctorRuns(db, from, until),
     notes: (await readThreadNotes(db, incidentId)).map((n) => ({ ...n, actor: actorLabel(n.actor) })),
+    changes: await readChanges(db, new Date(from.getTime() - CHANGES_BEFORE_MS), until),
   };
 }
 
@@ -243,4 +248,31 @@ async function readDoctorRuns(db: Db, from: Date, until: Date): Promise<DoctorRu
     startedAt: d.startedAt,
     finishedAt: d.finishedAt,
   }));
+}
+
+/** How far before an incident opened a change still counts as a suspect (issue 17: "the hour before"). */
+export const CHANGES_BEFORE_MS = 60 * 60 * 1000;
+
+const ChangeAttributes = z.object({
+  summary: z.string(),
+  origin: z.string().optional(),
+  affected: z.string().optional(),
+  links: z.array(z.object({ href: z.string() })).optional(),
+});
+
+/** change.recorded events in the window, oldest first (events_type_occurred_idx finds them). */
+async function readChanges(db: Db, from: Date, until: Date): Promise<ChangeFact[]> {
+  const rows = await db
+    .select({ occurredAt: events.occurredAt, source: events.source, attributes: events.attributes })
+    .from(events)
+    .where(and(eq(events.type, 'change.recorded'), gte(events.occurredAt, from), lte(events.occurredAt, until)))
+    .orderBy(asc(events.occurredAt))
+    .limit(50);
+  return rows.flatMap((r) => {
+    const a = ChangeAttributes.safeParse(r.attributes);
+    if (!a.success) return [];
+    const origin = a.data.origin ?? r.source;
+    const url = a.data.links?.[0]?.href;
+    return [{ at: r.occurredAt, summary: a.data.summary, origin, ...(a.data.affected ? { affected: a.data.affected } : {}), ...(url ? { url } : {}) }];
+  });
 }

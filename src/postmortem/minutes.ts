@@ -3,6 +3,7 @@ import type { AuditFact, IncidentFacts } from './facts.js';
 import { countImpact, monitoringPlan, type ImpactCount } from './impact.js';
 import { rankRootCauses, type CauseGroup, type Rank } from './root-causes.js';
 import { oneLine } from './timeline.js';
+import { originWords } from '../insights/catalog/external-alert.js';
 
 /**
  * The seed's "Incident Post-Mortem", generated from the facts alone: no clock, no randomness, so
@@ -36,6 +37,8 @@ export type Minutes = {
   followUp: string[];
   /** What people wrote in the incident thread, in order: "14:07 UTC Elena: rolled back the pool change". */
   thread?: string[];
+  /** Changes other tools reported before it broke: "13:50 UTC deploy (PagerDuty Events v2): deployed planner v2.3". */
+  changes?: string[];
   /** "deterministic minutes", or what polished or failed to polish the prose. */
   note: string;
 };
@@ -104,6 +107,9 @@ function summaryOf(facts: IncidentFacts, impact: ImpactCount[], causes: RootCaus
     .join(' ');
 }
 
+/** The minutes' suspects: changes up to the moment the incident opened (the timeline shows the later ones too). */
+const changesBefore = (facts: IncidentFacts) => (facts.changes ?? []).filter((c) => c.at <= facts.incident.openedAt);
+
 export function generateMinutes(facts: IncidentFacts, options: { tickets?: TicketInput[] } = {}): Minutes {
   const end = facts.incident.resolvedAt ?? facts.until;
   const duration = formatDuration(end.getTime() - facts.incident.openedAt.getTime());
@@ -126,6 +132,7 @@ export function generateMinutes(facts: IncidentFacts, options: { tickets?: Ticke
     actionItems: [...done, ...openItems(options.tickets ?? [])],
     lessons,
     followUp: [...monitoringPlan(facts.insights), 'Daily check-ins for 1 week (monitor for recurrence).', 'Review preventive tickets in the next standup.'],
+    ...(changesBefore(facts).length ? { changes: changesBefore(facts).map((c) => `${clockUtc(c.at.toISOString())} ${originWords(c.origin)}: ${oneLine(c.summary)}${c.affected ? ` (${c.affected})` : ''}${c.url ? ` ${c.url}` : ''}`) } : {}),
     ...(facts.notes?.length ? { thread: facts.notes.map((n) => `${clockUtc(n.at.toISOString())} ${n.actor}: ${oneLine(n.text)}`) } : {}),
     note: DETERMINISTIC,
   };

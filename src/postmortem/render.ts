@@ -53,6 +53,7 @@ function markdownBody(m: Minutes, options: { facts: boolean }): string[] {
     '',
     '## Action items',
     ...(m.actionItems.length ? byOwner(m.actionItems).flatMap(([owner, items]) => [`- ${owner}:`, ...items.map((i) => `  - ${itemLine(i)}`)]) : ['- None recorded.']),
+    ...(m.changes?.length ? ['', '## What changed before it broke', ...m.changes.map((t) => `- ${t}`)] : []),
     ...(m.thread?.length ? ['', '## From the incident thread', ...m.thread.map((t) => `- ${t}`)] : []),
     '',
     '## Lessons learned',
@@ -77,6 +78,7 @@ function cardText(m: Minutes, incidentId: number): string {
     `*Root causes*\n${causes.join('\n\n') || 'none identified'}`,
     `*Action items*\n${[...done, ...open].join('\n') || 'none recorded'}`,
     `*Lessons learned*\n${m.lessons.map((l) => `• ${l}`).join('\n')}`,
+    ...(m.changes?.length ? [`*What changed before it broke*\n${m.changes.join('\n')}`] : []),
     ...(m.thread?.length ? [`*From the incident thread*\n${m.thread.join('\n')}`] : []),
   ];
   const text = sections.join('\n\n');

@@ -1,12 +1,13 @@
 import type { Db } from '../db/client.js';
 import { insightDecisionWords } from '../audit/words.js';
 import { gatherFacts, type IncidentFacts } from './facts.js';
+import { originWords } from '../insights/catalog/external-alert.js';
 
 /**
  * What happened during an incident, in order, with who did it: insights opening and changing,
  * Doctor runs, actions and approvals. Built from the same facts as the minutes.
  */
-export type TimelineEntry = { at: Date; kind: 'incident' | 'insight' | 'doctor' | 'action' | 'approval' | 'note'; actor?: string; text: string };
+export type TimelineEntry = { at: Date; kind: 'incident' | 'insight' | 'doctor' | 'action' | 'approval' | 'note' | 'change'; actor?: string; text: string };
 
 const words = (s: string): string => s.replace(/_/g, ' ');
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
@@ -62,6 +63,10 @@ function otherEntries(facts: IncidentFacts): TimelineEntry[] {
 const noteEntries = (facts: IncidentFacts): TimelineEntry[] =>
   (facts.notes ?? []).map((n) => ({ at: n.at, kind: 'note', actor: n.actor, text: `${oneLine(n.text)}${n.edited ? ' (edited)' : ''}` }));
 
+/** A change another tool reported (a deploy, a config change): beside the tool that reported it. */
+const changeEntries = (facts: IncidentFacts): TimelineEntry[] =>
+  (facts.changes ?? []).map((c) => ({ at: c.at, kind: 'change', actor: originWords(c.origin), text: `changed: ${oneLine(c.summary)}${c.affected ? ` (${c.affected})` : ''}` }));
+
 /** A note keeps its words but not its line breaks: one timeline line each. */
 export const oneLine = (text: string, max = 500): string => {
   const line = text.replace(/\s+/g, ' ').trim();
@@ -70,7 +75,7 @@ export const oneLine = (text: string, max = 500): string => {
 
 /** Pure: the same facts give the same timeline; ties in time keep the kinds' order above. */
 export function timelineOf(facts: IncidentFacts): TimelineEntry[] {
-  const entries = [...incidentEntries(facts), ...insightEntries(facts), ...otherEntries(facts), ...noteEntries(facts)];
+  const entries = [...changeEntries(facts), ...incidentEntries(facts), ...insightEntries(facts), ...otherEntries(facts), ...noteEntries(facts)];
   return entries.map((e, i) => ({ e, i })).sort((a, b) => a.e.at.getTime() - b.e.at.getTime() || a.i - b.i).map(({ e }) => e);
 }
 

@@ -78,4 +78,24 @@ describe.each(oneDatabaseKind())('external alerts become cards on %s', (kind) =>
     await fx.cardSays(card, /✅ Resolve alert grafana\/a1b2c3 by James at \d\d:\d\d UTC: resolved in Triage \(the sender was not told\) · took/);
     await fx.cardSays(card, /✅ Resolved at/);
   });
+  it('change events from the hour before an incident opened are in its timeline and minutes ("what changed before it broke"); older ones are not', async () => {
+    const change = async (minutesAgo: number, summary: string) => {
+      const res = await fx.triage.post('/v2/change/enqueue', {
+        routing_key: TEST_TOKEN,
+        payload: { summary, source: 'planner-agent', timestamp: new Date(Date.now() - minutesAgo * 60_000).toISOString() },
+        links: [{ href: 'https://github.example/acme/planner/pull/42', text: 'PR 42' }],
+      }, { token: null });
+      expect(res.status).toBe(202);
+      expect(await res.json()).toEqual({ status: 'success', message: 'Change event processed' });
+    };
+    await change(150, 'Rotated the Langfuse API key');
+    await change(20, 'Deployed planner v2.3 (new retry policy)');
+    await settle();
+    const declared = await fx.api.command(PEOPLE.responder, '/incident declare Planner agents failing');
+    const id = /#(\d+)/.exec(declared.reply.text)?.[1];
+    expect(id, declared.reply.text).toBeDefined();
+    const markdown = await (await fetch(`${fx.triage.url}/incidents/${id}/postmortem.md`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } })).text();
+    expect(markdown).toMatch(/## What changed before it broke\n- \d\d:\d\d UTC default \(PagerDuty Events v2\): Deployed planner v2\.3 \(new retry policy\) \(planner-agent\) https:\/\/github\.example\/acme\/planner\/pull\/42/);
+    expect(markdown).not.toContain('Rotated the Langfuse API key');
+  });
 });
