@@ -61,7 +61,11 @@ describe.each(databaseKinds())('POST /v1/ingest/alertmanager on %s', (kind) => {
       key: 'a1b2c3',
       summary: 'database-query pool exhausted (5/5, 3 waiting)',
       severity: 'critical',
-      links: [{ href: 'http://prometheus.example:9090/graph?g0.expr=mcp_pool_in_use', text: 'Source' }],
+      links: [
+        { href: 'http://prometheus.example:9090/graph?g0.expr=mcp_pool_in_use', text: 'Source' },
+        // The webhook's externalURL: silencing it is one click from the card.
+        { href: expect.stringMatching(/^http:\/\/alertmanager\.example:9093\/#\/silences\/new\?filter=%7Balertname%3D%22McpPoolExhausted%22/), text: 'Silence' },
+      ],
     });
     expect(row!.attributes.expiresAt).toBeUndefined();
   });

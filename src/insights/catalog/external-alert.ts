@@ -79,7 +79,9 @@ function detectionOf(alert: BoardAlert): Detection {
     links: [
       ...alert.links.map((l) => ({ text: l.text || hostOf(l.href), url: l.href })),
       ...alert.images.filter((i) => i.href).map((i) => ({ text: i.alt || 'Graph', url: i.href! })),
-    ].slice(0, 10),
+    ]
+      .filter((l) => URL.canParse(l.url))
+      .slice(0, 10),
   };
 }
 
