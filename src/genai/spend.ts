@@ -34,9 +34,11 @@ const cents = (usd: number): number => Math.round(usd * 100) / 100;
 export function spendSignals(view: WindowView, config: GenAiConfig): Array<AcceptedEvent | undefined> {
   const events: Array<AcceptedEvent | undefined> = [];
   for (const spend of spendByAgent(view.today, config).values()) {
-    const limitUsd = config.budgets[spend.agent]?.dailyUsd ?? config.defaultDailyBudgetUsd;
-    if (limitUsd === undefined) continue;
+    const configured = config.budgets[spend.agent]?.dailyUsd ?? config.defaultDailyBudgetUsd;
+    if (configured === undefined) continue;
     const routine = config.agentRoutines[spend.agent];
+    // Behind a routine, the platform's limit is the budget: an approved override raised it there.
+    const limitUsd = (routine && view.routineLimits.get(routine)) ?? configured;
     const spentUsd = cents(spend.spentUsd);
     events.push(
       routine

@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import { GENAI_SOURCE } from './events.js';
 import type { GenAiConfig } from './config.js';
 import { mergeByKey, type Dimension, type RollupRow } from './fold.js';
 import { readRollups, sumRollups, type Sums } from './store.js';
@@ -24,6 +26,12 @@ export type WindowView = {
   baseline: Map<string, Sums>;
   baselineMinutes: number;
   today: Map<string, Sums>;
+  /**
+   * The platform's own latest limit for each routine an agent is mapped to (its routine.spend
+   * events): an approved budget override raises it there, and the spend signal must compare
+   * against that, not the configured day budget, or the card would come back every window.
+   */
+  routineLimits: Map<string, number>;
 };
 
 const WINDOWED: Dimension[] = ['provider', 'agent_model', 'agent_run', 'tool', 'mcp_server', 'op_call'];
@@ -35,10 +43,11 @@ export async function readWindow(database: Database, config: GenAiConfig, end: n
   const window = config.windowMinutes * MINUTE;
   const start = end - window;
   const baselineMinutes = config.retryStorm.baselineMinutes;
-  const [rows, baseline, today] = await Promise.all([
+  const [rows, baseline, today, routineLimits] = await Promise.all([
     readRollups(database, WINDOWED, start - MINUTE, end),
     sumRollups(database, 'op_call', start - baselineMinutes * MINUTE, start),
     sumRollups(database, 'agent_model', Math.floor((end - 1) / DAY) * DAY, end),
+    platformRoutineLimits(database, [...new Set(Object.values(config.agentRoutines))]),
   ]);
   const current = rows.filter((r) => r.minute >= start);
   const previous = rows.filter((r) => r.minute < end - MINUTE);
@@ -51,7 +60,22 @@ export async function readWindow(database: Database, config: GenAiConfig, end: n
     baseline,
     baselineMinutes,
     today,
+    routineLimits,
   };
+}
+
+/** Each routine's newest limit as the platform reported it (not as the OTLP signals restate it). */
+async function platformRoutineLimits(database: Database, routines: string[]): Promise<Map<string, number>> {
+  const limits = new Map<string, number>();
+  if (!routines.length) return limits;
+  const rows = await database.query<{ routine: string; limit_usd: number | string | null }>(sql`
+    select r.routine, (
+      select (e.attributes->>'limitUsd')::float from events e
+      where e.type = 'routine.spend' and e.source <> ${GENAI_SOURCE} and e.attributes->>'routine' = r.routine
+      order by e.occurred_at desc limit 1) as limit_usd
+    from unnest(array[${sql.join(routines.map((r) => sql`${r}`), sql`, `)}]::text[]) as r(routine)`);
+  for (const row of rows) if (row.limit_usd !== null && Number.isFinite(Number(row.limit_usd))) limits.set(row.routine, Number(row.limit_usd));
+  return limits;
 }
 
 function busiest(rows: readonly RollupRow[]): Map<string, number> {

@@ -132,4 +132,12 @@ describe.each(databaseKinds())('GenAI signals on %s', (kind) => {
       expect.objectContaining({ agent: 'reviewer', spentUsd: 9, limitUsd: 20, inputTokens: 2_010_000, outputTokens: 402_000, unpricedModels: ['in-house-llm'] }),
     ]);
   });
+  it("after an approved override the routine's spend is judged against the platform's raised limit, so its card does not come back", async () => {
+    await recordCalls(database, calls(2000, { agent: 'coder', model: 'gpt-4o' }));
+    // The platform's own report after the override: the limit went from $5 to $15.
+    await writer.write([{ id: 'override-1', type: 'routine.spend', source: 'team-x', occurredAt: new Date(WINDOW_END - MINUTE).toISOString(), attributes: { routine: 'daily-code-review', spentUsd: 9, limitUsd: 15, period: 'day' }, known: true }]);
+    await derive({ budgets: { coder: { dailyUsd: 5 } }, agentRoutines: { coder: 'daily-code-review' } });
+    expect((await signals('routine.spend')).map((s) => s.attributes)).toEqual([expect.objectContaining({ routine: 'daily-code-review', spentUsd: 9, limitUsd: 15 })]);
+    await database.query(sql`delete from events where source = 'team-x'`);
+  });
 });
