@@ -12,6 +12,12 @@ export function createMetrics() {
     labelNames: ['path'] as const,
     registers: [registry],
   });
+  const otlpSpans = new Counter({
+    name: 'triage_otlp_spans_total',
+    help: 'Spans received on /v1/traces: folded as GenAI calls, ignored (not GenAI), or rejected (partial_success)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   const eventsDuplicate = new Counter({
     name: 'triage_intake_events_duplicate_total',
     help: 'Events whose id had been stored before',
@@ -131,6 +137,7 @@ export function createMetrics() {
     },
     eventsAccepted,
     eventsDuplicate,
+    otlpSpans,
     unknownTypes,
     rejected,
     requestSeconds,

@@ -58,5 +58,9 @@ async function receiveTraces(deps: OtlpDeps, req: IncomingMessage, res: ServerRe
       return refuse(503, 'storage_unavailable', RPC_CODE.unavailable, message, { 'retry-after': '1' });
     }
   }
+  // Counted once recorded: an operator sees how much of what exporters send is GenAI, and what was dropped.
+  deps.metrics.otlpSpans.inc({ outcome: 'call' }, decoded.calls.length);
+  deps.metrics.otlpSpans.inc({ outcome: 'rejected' }, decoded.rejected);
+  deps.metrics.otlpSpans.inc({ outcome: 'ignored' }, Math.max(0, decoded.spans - decoded.calls.length - decoded.rejected));
   sendExportResponse(res, encoding, decoded.rejected, decoded.rejectedReason);
 }

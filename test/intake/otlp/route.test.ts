@@ -78,6 +78,8 @@ describe('POST /v1/traces (OTLP/HTTP)', () => {
   });
 
   it('answers partial_success naming the rejected spans, and records the others', async () => {
+    const spans = async (outcome: string) => Number(new RegExp(`outcome="${outcome}"} (\\d+)`).exec(await metrics.registry.getSingleMetricAsString('triage_otlp_spans_total'))?.[1] ?? 0);
+    const before = { call: await spans('call'), rejected: await spans('rejected') };
     const text = await json(JSON.stringify(withBadSpan));
     expect(await text.json()).toEqual({
       partialSuccess: { rejectedSpans: '1', errorMessage: 'resourceSpans[0].scopeSpans[0].spans[1] ends before it starts; the other spans were accepted' },
@@ -91,6 +93,8 @@ describe('POST /v1/traces (OTLP/HTTP)', () => {
       { field: 2, value: Buffer.from('resourceSpans[0].scopeSpans[0].spans[1] ends before it starts; the other spans were accepted') },
     ]);
     expect(recorded.map((calls) => calls.length)).toEqual([1, 1]);
+    // Both requests counted: what was folded and what was dropped, for the operator on /metrics.
+    expect({ call: await spans('call'), rejected: await spans('rejected') }).toEqual({ call: before.call + 2, rejected: before.rejected + 2 });
   });
 
   it('takes gzip and deflate bodies', async () => {
