@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AcceptedEvent } from '../events/envelope.js';
-import { readBody, readJson, sendError, sendJson } from '../http/respond.js';
+import { readBody, sendJson } from '../http/respond.js';
 import type { Route } from '../http/router.js';
 import { UNSTORABLE_REASON, unstorableInJson } from '../http/storable-text.js';
 import type { RoutingKeyLookup } from './alert-sources.js';
 import type { WriteOutcome } from './event-writer.js';
-import { parseGrafanaWebhook } from './grafana.js';
 import {
   invalidEvent,
   parsePagerDutyChange,
@@ -19,15 +18,14 @@ import type { IntakeDeps } from './routes.js';
 /** The intake's dependencies plus which alert source a PagerDuty routing key belongs to (src/intake/alert-sources.ts). */
 export type AlertIntakeDeps = IntakeDeps & { routingKeys: RoutingKeyLookup; now?: () => Date };
 
-type PathName = 'pagerduty' | 'pagerduty_change' | 'grafana';
+type PathName = 'pagerduty' | 'pagerduty_change';
 type Accepted = { ok: true; events: AcceptedEvent[]; answer: object };
 
 /**
  * POST /v2/enqueue and /v2/change/enqueue answer as PagerDuty's Events API v2 does (a sender
  * configured for PagerDuty reads these answers), and are authenticated by the routing key in the
- * body, as PagerDuty's are: such senders cannot send an Authorization header. POST
- * /v1/ingest/grafana is Grafana's webhook contact point, behind the ingest token like
- * /v1/ingest/alertmanager (src/intake/routes.ts), answered in Triage's own shape.
+ * body, as PagerDuty's are: such senders cannot send an Authorization header. (Grafana's
+ * webhook is served with Alertmanager's, in Triage's own shape: src/intake/routes.ts.)
  */
 export function alertRoutes(deps: AlertIntakeDeps): Route[] {
   const now = deps.now ?? (() => new Date());
@@ -56,28 +54,9 @@ export function alertRoutes(deps: AlertIntakeDeps): Route[] {
       const message = 'events could not be stored right now; nothing was stored, retry later';
       res.setHeader('retry-after', '1');
       // PagerDuty's senders retry a 5xx (its reference: "500 or other 5XX ... retry after some time").
-      if (path === 'grafana') sendError(res, 503, 'storage_unavailable', message);
-      else sendJson(res, 503, { status: 'unavailable', message });
+      sendJson(res, 503, { status: 'unavailable', message });
       return undefined;
     }
-  };
-
-  const grafana = async (req: IncomingMessage, res: ServerResponse) => {
-    const reject = (status: number, reason: string, message: string, extra: object = {}) => {
-      deps.metrics.rejected.inc({ path: 'grafana', reason });
-      sendError(res, status, reason, message, extra);
-    };
-    const auth = deps.auth(req.headers.authorization);
-    if (!auth.ok) {
-      req.resume();
-      return reject(401, 'unauthorized', auth.reason);
-    }
-    const json = await readJson(req, deps.maxBodyBytes);
-    if (!json.ok) return reject(json.status, json.code, json.message);
-    const parsed = parseGrafanaWebhook(json.value);
-    if (!parsed.ok) return reject(400, 'invalid_events', parsed.message, { problems: parsed.problems });
-    const outcome = await store('grafana', parsed.events, res);
-    if (outcome) sendJson(res, 202, { ...outcome, warnings: [] });
   };
 
   return [
@@ -99,7 +78,6 @@ export function alertRoutes(deps: AlertIntakeDeps): Route[] {
         return { ok: true, events: [parsed.event], answer: { status: 'success', message: 'Change event processed' } };
       }),
     },
-    { method: 'POST', path: '/v1/ingest/grafana', handler: grafana },
   ];
 }
 

@@ -5,6 +5,7 @@ import { readJson, sendError, sendJson } from '../http/respond.js';
 import type { Route } from '../http/router.js';
 import type { Metrics } from '../observability/metrics.js';
 import { alertToEvent, AlertmanagerWebhook } from './alertmanager.js';
+import { parseGrafanaWebhook, type GrafanaParsed } from './grafana.js';
 import { checkBatch, type BatchWarning } from './event-batch.js';
 import type { EventWriter } from './event-writer.js';
 import type { IngestAuth } from './ingest-token.js';
@@ -23,9 +24,9 @@ export type IntakeDeps = {
 type Parsed =
   | { ok: true; events: AcceptedEvent[]; warnings: BatchWarning[] }
   | { ok: false; message: string; problems: EventProblem[] };
-type PathName = 'events' | 'alertmanager';
+type PathName = 'events' | 'alertmanager' | 'grafana';
 
-/** The two intake paths share auth, body limits, storage and the answer; they differ in parsing. */
+/** The intake paths share auth, body limits, storage and the answer; they differ in parsing. */
 export function intakeRoutes(deps: IntakeDeps): Route[] {
   const handle =
     (path: PathName, parse: (body: unknown) => Parsed) => async (req: IncomingMessage, res: ServerResponse) => {
@@ -58,8 +59,12 @@ export function intakeRoutes(deps: IntakeDeps): Route[] {
   return [
     { method: 'POST', path: '/v1/events', handler: handle('events', (body) => parseNative(body, deps.maxEventsPerBatch)) },
     { method: 'POST', path: '/v1/ingest/alertmanager', handler: handle('alertmanager', parseAlertmanager) },
+    // Grafana's webhook contact point, behind the same bearer token (src/intake/grafana.ts).
+    { method: 'POST', path: '/v1/ingest/grafana', handler: handle('grafana', (body) => withoutWarnings(parseGrafanaWebhook(body))) },
   ];
 }
+
+const withoutWarnings = (parsed: GrafanaParsed): Parsed => (parsed.ok ? { ...parsed, warnings: [] } : parsed);
 
 function parseNative(body: unknown, max: number): Parsed {
   const checked = checkBatch(body, max);

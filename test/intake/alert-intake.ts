@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { createHttpServer } from '../../src/http/server.js';
 import { alertRoutes } from '../../src/intake/alert-routes.js';
+import { intakeRoutes } from '../../src/intake/routes.js';
 import { AlertsConfig, createRoutingKeyLookup } from '../../src/intake/alert-sources.js';
 import { createEventWriter, type EventWriter } from '../../src/intake/event-writer.js';
 import { createIngestAuth } from '../../src/intake/ingest-token.js';
@@ -32,7 +33,8 @@ export async function startAlertIntake(kind: DatabaseKind, sources: unknown[] = 
   const logger = pino({ level: 'silent' });
   const auth = createIngestAuth({ current: TEST_TOKEN }, () => {});
   const routingKeys = createRoutingKeyLookup(AlertsConfig.parse({ sources }).sources, auth);
-  const routes = alertRoutes({ writer, auth, metrics, logger, maxBodyBytes, maxEventsPerBatch: 5000, routingKeys });
+  const deps = { writer, auth, metrics, logger, maxBodyBytes, maxEventsPerBatch: 5000 };
+  const routes = [...intakeRoutes(deps), ...alertRoutes({ ...deps, routingKeys })];
   const http = createHttpServer(routes, { metrics, logger });
   const { url } = await http.listen(0, '127.0.0.1');
   return {
