@@ -57,7 +57,10 @@ function detectionOf(alert: BoardAlert): Detection {
   const scope = alertScope(alert);
   const sender = originWords(alert.origin);
   const acknowledged = alert.status === 'acknowledged';
-  const details = Object.entries(alert.details ?? {}).slice(0, MAX_DETAILS);
+  // Empty details (Alertmanager's `resolved: ""` on a firing alert) say nothing on a card.
+  const details = Object.entries(alert.details ?? {})
+    .filter(([, value]) => value !== '' && value !== null && value !== undefined)
+    .slice(0, MAX_DETAILS);
   return {
     scope,
     severity: SEVERITY[alert.severity],
