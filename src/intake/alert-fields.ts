@@ -1,4 +1,5 @@
 import { AlertImage, AlertLink, type AlertSeverity } from '../alerts/model.js';
+import type { EventEnvelope } from '../events/envelope.js';
 
 /*
  * Helpers every alert source's parser shares to fill the normalised fields of src/alerts/model.ts
@@ -89,4 +90,54 @@ export function firingExpiry(status: 'firing' | 'resolved', endsAt: string | und
 export function alertSummary(annotations: Record<string, string>, fallback: string): string {
   const said = [annotations.summary, annotations.description].find((s) => s !== undefined && s.trim() !== '');
   return clip(said ?? fallback, 1024);
+}
+
+/** An alert in Alertmanager's webhook shape, which Grafana's webhook shares. */
+export type LabelledAlert = {
+  status: 'firing' | 'resolved';
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt?: string | undefined;
+  generatorURL?: string | undefined;
+  fingerprint: string;
+};
+
+/**
+ * The event of one Alertmanager-shaped alert (Alertmanager's own, Grafana's): its own fields kept
+ * as stored before, the normalised ones (src/alerts/model.ts) beside them. The id is the
+ * fingerprint + status + startsAt (behind `idPrefix`): a resend on every repeat interval is a
+ * duplicate, a resolution or a new firing of the same series is new.
+ */
+export function labelledAlertEvent(
+  alert: LabelledAlert,
+  from: { origin: string; idPrefix: string; summaryFallback: string; links: AlertLink[]; images?: AlertImage[]; details?: Record<string, unknown> },
+): EventEnvelope {
+  const resolved = alert.status === 'resolved';
+  const at = resolved && alert.endsAt && !isZeroTime(alert.endsAt) ? alert.endsAt : alert.startsAt;
+  const expiresAt = firingExpiry(alert.status, alert.endsAt);
+  const alertname = alert.labels.alertname;
+  return {
+    id: `${from.idPrefix}${alert.fingerprint}:${alert.status}:${alert.startsAt}`,
+    type: resolved ? 'alert.resolved' : 'alert.firing',
+    source: from.origin,
+    occurredAt: isoTimestamp(at) ?? new Date(at).toISOString(),
+    attributes: {
+      ...(alertname ? { alertname } : {}),
+      labels: alert.labels,
+      annotations: alert.annotations,
+      startsAt: alert.startsAt,
+      ...(alert.endsAt ? { endsAt: alert.endsAt } : {}),
+      ...(alert.generatorURL ? { generatorURL: alert.generatorURL } : {}),
+      fingerprint: alert.fingerprint,
+      origin: from.origin,
+      key: clip(alert.fingerprint, 255),
+      summary: alertSummary(alert.annotations, from.summaryFallback),
+      severity: severityFromLabel(alert.labels.severity),
+      ...(from.links.length ? { links: from.links } : {}),
+      ...(from.images?.length ? { images: from.images } : {}),
+      ...(from.details && Object.keys(from.details).length ? { details: from.details } : {}),
+      ...(expiresAt ? { expiresAt } : {}),
+    },
+  };
 }

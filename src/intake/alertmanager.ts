@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { EventEnvelope } from '../events/envelope.js';
-import { alertSummary, clip, firingExpiry, isZeroTime, severityFromLabel, validLinks } from './alert-fields.js';
+import { labelledAlertEvent, validLinks } from './alert-fields.js';
 
 /** Prometheus Alertmanager's webhook payload, version 4 (its documented shape). */
 const stringMap = z.record(z.string(), z.string());
@@ -41,34 +41,11 @@ export type AlertmanagerWebhook = z.infer<typeof AlertmanagerWebhook>;
  * the Silence link.
  */
 export function alertToEvent(alert: AlertmanagerAlert, externalURL?: string): EventEnvelope {
-  const resolved = alert.status === 'resolved';
-  const at = resolved && alert.endsAt && !isZeroTime(alert.endsAt) ? alert.endsAt : alert.startsAt;
-  const expiresAt = firingExpiry(alert.status, alert.endsAt);
   const links = validLinks([
     { href: alert.generatorURL, text: 'Source' },
     ...(externalURL ? [{ href: silenceUrl(externalURL, alert.labels), text: 'Silence' }] : []),
   ]);
-  return {
-    id: `${alert.fingerprint}:${alert.status}:${alert.startsAt}`,
-    type: resolved ? 'alert.resolved' : 'alert.firing',
-    source: 'alertmanager',
-    occurredAt: new Date(at).toISOString(),
-    attributes: {
-      alertname: alert.labels.alertname,
-      labels: alert.labels,
-      annotations: alert.annotations,
-      startsAt: alert.startsAt,
-      ...(alert.endsAt ? { endsAt: alert.endsAt } : {}),
-      ...(alert.generatorURL ? { generatorURL: alert.generatorURL } : {}),
-      fingerprint: alert.fingerprint,
-      origin: 'alertmanager',
-      key: clip(alert.fingerprint, 255),
-      summary: alertSummary(alert.annotations, alert.labels.alertname!),
-      severity: severityFromLabel(alert.labels.severity),
-      ...(links.length ? { links } : {}),
-      ...(expiresAt ? { expiresAt } : {}),
-    },
-  };
+  return labelledAlertEvent(alert, { origin: 'alertmanager', idPrefix: '', summaryFallback: alert.labels.alertname!, links });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkEvent, type AcceptedEvent, type EventEnvelope, type EventProblem } from '../events/envelope.js';
-import { alertSummary, clip, firingExpiry, isoTimestamp, isZeroTime, severityFromLabel, validImages, validLinks } from './alert-fields.js';
+import { clip, isoTimestamp, labelledAlertEvent, validImages, validLinks } from './alert-fields.js';
 
 /*
  * Grafana alerting's webhook contact point (unified alerting, payload version "1"): Alertmanager's
@@ -80,10 +80,6 @@ export function parseGrafanaWebhook(body: unknown): GrafanaParsed {
  * or a new firing of the same instance, is new.
  */
 export function grafanaAlertToEvent(alert: GrafanaAlert, webhook: Pick<GrafanaWebhook, 'title' | 'orgId'>): EventEnvelope {
-  const resolved = alert.status === 'resolved';
-  const at = resolved && alert.endsAt && !isZeroTime(alert.endsAt) ? alert.endsAt : alert.startsAt;
-  const alertname = alert.labels.alertname;
-  const expiresAt = firingExpiry(alert.status, alert.endsAt);
   const links = validLinks([
     { href: alert.generatorURL, text: 'Source' },
     { href: alert.silenceURL, text: 'Silence' },
@@ -96,27 +92,6 @@ export function grafanaAlertToEvent(alert: GrafanaAlert, webhook: Pick<GrafanaWe
     ...(alert.valueString ? { valueString: alert.valueString } : {}),
     ...(webhook.orgId !== undefined ? { orgId: webhook.orgId } : {}),
   };
-  return {
-    id: `grafana:${alert.fingerprint}:${alert.status}:${alert.startsAt}`,
-    type: resolved ? 'alert.resolved' : 'alert.firing',
-    source: 'grafana',
-    occurredAt: isoTimestamp(at)!,
-    attributes: {
-      ...(alertname ? { alertname } : {}),
-      labels: alert.labels,
-      annotations: alert.annotations,
-      startsAt: alert.startsAt,
-      ...(alert.endsAt ? { endsAt: alert.endsAt } : {}),
-      ...(alert.generatorURL ? { generatorURL: alert.generatorURL } : {}),
-      fingerprint: alert.fingerprint,
-      origin: 'grafana',
-      key: alert.fingerprint,
-      summary: alertSummary(alert.annotations, clip(alertname || webhook.title || 'Grafana alert', 1024)),
-      severity: severityFromLabel(alert.labels.severity),
-      ...(links.length ? { links } : {}),
-      ...(images.length ? { images } : {}),
-      ...(Object.keys(details).length ? { details } : {}),
-      ...(expiresAt ? { expiresAt } : {}),
-    },
-  };
+  const summaryFallback = clip(alert.labels.alertname || webhook.title || 'Grafana alert', 1024);
+  return labelledAlertEvent(alert, { origin: 'grafana', idPrefix: 'grafana:', summaryFallback, links, images, details });
 }
