@@ -8,14 +8,14 @@ import { platformRoutes } from '../../src/platform/rest-routes.js';
 import type { Simulator } from '../../src/platform/simulator/simulator.js';
 import { serve, routesListener, type TestServer } from '../platform/http-server.js';
 import { stored } from '../platform/support.js';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
+import { oneDatabaseKind, openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { loopedSimulator, message, mike, recordingSink, requestRows, runnerFor } from './support.js';
 
 /**
  * The simulator over real HTTP behind a platform that acts at once but answers an action late,
  * as an overloaded gateway does: Triage's deadline passes while the restart is in fact happening.
  */
-describe.each(databaseKinds())('an action whose answer comes too late (%s)', (kind) => {
+describe.each(oneDatabaseKind())('an action whose answer comes too late (%s)', (kind) => {
   let database: TestDatabase;
   let sim: Simulator;
   let server: TestServer;

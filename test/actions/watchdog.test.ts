@@ -4,12 +4,12 @@ import { sweepOverdueActions } from '../../src/actions/watchdog.js';
 import { parseActionId } from '../../src/chat/action-id.js';
 import { guardPlatform } from '../../src/platform/guarded.js';
 import type { Simulator } from '../../src/platform/simulator/simulator.js';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
+import { oneDatabaseKind, openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { auditRows, countingPlatform, loopedSimulator, message, mike, quiet, recordingSink, requestRows, runnerFor } from './support.js';
 
 const MINUTE = 60_000;
 
-describe.each(databaseKinds())('the watchdog for actions that never finish (%s)', (kind) => {
+describe.each(oneDatabaseKind())('the watchdog for actions that never finish (%s)', (kind) => {
   let database: TestDatabase;
   let sim: Simulator;
 

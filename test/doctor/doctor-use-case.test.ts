@@ -11,7 +11,7 @@ import { createDoctor, type Doctor } from '../../src/doctor/service.js';
 import { findEntry } from '../../src/insights/catalog/index.js';
 import { createInsightLifecycle } from '../../src/insights/lifecycle.js';
 import { createFakeChat } from '../chat/support/fake-chat.js';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
+import { oneDatabaseKind, openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { unusedCommandDeps } from '../commands/support.js';
 
 const mike: Actor = { platform: 'console', userId: 'mike', name: 'Mike' };
@@ -35,7 +35,7 @@ const mcpDown: DoctorCheck = {
 };
 const dbFine: DoctorCheck = { section: 'db', name: 'Database integrity', run: async () => ({ status: 'pass', details: [], actions: [] }) };
 
-describe.each(databaseKinds())('Doctor use case on %s', (kind) => {
+describe.each(oneDatabaseKind())('Doctor use case on %s', (kind) => {
   let database: TestDatabase;
   let doctor: Doctor;
   let healthy = false;

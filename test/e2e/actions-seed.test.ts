@@ -5,7 +5,7 @@ import { findScenario } from '../../src/platform/scenarios/index.js';
 import { playScenario } from '../../src/platform/scenarios/player.js';
 import { eventually, outboxSettled } from '../chat/support/drive.js';
 import { consoleApi, type ConsoleAnswer, type ConsoleMessage } from '../support/console-api.js';
-import { databaseKinds } from '../support/databases.js';
+import { oneDatabaseKind } from '../support/databases.js';
 import { startTestTriage, TEST_TOKEN, type TestTriage } from '../support/triage.js';
 
 type Message = ConsoleMessage;
@@ -16,7 +16,7 @@ type Answer = ConsoleAnswer;
  * the tech lead, approves; engineers respond): Restart waits for the heartbeat, the budget
  * override passes the gate once, and the audit log has it all.
  */
-describe.each(databaseKinds())('recovering the seed incident from the console on %s', (kind) => {
+describe.each(oneDatabaseKind())('recovering the seed incident from the console on %s', (kind) => {
   let triage: TestTriage;
   beforeAll(async () => {
     triage = await startTestTriage(kind, { simulator: { restartHeartbeatDelayMs: 300 }, outbox: { channelPostIntervalMs: 0, minUpdateIntervalMs: 0, workspaceUpdateIntervalMs: 0 } } as never, {

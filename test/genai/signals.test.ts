@@ -4,7 +4,7 @@ import { GenAiConfig } from '../../src/genai/config.js';
 import { runGenAiSignals } from '../../src/genai/job.js';
 import { recordCalls } from '../../src/genai/store.js';
 import { createEventWriter, type EventWriter } from '../../src/intake/event-writer.js';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
+import { oneDatabaseKind, openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { call, calls, MINUTE, WINDOW_END } from './calls.js';
 
 /** A tick 15 s into the minute after the window: its minute has settled (settleSeconds 10). */
@@ -12,7 +12,7 @@ const TICK = WINDOW_END + 15_000;
 
 type StoredSignal = { type: string; event_key: string; occurred_at: unknown; attributes: Record<string, unknown> };
 
-describe.each(databaseKinds())('GenAI signals on %s', (kind) => {
+describe.each(oneDatabaseKind())('GenAI signals on %s', (kind) => {
   let database: TestDatabase;
   let writer: EventWriter;
   beforeAll(async () => {

@@ -5,14 +5,14 @@ import { incidentInsightIds } from '../../src/incidents/lifecycle.js';
 import { findLive } from '../../src/insights/store.js';
 import { findScenario } from '../../src/platform/scenarios/index.js';
 import { playScenario } from '../../src/platform/scenarios/player.js';
-import { databaseKinds } from '../support/databases.js';
+import { oneDatabaseKind } from '../support/databases.js';
 import { startTestTriage, TEST_TOKEN, type TestTriage } from '../support/triage.js';
 
 /**
  * The seed story's cascading failure played into a real Triage: the insights it raised, read
  * back through the insights store, correlate into one incident holding exactly the critical ones.
  */
-describe.each(databaseKinds())('correlating the seed cascade on %s', (kind) => {
+describe.each(oneDatabaseKind())('correlating the seed cascade on %s', (kind) => {
   let triage: TestTriage;
   beforeAll(async () => {
     triage = await startTestTriage(kind);

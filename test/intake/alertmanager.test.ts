@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertToEvent, AlertmanagerAlert } from '../../src/intake/alertmanager.js';
-import { databaseKinds } from '../support/databases.js';
+import { oneDatabaseKind } from '../support/databases.js';
 import { startTestTriage, type TestTriage } from '../support/triage.js';
 
 /** A payload in the shape Alertmanager documents for webhook_config (version 4). */
@@ -29,7 +29,7 @@ const alert = (status: 'firing' | 'resolved', fingerprint: string, extra: object
   ...extra,
 });
 
-describe.each(databaseKinds())('POST /v1/ingest/alertmanager on %s', (kind) => {
+describe.each(oneDatabaseKind())('POST /v1/ingest/alertmanager on %s', (kind) => {
   let triage: TestTriage;
   beforeAll(async () => {
     triage = await startTestTriage(kind);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds } from '../support/databases.js';
+import { oneDatabaseKind } from '../support/databases.js';
 import { TEST_TOKEN } from '../support/triage.js';
 import { startAlertIntake, type AlertIntake } from './alert-intake.js';
 
@@ -14,7 +14,7 @@ const trigger = (dedup: string | undefined, extra: object = {}) => ({
 });
 const asSender = { token: null } as const;
 
-describe.each(databaseKinds())('PagerDuty Events API v2 routes on %s', (kind) => {
+describe.each(oneDatabaseKind())('PagerDuty Events API v2 routes on %s', (kind) => {
   let intake: AlertIntake;
   beforeAll(async () => {
     intake = await startAlertIntake(kind, [{ name: 'langfuse', routingKey: LANGFUSE_KEY }], 16 * 1024);

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repeatRoutingReports } from '../../src/platform/simulator/remedies/routing-reports.js';
 import { createSimulator, type Simulator } from '../../src/platform/simulator/simulator.js';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
+import { oneDatabaseKind, openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { byId, emitted, errorOf, newKey, stored, value } from './support.js';
 
 /**
@@ -9,7 +9,7 @@ import { byId, emitted, errorOf, newKey, stored, value } from './support.js';
  * each changes the platform as its seed says and reports it as a real platform would, refuses a
  * state it does not apply to (409, invalid_state) and an unknown id (404, not_found).
  */
-describe.each(databaseKinds())('routing remedies on the simulator (%s)', (kind) => {
+describe.each(oneDatabaseKind())('routing remedies on the simulator (%s)', (kind) => {
   let database: TestDatabase;
   let sim: Simulator;
   let sink: ReturnType<typeof emitted>;

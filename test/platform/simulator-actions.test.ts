@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/platform/simulator/simulator.js';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
+import { oneDatabaseKind, openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { byId, emitted, errorOf, stored, value } from './support.js';
 
-describe.each(databaseKinds())('simulator recovery actions (%s)', (kind) => {
+describe.each(oneDatabaseKind())('simulator recovery actions (%s)', (kind) => {
   let database: TestDatabase;
   let sim: Simulator;
   let sink: ReturnType<typeof emitted>;

@@ -3,10 +3,10 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/intake/event-writer.js';
 import { createSimulator, type Simulator } from '../../src/platform/simulator/simulator.js';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
+import { oneDatabaseKind, openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { byId, emitted, stored, value } from './support.js';
 
-describe.each(databaseKinds())('simulator folds intake events into its model (%s)', (kind) => {
+describe.each(oneDatabaseKind())('simulator folds intake events into its model (%s)', (kind) => {
   let database: TestDatabase;
   let sim: Simulator;
 

@@ -3,7 +3,7 @@ import { Card } from '../../src/chat/card.js';
 import { gatherFacts, type IncidentFacts } from '../../src/postmortem/facts.js';
 import { generateMinutes, minutesCard, renderMarkdown, type Minutes } from '../../src/postmortem/minutes.js';
 import { incidentTimeline } from '../../src/postmortem/timeline.js';
-import { databaseKinds } from '../support/databases.js';
+import { oneDatabaseKind } from '../support/databases.js';
 import { playSeedIncident, resolveIncident, type SeedIncident } from './support.js';
 
 const tickets = [
@@ -13,7 +13,7 @@ const tickets = [
 ];
 
 /** The seed incident, played and recovered for real; the minutes come from what was recorded. */
-describe.each(databaseKinds())('post-mortem minutes of the seed incident on %s', (kind) => {
+describe.each(oneDatabaseKind())('post-mortem minutes of the seed incident on %s', (kind) => {
   let seed: SeedIncident;
   let facts: IncidentFacts;
   let minutes: Minutes;

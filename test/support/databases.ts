@@ -14,8 +14,10 @@ export const realPostgresUrl = (): string | undefined => process.env.TEST_DATABA
 export const databaseKinds = (): DatabaseKind[] => (realPostgresUrl() ? ['pglite', 'postgres'] : ['pglite']);
 
 /**
- * One run, on the real PostgreSQL when the suite has one: for tests of a chat surface (names,
- * Home clicks, /audit's words) whose storage is proven on both engines by the store's own tests.
+ * One run, on the real PostgreSQL when the suite has one: for tests of behaviour above the
+ * storage (a chat surface's names and clicks, /audit's words, a recovery action's steps, the
+ * simulator's rules, an intake route's parsing, the minutes' words) whose queries are proven on
+ * both engines by the stores' own tests (event writer, request store, lifecycle, log, outbox...).
  * Running them twice cost CI's fifteen minutes without testing anything more.
  */
 export const oneDatabaseKind = (): DatabaseKind[] => [realPostgresUrl() ? 'postgres' : 'pglite'];

@@ -5,7 +5,7 @@ import { builtinTickets, listTickets } from '../../src/tickets/builtin.js';
 import { improveFromIncident, improvementSummary, ticketFingerprint, type FailureSignal } from '../../src/tickets/improve.js';
 import { findScenario } from '../../src/platform/scenarios/index.js';
 import { playScenario } from '../../src/platform/scenarios/player.js';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
+import { oneDatabaseKind, openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { startTestTriage, TEST_TOKEN } from '../support/triage.js';
 
 /** The seed's cascading failure, as the incident's insights describe it (root-cause order). */
@@ -21,7 +21,7 @@ const seedSignals: FailureSignal[] = [
 
 const LABELS = ['agent-improvement', 'self-improvement', 'reliability'];
 
-describe.each(databaseKinds())('the improvement loop on the built-in tracker (%s)', (kind) => {
+describe.each(oneDatabaseKind())('the improvement loop on the built-in tracker (%s)', (kind) => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await openTestDatabase(kind);

@@ -5,7 +5,7 @@ import { findRecoveryAction } from '../../../src/actions/recovery/index.js';
 import type { TypedEvent } from '../../../src/events/vocabulary.js';
 import type { StoredEvent } from '../../../src/intake/event-writer.js';
 import { createSimulator, type Simulator } from '../../../src/platform/simulator/simulator.js';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../../support/databases.js';
+import { oneDatabaseKind, openTestDatabase, type TestDatabase } from '../../support/databases.js';
 
 /** Each run a new intent: the simulator answers a repeated key from its record. */
 const key = () => ({ idempotencyKey: `test-${randomUUID()}` });
@@ -23,7 +23,7 @@ async function loopedSimulator(database: TestDatabase, restartHeartbeatDelayMs: 
   return sim;
 }
 
-describe.each(databaseKinds())('restart runtime and wait for its heartbeat (%s)', (kind) => {
+describe.each(oneDatabaseKind())('restart runtime and wait for its heartbeat (%s)', (kind) => {
   let database: TestDatabase;
   let quick: Simulator;
   let slow: Simulator;
