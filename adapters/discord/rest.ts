@@ -1,15 +1,24 @@
+import { DiscordAPIError, HTTPError, RateLimitError, type InternalRequest, type RequestMethod, type RouteLike } from 'discord.js';
+import type { Logger } from '../../src/observability/logger.js';
 import { err, ok, type Result } from '../../src/result.js';
 import { toChatError, unreachable, type DiscordError } from './errors.js';
+import { discordClient } from './rest-client.js';
+
+export { DISCORD_USER_AGENT } from './rest-client.js';
 
 /**
- * The few Discord REST calls Triage makes, over the global fetch: no discord.js, whose REST
- * client queues and retries on its own. The outbox owns retries (src/chat/port.ts), so this is
- * one try per call with a deadline, and every answer that is not a success becomes a ChatError.
+ * The few Discord REST calls Triage makes, through discord.js's REST client (adapters/discord/
+ * rest-client.ts): it honours Discord's per-route buckets and global limit, and hands every wait
+ * back as `rate_limited` with its retry-after instead of sleeping, since the outbox owns retries
+ * (src/chat/port.ts). One try per call with a deadline; every other failure becomes a ChatError.
  */
 export type DiscordRestOptions = {
   token: string;
   apiUrl?: string;
   timeoutMs?: number;
+  /** Warnings an operator must see: 429s from Discord, and invalid requests nearing Discord's ban. */
+  logger?: Pick<Logger, 'warn'>;
+  invalidRequestsWarnEvery?: number;
 };
 
 export type DiscordMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -25,11 +34,9 @@ export type DiscordRest = {
 };
 
 export const DISCORD_API_URL = 'https://discord.com/api/v10';
-export const DISCORD_USER_AGENT = 'DiscordBot (https://github.com/triage, 0.1)';
 
-export function createDiscordRest({ token, apiUrl = DISCORD_API_URL, timeoutMs = 10_000 }: DiscordRestOptions): DiscordRest {
-  const base = apiUrl.replace(/\/+$/, '');
-  const headers = { Authorization: `Bot ${token}`, 'Content-Type': 'application/json', 'User-Agent': DISCORD_USER_AGENT };
+export function createDiscordRest({ token, apiUrl = DISCORD_API_URL, timeoutMs = 10_000, logger, invalidRequestsWarnEvery }: DiscordRestOptions): DiscordRest {
+  const client = discordClient({ apiUrl, timeoutMs, logger, invalidRequestsWarnEvery });
   // Belt and braces: nothing Discord says should echo the token, but these strings are stored and logged.
   const scrub = (error: DiscordError): DiscordError =>
     'message' in error && token && error.message.includes(token) ? { ...error, message: error.message.replaceAll(token, '[redacted]') } : error;
@@ -37,23 +44,50 @@ export function createDiscordRest({ token, apiUrl = DISCORD_API_URL, timeoutMs =
   return {
     async request(method, path, body, options = {}) {
       const channel = options.channelLabel ?? /^\/channels\/(\d+)/.exec(path)?.[1] ?? path;
+      if (!token) return err({ code: 'permanent', message: 'no Discord bot token: set DISCORD_BOT_TOKEN to the bot\'s token (Developer Portal → Bot → Reset Token)' });
+      // The deadline covers the wait in the bucket's queue and reading the body: a stalled answer is as transient as none.
+      const signal = AbortSignal.timeout(timeoutMs);
       try {
-        // The deadline covers reading the body too: a stalled answer is as transient as none.
-        const signal = AbortSignal.timeout(timeoutMs);
-        const init: RequestInit = { method, headers, signal, ...(body === undefined ? {} : { body: JSON.stringify(withoutPings(method, path, body)) }) };
-        const response = await fetch(`${base}${path}`, init);
-        const text = await response.text();
-        const json = parseJson(text);
-        if (!response.ok) return err(scrub(toChatError({ status: response.status, headers: response.headers, body: json.value }, channel)));
-        if (text === '') return ok(undefined);
-        // A success we cannot read may be a proxy's page; the call may not have happened at all.
-        if (!json.ok) return err({ code: 'transient', message: `Discord answered HTTP ${response.status} with a body that is not JSON` });
-        return ok(json.value);
+        // A 401 makes the client forget its token; ours stays, so every call gets the same answer with the fix.
+        client.setToken(token);
+        const request: InternalRequest = { method: method as RequestMethod, ...route(path), signal, ...(body === undefined ? {} : { body: withoutPings(method, path, body) }) };
+        const response = await client.queueRequest(request);
+        return readSuccess(response.status, await response.text());
       } catch (error) {
-        return err(scrub(unreachable(error, timeoutMs)));
+        return err(scrub(failureOf(error, channel, timeoutMs, signal)));
       }
     },
   };
+}
+
+/** `/webhooks/1/t?wait=true` → route and query apart, so the bucket is the route's. */
+function route(path: string): { fullRoute: RouteLike; query?: URLSearchParams } {
+  const [fullRoute, query] = path.split('?', 2) as [RouteLike, string | undefined];
+  return query ? { fullRoute, query: new URLSearchParams(query) } : { fullRoute };
+}
+
+function readSuccess(status: number, text: string): Result<unknown, DiscordError> {
+  if (text === '') return ok(undefined);
+  try {
+    return ok(JSON.parse(text));
+  } catch {
+    // A success we cannot read may be a proxy's page; the call may not have happened at all.
+    return err({ code: 'transient', message: `Discord answered HTTP ${status} with a body that is not JSON` });
+  }
+}
+
+/**
+ * What discord.js threw, in the outbox's terms: a RateLimitError (a 429, or a bucket or the global
+ * limit that would have made it wait) is `rate_limited` for its retry-after, never zero, which
+ * would retry at once; Discord's 4xx (DiscordAPIError, with its JSON body) and 5xx (HTTPError) go
+ * through the same mapping as ever (errors.ts); anything else never got an answer.
+ */
+export function failureOf(error: unknown, channel: string, timeoutMs: number, signal?: AbortSignal): DiscordError {
+  if (error instanceof RateLimitError) return { code: 'rate_limited', retryAfterMs: error.retryAfter > 0 ? Math.ceil(error.retryAfter) : 1_000 };
+  if (error instanceof DiscordAPIError) return toChatError({ status: error.status, headers: new Headers(), body: error.rawError }, channel);
+  if (error instanceof HTTPError) return toChatError({ status: error.status, headers: new Headers(), body: error.message ? { message: error.message } : {} }, channel);
+  if (signal?.aborted) return { code: 'transient', message: `Discord did not answer within ${timeoutMs} ms` };
+  return unreachable(error, timeoutMs);
 }
 
 /** Creating or editing a message: in a channel, or through an interaction's webhook. */
@@ -69,12 +103,4 @@ export function withoutPings(method: DiscordMethod, path: string, body: unknown)
   if ((method !== 'POST' && method !== 'PATCH') || !MESSAGE_PATH.test(path.split('?')[0]!)) return body;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
   return { ...body, allowed_mentions: { parse: [] } };
-}
-
-function parseJson(text: string): { ok: boolean; value: unknown } {
-  try {
-    return { ok: true, value: text === '' ? undefined : JSON.parse(text) };
-  } catch {
-    return { ok: false, value: undefined };
-  }
 }
