@@ -8,6 +8,7 @@ import { generateEvents, type BenchEvent } from './support/events.js';
 import { postBatches } from './support/post-batches.js';
 import { connect, createFreshDatabase, describeServer, openPostgresServer, startPostgresCpuMeter } from './support/postgres.js';
 import { copyWriter, insertWriter, type Writer } from './support/raw-ceilings.js';
+import { countRolledUpCalls, postOtlp } from './support/intake-otlp.js';
 import { buildIfStale, startTriageProcess, waitUntilIdle, type Memory } from './support/triage-process.js';
 
 const EVENTS = 20_000;
@@ -17,6 +18,11 @@ const CONCURRENCY = 16;
 const INSERT_ROWS = 500;
 const GOAL_RATIO = 0.5;
 const GOAL_RSS_MB = 250;
+/** OTLP/HTTP protobuf: requests of this many spans, this many at once (an SDK batch exporter sends 512). */
+const OTLP_REQUESTS = 200;
+const OTLP_SPANS = 500;
+const OTLP_CONCURRENCY = 4;
+const GOAL_SPANS_PER_CORE = 100_000;
 /** Baseline and current Triage are measured this many times each, alternating, the order swapped each round. */
 const ROUNDS = 3;
 /** events/s may not fall more than 5% from the code before the replica work (7550fb6, the commit before 45f7f10). */
@@ -57,6 +63,7 @@ async function run(): Promise<{ goalsMet: boolean }> {
     const rounds = await measureRounds(server.adminUrl, baseline, warmup, measured);
     const copy = await measureRaw(server.adminUrl, 'bench_copy', copyWriter, warmup, measured);
     const insert = await measureRaw(server.adminUrl, 'bench_insert', (url) => insertWriter(url, INSERT_ROWS), warmup, measured);
+    const otlp = await measureOtlp(server.adminUrl);
 
     const triage = pooled(rounds.current);
     const triageRate = perSecond(EVENTS * rounds.current.length, triage.ms);
@@ -74,6 +81,18 @@ async function run(): Promise<{ goalsMet: boolean }> {
     );
     say(`ratio triage/COPY = ${ratio.toFixed(2)} (goal >= ${GOAL_RATIO.toFixed(2)}); triage/INSERT${INSERT_ROWS} = ${(triageRate / insertRate).toFixed(2)}`);
     const cpu = triage.cpu;
+    const micros = (ms: number | undefined, n: number) => (ms === undefined ? 'n/a' : ((1000 * ms) / n).toFixed(1));
+    say(
+      `CPU per row: triage ${micros(cpu.triageMs, EVENTS * rounds.current.length)} µs per event during the load ` +
+        `(${micros(cpu.triageMs + triage.settle.cpuMs, EVENTS * rounds.current.length)} with the settling after it), PostgreSQL ${micros(cpu.postgresMs, EVENTS * rounds.current.length)} µs per event; ` +
+        `PostgreSQL ${micros(copy.postgresMs, EVENTS)} µs per COPY row (schedstat of every backend)`,
+    );
+    const spansPerCore = Math.round((otlp.spans * 1000) / otlp.triageCpuMs);
+    say(
+      `OTLP/HTTP protobuf ${otlp.spans} spans (${OTLP_REQUESTS} requests of ${OTLP_SPANS}, ${OTLP_CONCURRENCY} concurrent) in ${Math.round(otlp.ms)} ms = ` +
+        `${perSecond(otlp.spans, otlp.ms)} spans/s; triage used ${otlp.triageCpuMs} ms CPU = ${spansPerCore} spans/s per core of triage CPU ` +
+        `(goal >= ${GOAL_SPANS_PER_CORE}); peak RSS ${Math.round(otlp.memory.peakMb)} MB`,
+    );
     say(
       `during the load triage used ${cpu.triageMs} ms CPU (${Math.round((100 * cpu.triageMs) / triage.ms)}% of one core), ` +
         `the load generator ${cpu.clientMs} ms, PostgreSQL ${cpu.postgresMs ?? 'n/a'} ms (of ${availableParallelism()} × ${Math.round(triage.ms)} ms); ` +
@@ -96,6 +115,8 @@ async function run(): Promise<{ goalsMet: boolean }> {
     const missed = [
       ...(ratio < GOAL_RATIO ? [`triage/COPY ${ratio.toFixed(2)} < ${GOAL_RATIO.toFixed(2)}`] : []),
       ...(mem.peakMb >= GOAL_RSS_MB ? [`peak RSS ${Math.round(mem.peakMb)} MB >= ${GOAL_RSS_MB} MB`] : []),
+      ...(spansPerCore < GOAL_SPANS_PER_CORE ? [`OTLP ${spansPerCore} spans/s per core < ${GOAL_SPANS_PER_CORE}`] : []),
+      ...(otlp.memory.peakMb >= GOAL_RSS_MB ? [`OTLP peak RSS ${Math.round(otlp.memory.peakMb)} MB >= ${GOAL_RSS_MB} MB`] : []),
     ];
     if (!(baseline instanceof Error)) {
       const before = pooled(rounds.baseline);
@@ -214,6 +235,28 @@ async function measureTriage(adminUrl: string, warmup: BenchEvent[], measured: B
       await expectRows(db.url, measured.length);
       const transactions = await countTransactions(db.url);
       return { ms: load.ms, memoryAtLastResponse, memory, settle, cpu, transactions, logLines: triage.logLines() };
+    } finally {
+      await triage.stop();
+    }
+  } finally {
+    await db.drop();
+  }
+}
+
+/** OTLP trace intake on its own Triage and database: spans per second of Triage CPU, and its RSS. */
+async function measureOtlp(adminUrl: string): Promise<{ spans: number; ms: number; triageCpuMs: number; memory: Memory }> {
+  const db = await createFreshDatabase(adminUrl, 'bench_otlp');
+  try {
+    const triage = await startTriageProcess(db.url);
+    try {
+      const warm = await postOtlp(triage, 20, OTLP_SPANS, OTLP_CONCURRENCY);
+      if (warm.failures) throw new Error(`OTLP warm-up: ${warm.failures} requests failed: ${warm.firstFailures.join('; ')}`);
+      const load = await postOtlp(triage, OTLP_REQUESTS, OTLP_SPANS, OTLP_CONCURRENCY);
+      if (load.failures) throw new Error(`OTLP: ${load.failures} of ${OTLP_REQUESTS} requests failed: ${load.firstFailures.join('; ')}`);
+      const memory = triage.memory();
+      const counted = await countRolledUpCalls(db.url);
+      if (counted !== warm.spans + load.spans) throw new Error(`OTLP: sent ${warm.spans + load.spans} spans, genai_rollups counts ${counted} calls`);
+      return { spans: load.spans, ms: load.ms, triageCpuMs: load.triageCpuMs, memory };
     } finally {
       await triage.stop();
     }
