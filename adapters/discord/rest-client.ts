@@ -47,7 +47,31 @@ export function discordClient(options: DiscordClientOptions): REST {
       `Discord: ${count} invalid requests (401, 403, 429) in 10 minutes; at ${INVALID_REQUESTS_BAN} Discord bans this IP for an hour. Check the bot token, the bot's channel permissions and the rate-limit warnings above`,
     );
   });
+  keepBucketCountOnFirstAnswer(client);
   return client;
+}
+
+type RouteData = { majorParameter: string; bucketRoute: string };
+const routeData = (REST as unknown as { generateRouteData(path: string, method: string): RouteData }).generateRouteData.bind(REST);
+
+/**
+ * @discordjs/rest learns a route's bucket (X-RateLimit-Bucket) from its first answer, then files
+ * later calls under a new handler that knows nothing of the window so far: a burst straddling that
+ * first answer sent one call beyond the bucket's limit (a 429, which counts towards Discord's ban).
+ * Filing the learnt bucket under the handler that made the call keeps its count and its queue.
+ * This reaches into the client's handler map, so discord.js is pinned and
+ * test/adapters/discord/rest-buckets.test.ts holds the behaviour.
+ */
+function keepBucketCountOnFirstAnswer(client: REST): void {
+  client.on(RESTEvents.Response, (request, response) => {
+    const bucket = response.headers.get('x-ratelimit-bucket');
+    if (!bucket) return;
+    const method = request.method.toUpperCase();
+    const { majorParameter, bucketRoute } = routeData(request.path, method);
+    const known = client.hashes.get(`${method}:${bucketRoute}`)?.value ?? `Global(${method}:${bucketRoute})`;
+    const handler = client.handlers.get(`${known}:${majorParameter}`);
+    if (known !== bucket && handler && !client.handlers.has(`${bucket}:${majorParameter}`)) client.handlers.set(`${bucket}:${majorParameter}`, handler);
+  });
 }
 
 /**
