@@ -36,8 +36,8 @@ type Row = { event: StoredEvent; owner: Pending; id: string };
  * `maxRowsPerFlush` rows) as one statement and one commit. A storm of 16 concurrent batches
  * becomes a handful of statements, not one per event or per request.
  *
- * Up to four flushes may be in flight on PostgreSQL (one on PGlite, which has one connection): while
- * one commits, the next are already inserting. Each flush inserts its rows sorted by (source,
+ * Two flushes may be in flight on PostgreSQL (one on PGlite, which has one connection): while one
+ * commits, the next is already inserting. Each flush inserts its rows sorted by (source,
  * event_key), so two flushes that share keys take the unique index's locks in the same order and
  * cannot deadlock; the second waits for the first and then sees its rows as duplicates.
  *
@@ -49,11 +49,7 @@ type Row = { event: StoredEvent; owner: Pending; id: string };
 export function createEventWriter(database: Database, options: WriterOptions): EventWriter {
   const queue: Pending[] = [];
   const listeners: StoredListener[] = [];
-  // Four, not two: a request waits for a free flush and then for its own commit, so with two the
-  // 16 concurrent senders of bench/intake spent most of their time queued behind one large flush
-  // while the other slot carried single requests (0.17× raw COPY; four measured 1.2-1.9× the
-  // events/s in the same conditions). Pool connections left for the rest of Triage: six of ten.
-  const maxInFlight = database.kind === 'pglite' ? 1 : (options.maxFlushesInFlight ?? 4);
+  const maxInFlight = database.kind === 'pglite' ? 1 : (options.maxFlushesInFlight ?? 2);
   let inFlight = 0;
   let scheduled = false;
   let expectDuplicates = false;
