@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { discordChannels } from '../../../adapters/discord/channels.js';
 import { createDiscordChatPort } from '../../../adapters/discord/chat-port.js';
@@ -18,7 +19,7 @@ import { fakeRender } from './support.js';
 const OPS = '1100000000000000001';
 let discord: RateLimitedDiscord;
 const logged: string[] = [];
-const logger = { warn: (_fields: object, message: string) => void logged.push(message) };
+const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(line) });
 
 beforeAll(() => {
   discord = createRateLimitedDiscord({ limit: 2, windowMs: 300 });
@@ -80,6 +81,6 @@ describe.each(oneDatabaseKind())('the outbox over Discord\'s rate limits on %s',
     expect(posted!.at - limited!.at).toBeGreaterThanOrEqual(300);
     expect(posted!.body!.nonce).toBe(limited!.body!.nonce);
     expect(await outboxRows(database)).toMatchObject([{ card_key: 'insight:global', status: 'sent', attempts: 1 }]);
-    expect(logged).toEqual([expect.stringMatching(/Discord answered 429/)]);
+    expect(logged).toEqual([expect.stringMatching(/"global":true.*Discord answered 429/)]);
   });
 });
