@@ -72,8 +72,9 @@ export function createInsightEngine(deps: EngineDeps): InsightEngine {
     deps.onEvaluated?.({ rulesSeconds: (evaluated - started) / 1000, reconcileSeconds: (performance.now() - evaluated) / 1000 });
   };
 
-  // Saved before the evaluation that shows them: a card never shows an alert state a new leader
-  // would not restore. A failed save is retried with the next evaluation; the card still shows it.
+  // A new leader re-reads six hours of events; what the board learnt earlier lives only in its
+  // saved state, so changes are saved with each evaluation. A failed save is retried with the
+  // next one: meanwhile the events that made the change are still within those six hours.
   const saveAlerts = async (): Promise<void> => {
     const board = deps.alerts?.board;
     const changed = board?.takeChanged() ?? [];
