@@ -100,7 +100,8 @@ export function alertOf(event: StoredEvent, type: AlertEventType): Folded | unde
   const summary = str(a.summary) ?? str(annotations.summary) ?? str(annotations.description) ?? str(a.alertname);
   const severity = AlertSeverity.safeParse(a.severity ?? labels.severity);
   const folded: Folded = {
-    origin: str(a.origin) ?? event.source,
+    // A native sender's source may hold "/", which separates origin from key in the card's scope.
+    origin: str(a.origin) ?? event.source.replaceAll('/', '_'),
     key,
     status: STATUS_OF[type],
     summary: summary ?? key,

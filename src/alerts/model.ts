@@ -36,8 +36,10 @@ export const STATUS_OF: Record<AlertEventType, AlertStatus> = {
 
 /** The normalised fields (all optional here; see the module comment). */
 export const AlertFields = {
-  /** Which sender: 'alertmanager', 'grafana', or 'pagerduty:<source name from config>'. */
-  origin: text(100).optional(),
+  /** Which sender: 'alertmanager', 'grafana', or 'pagerduty:<source name from config>'; no "/" (the card scope is origin/key). */
+  origin: text(100)
+    .regex(/^[^/]+$/, 'must not contain "/"')
+    .optional(),
   /** The sender's dedup key: one card per origin and key. */
   key: text(255).optional(),
   summary: text(1024).optional(),
