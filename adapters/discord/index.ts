@@ -28,7 +28,8 @@ export function createDiscordAdapter(config: DiscordConfig): ChatAdapterFactory 
   return ({ database, logger: parent, work }) => {
     const logger = parent.child({ adapter: 'discord' });
     // 7 s a call: the first reply in a thread makes two, and both must fit the outbox's 15 s delivery timeout.
-    const rest = createDiscordRest({ token: config.botToken ?? '', timeoutMs: 7_000, ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}) });
+    // The logger hears Discord's 429s and the count of invalid requests before its hour-long ban.
+    const rest = createDiscordRest({ token: config.botToken ?? '', timeoutMs: 7_000, logger, ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}) });
     const channels = discordChannels(config);
     const roles = memberRoles();
     const queue = createWorkQueue({

@@ -1,7 +1,8 @@
 /**
  * The JSON body Discord's REST API (v10) takes to create or edit a message, typed by hand for the
- * few shapes Triage sends: discord.js is deliberately not a dependency, and a plain body is what
- * rest.ts posts. https://discord.com/developers/docs/resources/message#create-message
+ * few shapes Triage sends; rest.ts posts the plain body through discord.js's REST client, and
+ * test/adapters/discord/builders.test.ts checks every rendered one with discord.js's builders.
+ * https://discord.com/developers/docs/resources/message#create-message
  */
 
 /** https://discord.com/developers/docs/components/reference#component-object-component-types */

@@ -24,6 +24,9 @@ export const DISCORD_USER_AGENT = `${DefaultUserAgent} ${USER_AGENT_APPENDIX}`;
 export const INVALID_REQUESTS_WARN_EVERY = 500;
 const INVALID_REQUESTS_BAN = 10_000;
 
+/** The bucket route @discordjs/rest gives /webhooks/<application id>/<interaction token>[/messages/...]. */
+const INTERACTION_WEBHOOK_ROUTE = '/webhooks/:id/:token';
+
 export function discordClient(options: DiscordClientOptions): REST {
   const { api, version } = apiBase(options.apiUrl);
   const settings: Partial<RESTOptions> = {
@@ -32,8 +35,11 @@ export function discordClient(options: DiscordClientOptions): REST {
     // Late-bound, so msw (tests) and any fetch patched after start-up see every request.
     makeRequest: ((url: string, init: RequestInit) => fetchPreciseRetryAfter(url, init, options.logger)) as unknown as RESTOptions['makeRequest'],
     retries: 0,
-    // Every wait becomes a RateLimitError: for an exhausted bucket, the global limit and a 429 alike.
-    rejectOnRateLimit: () => true,
+    // Every wait becomes a RateLimitError (an exhausted bucket, the global limit, a 429) for the
+    // outbox to retry, except this client's own count of the global limit on an interaction's
+    // webhook: Discord exempts interaction endpoints from the global limit, and the answer to a
+    // person's click should wait the moment that count asks, not a retry's round.
+    rejectOnRateLimit: (limit) => !(limit.global && limit.route.startsWith(INTERACTION_WEBHOOK_ROUTE) && limit.retryAfter <= 1_000),
     timeout: options.timeoutMs,
     // The outbox adds its own jitter to a retry (src/chat/outbox/settle.ts); Discord's wait is exact.
     offset: 0,
