@@ -9,7 +9,7 @@ import { ofDimension, rowOf, type WindowView } from './window.js';
 
 /**
  * The catalog's agent signals from one window of GenAI rollups, as events of the vocabulary
- * (issue 17, point 3). Each kind maps onto the event an existing catalog entry reads:
+ * Each kind maps onto the event an existing catalog entry reads:
  * - provider degraded → provider.health (provider_degraded, provider_recovered);
  * - a failing tool of an MCP server → mcp.health (mcp_server_failing); of none → tool.calls;
  * - retry storm → endpoint.calls (retry_storm), src/genai/storm.ts;

@@ -250,7 +250,7 @@ async function readDoctorRuns(db: Db, from: Date, until: Date): Promise<DoctorRu
   }));
 }
 
-/** How far before an incident opened a change still counts as a suspect (issue 17: "the hour before"). */
+/** How far before an incident opened a change still counts as a suspect: what changed in the hour before it broke. */
 export const CHANGES_BEFORE_MS = 60 * 60 * 1000;
 
 const ChangeAttributes = z.object({

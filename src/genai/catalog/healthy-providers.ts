@@ -6,7 +6,7 @@ import { problems, type Limits } from '../../insights/catalog/provider-routing.j
 const SAME_WINDOW_MS = 5 * 60_000;
 
 /**
- * For provider_degraded's card (issue 17): the providers whose newest report, from about the same
+ * For provider_degraded's card: the providers whose newest report, from about the same
  * time as the degraded one's, shows no problem, so on-call sees where work could go. Empty when
  * none was seen: the field is then left off.
  */
