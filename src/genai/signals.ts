@@ -8,7 +8,7 @@ import { stormSignals } from './storm.js';
 import { ofDimension, rowOf, type WindowView } from './window.js';
 
 /**
- * The catalog's agent signals from one window of GenAI rollups, as events of the vocabulary
+ * The catalog's agent signals from one window of GenAI rollups, as events of the vocabulary.
  * Each kind maps onto the event an existing catalog entry reads:
  * - provider degraded → provider.health (provider_degraded, provider_recovered);
  * - a failing tool of an MCP server → mcp.health (mcp_server_failing); of none → tool.calls;
