@@ -23,6 +23,9 @@ export const DISCORD_INTERACTIONS_PATH = '/discord/interactions';
 const MAX_BODY_BYTES = 1024 * 1024;
 const CHANNEL_MESSAGE = 4;
 
+/** What handling an interaction needs, however it arrived. */
+export type InteractionDeps = Omit<DiscordEntryDeps, 'verify'>;
+
 export type DiscordEntryDeps = {
   verify: InteractionVerifier;
   interactions: Interactions;
@@ -50,33 +53,63 @@ export function interactionsHandler(deps: DiscordEntryDeps): RouteHandler {
     if (!body) return answer(res, 413, { error: `body over ${MAX_BODY_BYTES} bytes` });
     const verified = deps.verify({ signature: header(req, 'x-signature-ed25519'), timestamp: header(req, 'x-signature-timestamp') }, body);
     if (!verified.ok) return answer(res, 401, { error: verified.reason });
-    const text = body.toString('utf8');
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return answer(res, 400, { error: 'the body is not JSON' });
-    }
-    const unstorable = unstorableInJson(text, json);
-    if (unstorable !== undefined) return answer(res, 400, { error: `the interaction ${UNSTORABLE_REASON}: at ${unstorable}` });
-    const parsed = Interaction.safeParse(json);
-    if (!parsed.success) return answer(res, 400, { error: 'not an interaction Triage handles (ping, slash command or button)' });
-    const interaction = parsed.data;
-    if (interaction.type === 1) return answer(res, 200, { type: RESPONSE.PONG });
-    const planned = await plan(deps, interaction);
-    if ('respond' in planned) return answer(res, 200, planned.respond);
-    const done = deps.queue.submit(() => withBoundary(deps, interaction, planned.work));
-    // A full queue is said in the ack itself, privately: nothing was started, so trying again is safe.
-    if (!done) return answer(res, 200, { type: CHANNEL_MESSAGE, data: { content: BUSY, flags: EPHEMERAL, allowed_mentions: { parse: [] } } });
-    answer(res, 200, planned.ack);
-    await done;
+    const parsed = parseInteraction(body.toString('utf8'));
+    if (!parsed.ok) return answer(res, 400, { error: parsed.error });
+    const { response, afterAck } = await answerInteraction(deps, parsed.interaction);
+    answer(res, 200, response);
+    await afterAck?.(true);
+  };
+}
+
+/** A verified body as an interaction Triage handles, or why not (the HTTP route's 400). */
+export function parseInteraction(text: string): { ok: true; interaction: Interaction } | { ok: false; error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'the body is not JSON' };
+  }
+  const unstorable = unstorableInJson(text, json);
+  if (unstorable !== undefined) return { ok: false, error: `the interaction ${UNSTORABLE_REASON}: at ${unstorable}` };
+  const parsed = Interaction.safeParse(json);
+  if (!parsed.success) return { ok: false, error: 'not an interaction Triage handles (ping, slash command or button)' };
+  return { ok: true, interaction: parsed.data };
+}
+
+/**
+ * What to answer an interaction with at once, and the work it acknowledges. `afterAck` must be
+ * called once the response is with Discord (or failed to get there: `false`), and resolves when
+ * the work is done; the work holds its place in the queue meanwhile, but starts only after the
+ * ack, since Discord refuses follow-ups to an interaction it has no response for. One function
+ * for both ways interactions arrive: the HTTP route writes `response` as its body; gateway mode
+ * (adapters/discord/gateway.ts) sends it to /interactions/{id}/{token}/callback.
+ */
+export type Answer = { response: object; afterAck?: (sent: boolean) => Promise<void> };
+
+export async function answerInteraction(deps: InteractionDeps, interaction: Interaction): Promise<Answer> {
+  if (interaction.type === 1) return { response: { type: RESPONSE.PONG } };
+  const planned = await plan(deps, interaction);
+  if ('respond' in planned) return { response: planned.respond };
+  let acked!: (sent: boolean) => void;
+  const sent = new Promise<boolean>((resolve) => (acked = resolve));
+  const done = deps.queue.submit(async () => {
+    if (await sent) await withBoundary(deps, interaction, planned.work);
+  });
+  // A full queue is said in the ack itself, privately: nothing was started, so trying again is safe.
+  if (!done) return { response: { type: CHANNEL_MESSAGE, data: { content: BUSY, flags: EPHEMERAL, allowed_mentions: { parse: [] } } } };
+  return {
+    response: planned.ack,
+    afterAck: async (ok) => {
+      acked(ok);
+      await done;
+    },
   };
 }
 
 /** Either an answer right away (a question, a cancel, an expired Yes), or work for after the ack and the ack itself. */
 type Planned = { respond: object } | { work: () => Promise<void>; ack: object };
 
-async function plan(deps: DiscordEntryDeps, interaction: CommandInteraction | ComponentInteraction): Promise<Planned> {
+async function plan(deps: InteractionDeps, interaction: CommandInteraction | ComponentInteraction): Promise<Planned> {
   // A command's "thinking…" is private until the core says the answer is for the channel.
   if (interaction.type === 2) return { work: () => runCommand(deps, interaction), ack: { type: RESPONSE.DEFERRED_WITH_SOURCE, data: { flags: EPHEMERAL } } };
   const decided = await confirmationStep(deps, interaction);
@@ -85,14 +118,14 @@ async function plan(deps: DiscordEntryDeps, interaction: CommandInteraction | Co
   return { work: () => runClick(deps, interaction, decided), ack: decided.confirmed ? settled('Confirmed. Working on it…') : { type: RESPONSE.DEFERRED_UPDATE } };
 }
 
-function actorOf(deps: DiscordEntryDeps, interaction: CommandInteraction | ComponentInteraction): Actor {
+function actorOf(deps: InteractionDeps, interaction: CommandInteraction | ComponentInteraction): Actor {
   const person = personOf(interaction);
   if (!person) throw new Error('interaction without a user');
   deps.roles.remember(person.userId, person.roles);
   return Actor.parse({ platform: 'discord', userId: person.userId, ...(person.guildId ? { teamId: person.guildId } : {}), ...(person.name ? { name: person.name } : {}) });
 }
 
-async function runCommand(deps: DiscordEntryDeps, interaction: CommandInteraction): Promise<void> {
+async function runCommand(deps: InteractionDeps, interaction: CommandInteraction): Promise<void> {
   const text = interaction.data.options.find((o) => o.name === TEXT_OPTION)?.value;
   const input = {
     command: `/${interaction.data.name}`,
@@ -112,7 +145,7 @@ async function runCommand(deps: DiscordEntryDeps, interaction: CommandInteractio
  * the ack another one answers through the same interaction token; an interaction seen before
  * (two replicas handed one request by a retrying proxy) is not run twice.
  */
-async function onRecord(deps: DiscordEntryDeps, interaction: CommandInteraction | ComponentInteraction, entry: PendingEntry, work: () => Promise<void>): Promise<void> {
+async function onRecord(deps: InteractionDeps, interaction: CommandInteraction | ComponentInteraction, entry: PendingEntry, work: () => Promise<void>): Promise<void> {
   const key = `discord:${interaction.id}`;
   if (!(await deps.work.begin(key, 'discord', entry))) {
     deps.logger.info({ interaction: interaction.id }, 'Discord interaction already handled');
@@ -150,7 +183,7 @@ type Clicked = { actionId: string; channelId: string; messageId: string; confirm
  * Buttons marked to ask first are answered with the question (no work queued); Cancel settles it;
  * Yes turns into the original click on the original card.
  */
-async function confirmationStep(deps: DiscordEntryDeps, interaction: ComponentInteraction): Promise<Clicked | { response: object }> {
+async function confirmationStep(deps: InteractionDeps, interaction: ComponentInteraction): Promise<Clicked | { response: object }> {
   const customId = interaction.data.custom_id;
   const channelId = interaction.message.channel_id ?? interaction.channel_id ?? '';
   const toAsk = asksFirst(customId);
@@ -183,7 +216,7 @@ async function confirmationStep(deps: DiscordEntryDeps, interaction: ComponentIn
   return { actionId: customId, channelId, messageId: interaction.message.id, confirmed: false };
 }
 
-async function runClick(deps: DiscordEntryDeps, interaction: ComponentInteraction, clicked: Clicked): Promise<void> {
+async function runClick(deps: InteractionDeps, interaction: ComponentInteraction, clicked: Clicked): Promise<void> {
   const { channelId } = clicked;
   const input = {
     actionId: clicked.actionId,
@@ -212,7 +245,7 @@ async function delivered(call: Promise<{ ok: boolean; error?: unknown }>): Promi
 }
 
 /** Whatever fails after the ack, the person hears so privately and the log says what. */
-async function withBoundary(deps: DiscordEntryDeps, interaction: CommandInteraction | ComponentInteraction, work: () => Promise<void>): Promise<void> {
+async function withBoundary(deps: InteractionDeps, interaction: CommandInteraction | ComponentInteraction, work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (error) {
