@@ -3,6 +3,7 @@ import { SEVERITY_WORDS, STATE_WORDS, statusLine } from '../../src/chat/status-w
 import type { DiscordMessage, Embed } from './message.js';
 import { actionRows } from './render/actions.js';
 import { embedBody, footerText } from './render/embed.js';
+import { reportBody } from './render/long-embeds.js';
 import { MAX_AUTHOR_NAME, MAX_EMBED_TITLE, MAX_EMBED_TOTAL, MAX_FALLBACK_TEXT } from './render/limits.js';
 import { safeText, truncate } from './render/text.js';
 
@@ -25,7 +26,8 @@ export const STATE_COLOUR: Partial<Record<CardState, number>> = {
 
 /**
  * Card → the body of Discord's create/edit message. Always within Discord's limits whatever the
- * card holds: text, entities and facts are cut to share the 6000-character embed, and an action
+ * card holds: text, entities and facts are cut to share the 6000-character embed (a long-form
+ * report is split over up to 10 embeds in those 6000, then says what it left out), and an action
  * that cannot be a button is named in the footer instead of breaking the message.
  */
 export function renderCard(card: Card): DiscordMessage {
@@ -34,17 +36,20 @@ export function renderCard(card: Card): DiscordMessage {
   const status = truncate(statusLine(card), MAX_AUTHOR_NAME);
   const footer = footerText(card.context, leftOut);
   const room = MAX_EMBED_TOTAL - title.length - status.length - (footer?.length ?? 0);
-  const { description, fields } = embedBody(card, room);
+  // A long-form report is split over several embeds rather than cut (render/long-embeds.ts).
+  const { description, fields, continued } = card.markdown ? reportBody({ ...card, markdown: card.markdown }, title, room) : { ...embedBody(card, room), continued: [] };
+  const color = STATE_COLOUR[card.state] ?? SEVERITY_COLOUR[card.severity];
   const embed: Embed = {
     title,
     ...(description ? { description } : {}),
-    color: STATE_COLOUR[card.state] ?? SEVERITY_COLOUR[card.severity],
+    color,
     author: { name: status },
     fields,
     ...(footer ? { footer: { text: footer } } : {}),
   };
+  const embeds = [embed, ...continued.map((more) => ({ ...more, color }))];
   // Pings are off for the whole message, whatever the text says: nothing Triage posts is a page.
-  return { content: fallbackText(card), embeds: [embed], components: rows, allowed_mentions: { parse: [] } };
+  return { content: fallbackText(card), embeds, components: rows, allowed_mentions: { parse: [] } };
 }
 
 /**
