@@ -36,6 +36,7 @@ export const DISCORD_ENV_KEYS = {
   DISCORD_GUILD_ID: { key: 'guildId', secret: false },
   DISCORD_API_URL: { key: 'apiUrl', secret: false },
   DISCORD_CHANNEL: { key: 'channel', secret: false },
+  DISCORD_GATEWAY: { key: 'gateway', secret: false },
 } as const;
 
 /** Env var → key inside `heartbeat`; a healthchecks-style URL carries its token, so it is a secret. */

@@ -62,6 +62,8 @@ export const DiscordConfig = z
     /** The Discord channel id every logical channel goes to unless `channels` names another. */
     channel: Snowflake.optional(),
     channels: z.record(z.string(), Snowflake).default({}),
+    /** How commands and buttons arrive: the gateway (`on`), HTTP interactions (`off`), or `auto`: the gateway when there is no public key. */
+    gateway: z.enum(['on', 'off', 'auto']).optional(),
   })
   .superRefine((discord, ctx) => {
     const missing = missingDiscordSettings(discord);
@@ -72,11 +74,20 @@ export type DiscordConfig = z.infer<typeof DiscordConfig>;
 export const discordEnabled = (discord: Pick<DiscordConfig, 'botToken' | 'publicKey' | 'applicationId' | 'channel'>): boolean =>
   Boolean(discord.botToken || discord.publicKey || discord.applicationId || discord.channel);
 
+/**
+ * Whether commands and buttons come over Discord's gateway (no public URL needed) rather than
+ * signed HTTP requests. Unset means `auto`: the gateway when there is no public key to verify
+ * HTTP interactions with. One mode per application: Discord sends interactions over the gateway
+ * only while the application has no Interactions Endpoint URL.
+ */
+export const discordUsesGateway = (discord: Pick<DiscordConfig, 'gateway' | 'publicKey'>): boolean =>
+  discord.gateway === 'on' || ((discord.gateway ?? 'auto') === 'auto' && !discord.publicKey);
+
 function missingDiscordSettings(discord: Omit<DiscordConfig, 'channels'> & { channels?: Record<string, string> }): string[] {
   if (!discordEnabled(discord)) return [];
   const missing: string[] = [];
   if (!discord.botToken) missing.push('DISCORD_BOT_TOKEN');
-  if (!discord.publicKey) missing.push('DISCORD_PUBLIC_KEY');
+  if (!discord.publicKey && !discordUsesGateway(discord)) missing.push('DISCORD_PUBLIC_KEY (or DISCORD_GATEWAY=auto for gateway mode)');
   if (!discord.applicationId) missing.push('DISCORD_APPLICATION_ID');
   if (!discord.channel && Object.keys(discord.channels ?? {}).length === 0) missing.push('DISCORD_CHANNEL (or discord.channels in triage.config.yml)');
   return missing;

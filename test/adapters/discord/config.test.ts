@@ -24,11 +24,19 @@ describe('Discord configuration', () => {
   });
 
   it.each([
-    [{ DISCORD_BOT_TOKEN: TOKEN }, 'DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID, DISCORD_CHANNEL (or discord.channels in triage.config.yml)'],
+    // No public key: gateway mode (DISCORD_GATEWAY=auto), which needs none.
+    [{ DISCORD_BOT_TOKEN: TOKEN }, 'DISCORD_APPLICATION_ID, DISCORD_CHANNEL (or discord.channels in triage.config.yml)'],
+    [{ DISCORD_BOT_TOKEN: TOKEN, DISCORD_GATEWAY: 'off', DISCORD_APPLICATION_ID: APP, DISCORD_CHANNEL: CHANNEL }, 'DISCORD_PUBLIC_KEY (or DISCORD_GATEWAY=auto for gateway mode)'],
     [{ DISCORD_PUBLIC_KEY: KEY, DISCORD_APPLICATION_ID: APP, DISCORD_CHANNEL: CHANNEL }, 'DISCORD_BOT_TOKEN'],
     [{ DISCORD_BOT_TOKEN: TOKEN, DISCORD_PUBLIC_KEY: KEY, DISCORD_APPLICATION_ID: APP }, 'DISCORD_CHANNEL (or discord.channels in triage.config.yml)'],
   ])('half-configured %j fails naming exactly what is missing', (env, missing) => {
     expect(problems(env)).toEqual([`Discord is half-configured: missing ${missing}`]);
+  });
+
+  it('takes DISCORD_GATEWAY on, off or auto, and says which when it is something else', () => {
+    const loaded = load({ DISCORD_BOT_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP, DISCORD_CHANNEL: CHANNEL, DISCORD_GATEWAY: 'on' });
+    expect(loaded.ok && loaded.value.discord.gateway).toBe('on');
+    expect(problems({ DISCORD_BOT_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP, DISCORD_CHANNEL: CHANNEL, DISCORD_GATEWAY: 'yes' }).join()).toMatch(/DISCORD_GATEWAY/);
   });
 
   it('names a malformed public key or channel id precisely, and never echoes the token', () => {
@@ -44,7 +52,7 @@ describe('Discord configuration', () => {
   it('start-up fails with the missing variables named and no secret printed', async () => {
     const { code, output } = await runTriageToExit({ TRIAGE_CONFIG: '/dev/null', PORT: '0', DISCORD_BOT_TOKEN: TOKEN });
     expect(code).toBe(1);
-    expect(output).toContain('Discord is half-configured: missing DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID, DISCORD_CHANNEL');
+    expect(output).toContain('Discord is half-configured: missing DISCORD_APPLICATION_ID, DISCORD_CHANNEL');
     expect(output).not.toContain(TOKEN);
   });
 });
