@@ -38,6 +38,8 @@ export type FakeGateway = {
   /** Closes the bot's socket with a resumable code, as Discord does when it restarts a gateway node. */
   drop(code?: number): void;
   connected(): boolean;
+  /** Open WebSocket connections: one per bot holding a session. */
+  connections(): number;
   close(): Promise<void>;
 };
 
@@ -136,6 +138,7 @@ export async function startFakeGateway(options: FakeGatewayOptions): Promise<Fak
       socket?.close(code, 'fake gateway dropped the connection');
     },
     connected: () => current?.socket?.readyState === 1,
+    connections: () => [...wss.clients].filter((c) => c.readyState === 1).length,
     close: async () => {
       for (const client of wss.clients) client.terminate();
       wss.close();
