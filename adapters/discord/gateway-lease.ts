@@ -55,7 +55,15 @@ export function gatewayHolder(deps: GatewayHolderDeps): GatewayHolder {
     logger: deps.logger,
     ...(deps.lease ? { options: deps.lease } : {}),
     onElected: async () => {
-      session = await deps.open(giveUp);
+      try {
+        session = await deps.open(giveUp);
+      } catch (error) {
+        // A bad token or an unreachable gateway: the lease goes back at once (createLeadership), and
+        // this replica waits before asking again rather than knocking every retryEveryMs.
+        deps.logger.error({ err: error }, 'Discord gateway: could not open a session');
+        giveUp('could not open a session');
+        throw error;
+      }
     },
     onDeposed: async (_tenure, reason) => {
       const ending = session;

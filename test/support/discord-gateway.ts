@@ -17,6 +17,8 @@ export type FakeGatewayOptions = {
   /** Answers the REST calls other than GET /gateway/bot (command registration, callbacks, webhooks, messages). */
   rest: (req: IncomingMessage, res: ServerResponse, body: string) => void;
   heartbeatIntervalMs?: number;
+  /** When set, GET /gateway/bot with another bot token is answered 401, as Discord does. */
+  token?: string;
 };
 
 type Session = { id: string; seq: number; sent: GatewayFrame[]; socket?: WebSocket };
@@ -62,6 +64,10 @@ export async function startFakeGateway(options: FakeGatewayOptions): Promise<Fak
     const path = new URL(req.url ?? '/', base).pathname;
     if (req.method === 'GET' && path === '/api/v10/gateway/bot') {
       discoveries++;
+      if (options.token && req.headers.authorization !== `Bot ${options.token}`) {
+        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ message: '401: Unauthorized', code: 0 }));
+        return;
+      }
       const body = { url: `ws://${hostPort()}`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       return;

@@ -23,10 +23,10 @@ describe.each(oneDatabaseKind())('one gateway session among replicas on %s', (ki
   const holders: GatewayHolder[] = [];
   const logger = pino({ level: 'silent' });
 
-  const replica = (name: string): GatewayHolder => {
-    const rest = createDiscordRest({ token: BOT_TOKEN, apiUrl: gateway.apiUrl, timeoutMs: 2_000 });
+  const replica = (name: string, token = BOT_TOKEN): GatewayHolder => {
+    const rest = createDiscordRest({ token, apiUrl: gateway.apiUrl, timeoutMs: 2_000 });
     // No interaction is dispatched in these tests: what is under test is who holds the session.
-    const open = (onGiveUp: (reason: string) => void) => openGatewaySession({ token: BOT_TOKEN, apiUrl: gateway.apiUrl, rest, interactions: {} as never, logger, onGiveUp });
+    const open = (onGiveUp: (reason: string) => void) => openGatewaySession({ token, apiUrl: gateway.apiUrl, rest, interactions: {} as never, logger, onGiveUp });
     const holder = gatewayHolder({ database, holder: name, logger, open, lease: LEASE });
     holders.push(holder);
     return holder;
@@ -34,7 +34,7 @@ describe.each(oneDatabaseKind())('one gateway session among replicas on %s', (ki
 
   beforeAll(async () => {
     database = await openTestDatabase(kind);
-    gateway = await startFakeGateway({ rest: (_req, res) => void res.writeHead(404).end('{}') });
+    gateway = await startFakeGateway({ token: BOT_TOKEN, rest: (_req, res) => void res.writeHead(404).end('{}') });
   });
   afterAll(async () => {
     await Promise.all(holders.map((h) => h.stop()));
@@ -76,5 +76,17 @@ describe.each(oneDatabaseKind())('one gateway session among replicas on %s', (ki
     expect(['replica-b', 'replica-c']).toContain(holder);
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(gateway.connections()).toBe(1);
+  });
+
+  it('a replica whose token Discord refuses gives the lease back and waits, instead of asking again every retry', async () => {
+    await Promise.all(holders.splice(0).map((h) => h.stop()));
+    await eventually(() => gateway.connections() === 0, 5_000);
+    const asked = gateway.discoveries();
+    const wrong = replica('replica-wrong-token', `${BOT_TOKEN}-revoked`);
+    await wrong.start();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(gateway.discoveries() - asked).toBe(1);
+    expect(gateway.connections()).toBe(0);
+    expect((await wrong.status()).holding).toBe(false);
   });
 });
