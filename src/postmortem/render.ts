@@ -100,6 +100,7 @@ export function minutesCard(m: Minutes, incidentId: number): Card {
     ],
     entities: [],
     actions: [],
-    context: m.note,
+    // Where the whole minutes are, for a chat that has to leave part of them out (Discord's 6000).
+    context: `${m.note} · full minutes: /incidents/${incidentId}/postmortem.md`,
   };
 }

@@ -85,7 +85,8 @@ describe.each(oneDatabaseKind())('post-mortem minutes of the seed incident on %s
     expect(card.text.length).toBeLessThanOrEqual(3000);
     expect(card.text).toMatch(/\*Primary: MCP connection pool exhausted\*/);
     expect(card.fields.map((f) => f.label)).toEqual(['Duration', 'Impact']);
-    expect(card.context).toBe('deterministic minutes');
+    // Where the whole minutes are, for a chat that must leave part out.
+    expect(card.context).toBe('deterministic minutes · full minutes: /incidents/1/postmortem.md');
     // The long form for platforms that show documents: the seed's minutes fit Slack's markdown block.
     expect(card.markdown).toMatch(/^## Incident summary\n/);
     expect(card.markdown).toMatch(/\n1\. \*\*Primary: MCP connection pool exhausted\*\*\n/);

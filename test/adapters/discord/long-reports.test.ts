@@ -50,7 +50,8 @@ describe('a long report on Discord is split, never silently cut', () => {
     expect(shown).toContain('**Root causes**');
     expect(shown).not.toMatch(/^#/m);
     const note = shownLines(message).at(-1)!;
-    expect(note).toMatch(/^\*… \d+ more lines \([\d,]+ characters\) not shown: a Discord message holds 6000\.\*$/);
+    // ...and where to read them whole: the minutes card names its Markdown route.
+    expect(note).toMatch(/^\*… \d+ more lines \([\d,]+ characters\) not shown: a Discord message holds 6000\. .*\/incidents\/\d+\/postmortem\.md.*\*$/);
     // As the reader sees them: headings as bold lines, masked links broken (render/text.ts).
     const source = new Set(safeText(headingsAsBold(card.markdown!)).split('\n'));
     expect(shownLines(message).slice(0, -1).filter((l) => l !== '').every((l) => source.has(l))).toBe(true);
