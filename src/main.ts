@@ -4,7 +4,7 @@ import { createSlackAdapter } from '../adapters/slack/index.js';
 import { slackGroupIds } from '../adapters/slack/user-groups.js';
 import { startTriage, type RunningTriage } from './app.js';
 import type { ChatAdapterFactory } from './chat/adapter.js';
-import { consoleLoginConfigured, discordEnabled, loadConfig, slackEnabled, type Config } from './config.js';
+import { consoleLoginConfigured, discordEnabled, discordUsesGateway, loadConfig, slackEnabled, type Config } from './config.js';
 import { isLoopbackHost } from './http/loopback.js';
 import { createLogger, type Logger } from './observability/logger.js';
 
@@ -29,9 +29,9 @@ async function main(): Promise<void> {
   }
   if (discordEnabled(config.discord)) {
     adapters.push(createDiscordAdapter(config.discord));
-    logger.info('Discord is on');
+    logger.info({ mode: discordUsesGateway(config.discord) ? 'gateway' : 'http' }, 'Discord is on');
   } else {
-    logger.info('Discord is off (set DISCORD_BOT_TOKEN, DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID, DISCORD_CHANNEL to turn it on)');
+    logger.info('Discord is off (set DISCORD_BOT_TOKEN, DISCORD_APPLICATION_ID, DISCORD_CHANNEL, and DISCORD_PUBLIC_KEY for HTTP interactions or nothing for gateway mode)');
   }
   // Signals are heard from the start: a replica answers /readyz as soon as it listens, before its
   // first bid for the evaluator lease has finished, and an orchestrator may stop it right then.

@@ -5,7 +5,7 @@ import { safeText } from '../../../adapters/discord/render/text.js';
 import { Card } from '../../../src/chat/card.js';
 import { doctorCard } from '../../../src/doctor/card.js';
 import { minutesCard } from '../../../src/postmortem/minutes.js';
-import { doctorReport, minutes } from './render-v2-seed.js';
+import { doctorReport, minutes } from '../../support/seed-cards.js';
 
 const charsOf = (m: DiscordMessage) =>
   m.embeds.reduce((n, e) => n + e.title.length + (e.description?.length ?? 0) + (e.author?.name.length ?? 0) + (e.footer?.text.length ?? 0) + e.fields.reduce((s, f) => s + f.name.length + f.value.length, 0), 0);

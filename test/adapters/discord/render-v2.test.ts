@@ -16,7 +16,7 @@ import { renderCardV2 } from '../../../adapters/discord/render/v2.js';
 import type { Button } from '../../../adapters/discord/message.js';
 import type { ContainerChild, DiscordV2Message } from '../../../adapters/discord/render/v2-message.js';
 import { Card, CardState } from '../../../src/chat/card.js';
-import { catalogCards, otherCards } from './render-v2-seed.js';
+import { catalogCards, otherCards } from '../../support/seed-cards.js';
 
 /**
  * Every V2 message rebuilt through discord.js's builders with their validators on must come out

@@ -1,27 +1,28 @@
-import { systemActor } from '../../../src/actor.js';
-import { approvalCard } from '../../../src/approvals/card.js';
-import { Approval } from '../../../src/approvals/model.js';
-import { Card } from '../../../src/chat/card.js';
-import { doctorCard } from '../../../src/doctor/card.js';
-import { DoctorReport } from '../../../src/doctor/report.js';
-import { checkEvent } from '../../../src/events/envelope.js';
-import { incidentCard } from '../../../src/incidents/card.js';
-import type { Incident } from '../../../src/incidents/model.js';
-import { insightCard } from '../../../src/insights/card.js';
-import { catalog } from '../../../src/insights/catalog/index.js';
-import { evaluate, hashDetection } from '../../../src/insights/evaluate.js';
-import type { Insight } from '../../../src/insights/insight.js';
-import { emptySnapshot } from '../../../src/insights/platform-snapshot.js';
-import { insightActionId } from '../../../src/insights/publish.js';
-import { SignalWindow } from '../../../src/insights/signal-window.js';
-import type { StoredEvent } from '../../../src/intake/event-writer.js';
-import { scenarios } from '../../../src/platform/scenarios/index.js';
-import { minutesCard, type Minutes } from '../../../src/postmortem/minutes.js';
-import { escalationCard } from '../../../src/remediation/escalation-card.js';
+import { systemActor } from '../../src/actor.js';
+import { approvalCard } from '../../src/approvals/card.js';
+import { Approval } from '../../src/approvals/model.js';
+import { Card } from '../../src/chat/card.js';
+import { doctorCard } from '../../src/doctor/card.js';
+import { DoctorReport } from '../../src/doctor/report.js';
+import { checkEvent } from '../../src/events/envelope.js';
+import { incidentCard } from '../../src/incidents/card.js';
+import type { Incident } from '../../src/incidents/model.js';
+import { insightCard } from '../../src/insights/card.js';
+import { catalog } from '../../src/insights/catalog/index.js';
+import { evaluate, hashDetection } from '../../src/insights/evaluate.js';
+import type { Insight } from '../../src/insights/insight.js';
+import { emptySnapshot } from '../../src/insights/platform-snapshot.js';
+import { insightActionId } from '../../src/insights/publish.js';
+import { SignalWindow } from '../../src/insights/signal-window.js';
+import type { StoredEvent } from '../../src/intake/event-writer.js';
+import { scenarios } from '../../src/platform/scenarios/index.js';
+import { minutesCard, type Minutes } from '../../src/postmortem/minutes.js';
+import { escalationCard } from '../../src/remediation/escalation-card.js';
 
 /*
- * The seed's cards, the same set test/adapters/discord/builders.test.ts validates for embeds
- * (kept identical on purpose, so both formats are compared on exactly the cards a user sees).
+ * The seed's cards, as a user sees them: every card the scenarios raise, plus the Doctor report
+ * (short, long, healthy), approvals and incidents in each state, the minutes and an escalation.
+ * One set, so every renderer (embeds, Components V2, the builders' checks) is judged on the same cards.
  */
 const START = new Date('2026-05-03T14:32:00Z');
 
