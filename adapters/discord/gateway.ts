@@ -1,4 +1,4 @@
-import { Client, Events, GatewayDispatchEvents, GatewayIntentBits, type GatewayDispatchPayload, type RESTOptions } from 'discord.js';
+import type { GatewayDispatchPayload, RESTOptions } from 'discord.js';
 import type { Logger } from '../../src/observability/logger.js';
 import { answerInteraction, parseInteraction, type InteractionDeps } from './interactions.js';
 import type { Interaction } from './payloads.js';
@@ -37,6 +37,9 @@ const MAX_RECONNECTS = 10;
 const RECONNECT_WINDOW_MS = 10 * 60_000;
 
 export async function openGatewaySession(deps: GatewaySessionDeps): Promise<GatewaySession> {
+  // Loaded here, not at the top: the whole of discord.js costs every Triage process ~0.4 s of
+  // start-up, and only a replica holding the gateway session needs its Client.
+  const { Client, Events, GatewayDispatchEvents, GatewayIntentBits } = await import('discord.js');
   const { api, version } = apiBase(deps.apiUrl);
   const rest: Partial<RESTOptions> = {
     api,

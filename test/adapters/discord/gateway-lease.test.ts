@@ -71,6 +71,9 @@ describe.each(oneDatabaseKind())('one gateway session among replicas on %s', (ki
     // Within the dead holder's ttl and a retry, one of the others holds the lease and connects, once.
     await eventually(() => gateway.connections() === 1, 5_000);
     expect(Date.now() - lostAt).toBeLessThan(1_000 + LEASE.retryEveryMs + 1_500);
+    // The socket opens before the client identifies on it: wait for the identify, then count.
+    await eventually(() => gateway.identifies() > identified, 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(gateway.identifies()).toBe(identified + 1);
     const holder = (await leaseState(database, GATEWAY_LEASE))!.holder;
     expect(['replica-b', 'replica-c']).toContain(holder);
