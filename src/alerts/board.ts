@@ -20,7 +20,7 @@ export class AlertBoard {
     for (const alert of saved) {
       const scope = alertScope(alert);
       const held = this.alerts.get(scope);
-      if (!held || held.updatedAt <= alert.updatedAt) this.alerts.set(scope, alert);
+      if (!held || at(held) <= at(alert)) this.alerts.set(scope, alert);
     }
   }
 
@@ -33,8 +33,8 @@ export class AlertBoard {
       if (!next) continue;
       const scope = alertScope(next);
       const held = this.alerts.get(scope);
-      if (held && held.updatedAt > next.updatedAt) continue;
-      if (held && held.updatedAt === next.updatedAt && held.status === next.status) continue;
+      if (held && at(held) > at(next)) continue;
+      if (held && at(held) === at(next) && held.status === next.status) continue;
       // One episode from trigger to resolve: an acknowledgement or a resend keeps its start.
       if (held && held.status !== 'resolved' && next.status !== 'resolved') next.triggeredAt = held.triggeredAt;
       if (held && next.status !== 'triggered') this.keepWhatTheUpdateLacks(next, held);
@@ -80,6 +80,9 @@ export class AlertBoard {
     if (!next.images.length) next.images = held.images;
   }
 }
+
+/** A state's time as an instant: senders write ISO times with any offset, so their text does not sort. */
+const at = (alert: BoardAlert): number => Date.parse(alert.updatedAt);
 
 const isAlertEvent = (type: string): type is AlertEventType => (ALERT_EVENT_TYPES as readonly string[]).includes(type);
 

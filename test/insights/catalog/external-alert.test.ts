@@ -84,4 +84,13 @@ describe('external_alert: one card per sender and dedup key, kept until the send
     const [d] = detect(externalAlert, [{ ...old, source: 'alertmanager' }]);
     expect(d).toMatchObject({ scope: 'alertmanager/abc123', severity: 'critical', summary: 'Agent error rate 25%' });
   });
+  it('orders states by instant, not by text: a resolve sent a minute after the trigger, written in -05:00, clears it', () => {
+    const trig = trigger(10);
+    const later = Date.parse(trig.occurredAt) + 60_000;
+    // The later instant written in -05:00 reads as text before the trigger's Z time.
+    const local = new Date(later - 5 * 3_600_000).toISOString().replace(/\.\d+Z$/, '-05:00');
+    expect(Date.parse(local)).toBe(Math.floor(later / 1000) * 1000);
+    expect(local < trig.occurredAt).toBe(true);
+    expect(detect(externalAlert, [trig, { ...pd('alert.resolved', 9), occurredAt: local }])).toEqual([]);
+  });
 });
